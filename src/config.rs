@@ -1,0 +1,351 @@
+//! Hearth's configuration: a TOML file (unknown keys are errors), defaults for everything, XDG
+//! paths, and [`Config::validate`] for `hearth validate` and the systemd `ExecStartPre`.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// ISO country code choosing the helpline and emergency number (US, GB, AU, ...).
+    pub country: String,
+    /// What Hearth calls the person, if anything.
+    pub name: Option<String>,
+    /// Where models/, voices/ and prompts/ are (default: `$HEARTH_ASSETS_DIR` or the checkout).
+    pub assets_dir: Option<PathBuf>,
+    /// Where the encrypted database and its key live (default: `$XDG_DATA_HOME/hearth`).
+    pub data_dir: Option<PathBuf>,
+    pub stt: SttConfig,
+    pub tts: TtsConfig,
+    pub audio: AudioConfig,
+    pub listen: ListenConfig,
+    pub schedule: ScheduleConfig,
+    pub retention: RetentionConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SttConfig {
+    /// A model name from models/manifest.toml ("tiny.en", "base") or a path to a ggml file.
+    pub model: String,
+    pub threads: usize,
+    /// Shortened encoder window for short utterances (faster, same accuracy).
+    pub short_window: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TtsConfig {
+    /// A voice name from voices/manifest.toml or a path to a Piper `.onnx`.
+    pub voice: String,
+    /// Speaking pace: 1.0 normal; 1.15 is a little slower and calmer.
+    pub length_scale: f32,
+    /// Play soft chimes with breathing cues.
+    pub chimes: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AudioConfig {
+    /// Input device name (`hearth devices`), or "default".
+    pub input: String,
+    /// Output device name, or "default".
+    pub output: String,
+    /// Silence that ends an utterance, in milliseconds.
+    pub hangover_ms: u32,
+    /// How far above the noise floor speech must be, in dB.
+    pub threshold_db: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListenConfig {
+    /// The phrase that wakes Hearth ("" to answer everything it hears).
+    pub wake_phrase: String,
+    /// Seconds after Hearth speaks during which a reply needs no wake phrase.
+    pub follow_up_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Local time ("21:30") at which Hearth gently offers the evening reflection; empty for never.
+    pub evening_reflection: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Mood entries and check-in scores: long enough to show a therapist a season's trend.
+    pub mood_days: u32,
+    /// The words of reflections (only kept with consent).
+    pub reflection_days: u32,
+    /// Safety events (time, action and category only).
+    pub safety_event_days: u32,
+    /// Session records (which exercise, when, finished or not).
+    pub session_days: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            country: "US".into(),
+            name: None,
+            assets_dir: None,
+            data_dir: None,
+            stt: SttConfig::default(),
+            tts: TtsConfig::default(),
+            audio: AudioConfig::default(),
+            listen: ListenConfig::default(),
+            schedule: ScheduleConfig::default(),
+            retention: RetentionConfig::default(),
+        }
+    }
+}
+
+impl Default for SttConfig {
+    fn default() -> Self {
+        Self {
+            model: "tiny.en".into(),
+            threads: 2,
+            short_window: true,
+        }
+    }
+}
+
+impl Default for TtsConfig {
+    fn default() -> Self {
+        Self {
+            voice: "en_US-joe-medium".into(),
+            length_scale: 1.1,
+            chimes: true,
+        }
+    }
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        Self {
+            input: "default".into(),
+            output: "default".into(),
+            hangover_ms: 600,
+            threshold_db: 10.0,
+        }
+    }
+}
+
+impl Default for ListenConfig {
+    fn default() -> Self {
+        Self {
+            wake_phrase: "hey hearth".into(),
+            follow_up_secs: 8,
+        }
+    }
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        Self {
+            evening_reflection: String::new(),
+        }
+    }
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            mood_days: 730,
+            reflection_days: 90,
+            safety_event_days: 90,
+            session_days: 365,
+        }
+    }
+}
+
+/// `$XDG_CONFIG_HOME/hearth/config.toml`.
+pub fn default_config_path() -> PathBuf {
+    xdg_dir("XDG_CONFIG_HOME", ".config")
+        .join("hearth")
+        .join("config.toml")
+}
+
+/// `$XDG_DATA_HOME/hearth`.
+pub fn default_data_dir() -> PathBuf {
+    xdg_dir("XDG_DATA_HOME", ".local/share").join("hearth")
+}
+
+/// `$XDG_RUNTIME_DIR/hearth` (falls back to a per-user folder under /tmp).
+pub fn runtime_dir() -> PathBuf {
+    match std::env::var_os("XDG_RUNTIME_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d).join("hearth"),
+        _ => std::env::temp_dir().join(format!("hearth-{}", unsafe_uid())),
+    }
+}
+
+fn unsafe_uid() -> u32 {
+    // SAFETY: getuid has no preconditions and cannot fail.
+    unsafe { libc::getuid() }
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/tmp"))
+            .join(fallback),
+    }
+}
+
+impl Config {
+    /// Loads `path`; a missing file at the default location means all defaults.
+    pub fn load(path: Option<&Path>) -> Result<(Config, PathBuf), ConfigError> {
+        let (path, explicit) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => match std::env::var_os("HEARTH_CONFIG") {
+                Some(p) => (PathBuf::from(p), true),
+                None => (default_config_path(), false),
+            },
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+                return Ok((Config::default(), path))
+            }
+            Err(e) => return Err(ConfigError::Read { path, source: e }),
+        };
+        let config = Self::parse(&text, &path)?;
+        Ok((config, path))
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            line: e
+                .span()
+                .map(|s| crate::engine::prompt_error::line_of(text, s.start))
+                .unwrap_or(0),
+            message: e.message().trim().to_string(),
+        })?;
+        config.validate().map_err(|message| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Ok(config)
+    }
+
+    /// Checks values a type cannot: ranges, times, names.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.country.len() != 2 || !self.country.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(format!(
+                "country must be a two-letter code like \"US\" or \"GB\", not {:?}",
+                self.country
+            ));
+        }
+        if !(1..=16).contains(&self.stt.threads) {
+            return Err(format!(
+                "stt.threads must be between 1 and 16, not {}",
+                self.stt.threads
+            ));
+        }
+        if !(0.5..=2.0).contains(&self.tts.length_scale) {
+            return Err(format!(
+                "tts.length_scale must be between 0.5 and 2.0, not {}",
+                self.tts.length_scale
+            ));
+        }
+        if !(200..=3000).contains(&self.audio.hangover_ms) {
+            return Err(format!(
+                "audio.hangover_ms must be between 200 and 3000, not {}",
+                self.audio.hangover_ms
+            ));
+        }
+        if !(3.0..=30.0).contains(&self.audio.threshold_db) {
+            return Err(format!(
+                "audio.threshold_db must be between 3 and 30, not {}",
+                self.audio.threshold_db
+            ));
+        }
+        if !self.schedule.evening_reflection.is_empty()
+            && parse_hhmm(&self.schedule.evening_reflection).is_none()
+        {
+            return Err(format!(
+                "schedule.evening_reflection must be a time like \"21:30\", not {:?}",
+                self.schedule.evening_reflection
+            ));
+        }
+        let r = &self.retention;
+        if [
+            r.mood_days,
+            r.reflection_days,
+            r.safety_event_days,
+            r.session_days,
+        ]
+        .contains(&0)
+        {
+            return Err("retention periods must be at least 1 day".into());
+        }
+        Ok(())
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(default_data_dir)
+    }
+
+    pub fn assets(&self) -> crate::speech::assets::Assets {
+        crate::speech::assets::Assets::locate(self.assets_dir.as_deref())
+    }
+}
+
+/// "21:30" → (21, 30).
+pub fn parse_hhmm(s: &str) -> Option<(u32, u32)> {
+    let (h, m) = s.trim().split_once(':')?;
+    let (h, m) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then_some((h, m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn example_config_parses() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("hearth.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let c = Config::parse(&text, &path).unwrap();
+        assert_eq!(c.listen.wake_phrase, "hey hearth");
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let p = Path::new("/etc/hearth.toml");
+        let e = Config::parse("country = \"US\"\n[stt]\nmodle = \"x\"\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("/etc/hearth.toml:3:") && e.contains("modle"),
+            "{e}"
+        );
+        let e = Config::parse("[schedule]\nevening_reflection = \"25:00\"\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("evening_reflection"), "{e}");
+    }
+}
