@@ -1,0 +1,70 @@
+//! Small helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A recording installed by `scripts/setup --test-data`; fails loudly if it is not there.
+pub fn speech(name: &str) -> PathBuf {
+    let p = root().join("tests/data/speech").join(name);
+    assert!(p.exists(), "{} is missing: run `scripts/setup --test-data`", p.display());
+    p
+}
+
+/// A fresh temporary directory for one test.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hearth-it-{tag}-{}-{}", std::process::id(), nanos()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+/// The `hearth` binary with an isolated config and data folder.
+pub fn hearth(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    c.env("HEARTH_ASSETS_DIR", root())
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_RUNTIME_DIR", home.join("run"))
+        .env_remove("HEARTH_CONFIG")
+        .env("HEARTH_LOG", "warn");
+    c
+}
+
+pub fn run(mut cmd: Command) -> Output {
+    cmd.output().expect("hearth binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Librivox clips with their reference transcripts.
+pub fn librivox() -> Vec<(PathBuf, String)> {
+    let dir = root().join("tests/data/speech/librivox");
+    assert!(dir.exists(), "{} is missing: run `scripts/setup --test-data`", dir.display());
+    let mut v: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .map(|p| {
+            let txt = std::fs::read_to_string(p.with_extension("txt")).unwrap();
+            (p, txt.trim().to_string())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub const JFK: &str = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.";
