@@ -8,4 +8,5 @@ pub mod audio;
 pub mod config;
 pub mod engine;
 pub mod speech;
+pub mod store;
 pub mod daemon;
