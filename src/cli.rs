@@ -52,8 +52,127 @@ pub enum Command {
         #[command(subcommand)]
         command: ModelsCommand,
     },
-    /// Check the configuration file (used by systemd's ExecStartPre)
+    /// Check the configuration file and prompts (used by systemd's ExecStartPre)
     Validate,
+    /// The safety engine: screen utterances from standard input, or evaluate a labelled set
+    Safety {
+        #[command(subcommand)]
+        command: SafetyCommand,
+    },
+    /// Run a flow: `--dry-run --timeline` prints its actions on virtual time as JSON lines
+    Flow {
+        name: String,
+        #[arg(long, conflicts_with = "minutes")]
+        cycles: Option<u32>,
+        #[arg(long)]
+        minutes: Option<f32>,
+        /// Do not speak: simulate on a virtual clock
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the timeline as JSON lines
+        #[arg(long)]
+        timeline: bool,
+    },
+    /// A text console on the same engine (type instead of speaking)
+    Chat {
+        /// Also speak the replies
+        #[arg(long)]
+        speak: bool,
+    },
+    /// Prompt files
+    Prompts {
+        #[command(subcommand)]
+        command: PromptsCommand,
+    },
+    /// Log a mood (0-10), or list recent entries
+    Mood {
+        #[command(subcommand)]
+        command: Option<MoodCommand>,
+        /// Score from 0 (worst) to 10 (best)
+        score: Option<u8>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Feeling words, comma separated ("tired,hopeful")
+        #[arg(long, value_delimiter = ',')]
+        feelings: Vec<String>,
+    },
+    /// Export your history for yourself or your therapist
+    Export {
+        /// How far back: 30d, 12w, 6m, 1y, a date (2026-01-31) or "all"
+        #[arg(long, default_value = "90d")]
+        since: String,
+        #[arg(long, default_value = "html")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Delete your data: everything (--all) or a recent range (--since 7d)
+    Forget {
+        #[arg(long, conflicts_with = "since")]
+        all: bool,
+        #[arg(long)]
+        since: Option<String>,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Run the daemon: listen through the microphone and answer through the speaker
+    Run {
+        /// Run without audio devices (control socket only), e.g. for testing
+        #[arg(long)]
+        no_audio: bool,
+    },
+    /// Show the daemon's state
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ask the daemon to start a flow
+    Start {
+        flow: String,
+        #[arg(long)]
+        cycles: Option<u32>,
+        #[arg(long)]
+        minutes: Option<f32>,
+    },
+    /// Ask the daemon to stop what it is doing
+    Stop,
+    /// Ask the daemon to reload its configuration and prompts
+    Reload,
+    /// List audio devices
+    Devices,
+    /// (testing) Write mood entries until killed, printing each acknowledged id
+    #[command(hide = true)]
+    StoreBurst {
+        data_dir: PathBuf,
+        #[arg(long)]
+        count: Option<u64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SafetyCommand {
+    /// Read one utterance per line; write one JSON decision per line
+    Check,
+    /// Evaluate a labelled TSV (expected<TAB>utterance) and print precision and recall
+    Eval { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PromptsCommand {
+    /// Validate every prompt file in DIR (default: the installed prompts)
+    Check { dir: Option<PathBuf> },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MoodCommand {
+    /// List entries
+    List {
+        #[arg(long, default_value = "30d")]
+        since: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -110,10 +229,183 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
         Command::Models { command } => models(&config, command),
         Command::Validate => {
             config.assets().model_manifest()?;
+            hearth::daemon::companion::load_prompts(&config)?;
             println!("{}: ok", config_file.display());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Safety { command } => safety(command),
+        Command::Flow { name, cycles, minutes, dry_run, timeline } => flow(&config, &name, cycles, minutes, dry_run, timeline),
+        Command::Chat { speak } => hearth::daemon::chat::chat(&config, speak),
+        Command::Prompts { command: PromptsCommand::Check { dir } } => {
+            let dir = dir.unwrap_or_else(|| config.assets().prompts_dir());
+            let errors = hearth::engine::dialogue::prompts::Prompts::check(&dir);
+            if errors.is_empty() {
+                println!("{}: all prompt files are valid", dir.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            Ok(ExitCode::from(1))
+        }
+        Command::Mood { command, score, note, feelings } => mood(&config, command, score, note, feelings),
+        Command::Export { since, format, out } => {
+            let store = open_store(&config)?;
+            let now = hearth::store::now_ms();
+            let since_ms = hearth::store::parse_since(&since, now, hearth::store::Zone::default())?;
+            let format: hearth::store::ExportFormat = format.parse()?;
+            store.export_to_file(&out, since_ms, now, format)?;
+            println!("wrote {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Forget { all, since, yes } => forget(&config, all, since, yes),
+        Command::Run { no_audio } => hearth::daemon::run::run(&config, config_file, no_audio),
+        Command::Status { json } => {
+            let reply = hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &hearth::daemon::control::Request::Status)?;
+            if json {
+                println!("{}", serde_json::to_string(&reply)?);
+            } else {
+                println!("{}", serde_json::to_string_pretty(&reply.data)?);
+            }
+            Ok(if reply.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Start { flow, cycles, minutes } => control(hearth::daemon::control::Request::Start { flow, cycles, minutes }),
+        Command::Stop => control(hearth::daemon::control::Request::Stop),
+        Command::Reload => control(hearth::daemon::control::Request::Reload),
+        Command::Devices => {
+            for d in audio::device::list_devices()? {
+                let mut tags = Vec::new();
+                if d.input { tags.push(if d.default_input { "input (default)" } else { "input" }); }
+                if d.output { tags.push(if d.default_output { "output (default)" } else { "output" }); }
+                println!("{}\t{}", d.name, tags.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::StoreBurst { data_dir, count } => {
+            let store = hearth::store::Store::open_in(&data_dir)?;
+            hearth::store::write_burst(&store, count, &mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+fn control(req: hearth::daemon::control::Request) -> Result<ExitCode> {
+    let reply = hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &req)?;
+    if reply.ok {
+        if !reply.data.is_null() {
+            println!("{}", reply.data);
+        }
+        Ok(ExitCode::SUCCESS)
+    } else {
+        bail!("{}", reply.error.unwrap_or_else(|| "the daemon refused".into()))
+    }
+}
+
+fn open_store(config: &Config) -> Result<hearth::store::Store> {
+    let opts = hearth::store::StoreOptions { retention: config.retention, ..Default::default() };
+    Ok(hearth::store::Store::open_in_with(&config.data_dir(), opts)?)
+}
+
+fn safety(command: SafetyCommand) -> Result<ExitCode> {
+    let engine = hearth::engine::safety::SafetyEngine::new();
+    match command {
+        SafetyCommand::Check => {
+            let stdin = std::io::stdin();
+            let mut out = std::io::stdout().lock();
+            let mut line = String::new();
+            let mut reader = std::io::BufReader::new(stdin.lock());
+            loop {
+                line.clear();
+                if std::io::BufRead::read_line(&mut reader, &mut line)? == 0 {
+                    break;
+                }
+                let text = line.trim_end_matches(['\n', '\r']);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let a = engine.assess(text);
+                writeln!(out, "{}", serde_json::to_string(&hearth::engine::safety::CheckRecord::new(text, &a))?)?;
+                out.flush()?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SafetyCommand::Eval { file } => {
+            let tsv = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+            let report = hearth::engine::safety::evaluate(&engine, &tsv);
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn flow(config: &Config, name: &str, cycles: Option<u32>, minutes: Option<f32>, dry_run: bool, timeline: bool) -> Result<ExitCode> {
+    if !dry_run {
+        return control(hearth::daemon::control::Request::Start { flow: name.to_string(), cycles, minutes });
+    }
+    let prompts = hearth::daemon::companion::load_prompts(config)?;
+    let t = hearth::engine::dialogue::timeline::run_dry(prompts, name, cycles, minutes, hearth::store::now_ms() as u64)?;
+    let mut out = std::io::stdout().lock();
+    for entry in &t.entries {
+        if timeline {
+            writeln!(out, "{}", serde_json::to_string(entry)?)?;
+        } else if let hearth::engine::dialogue::engine::Action::Say { text } = &entry.action {
+            writeln!(out, "{:>7.1}s  {text}", entry.t as f64 / 1000.0)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mood(config: &Config, command: Option<MoodCommand>, score: Option<u8>, note: Option<String>, feelings: Vec<String>) -> Result<ExitCode> {
+    let store = open_store(config)?;
+    match (command, score) {
+        (Some(MoodCommand::List { since, json }), _) => {
+            let now = hearth::store::now_ms();
+            let entries = store.moods_since(hearth::store::parse_since(&since, now, hearth::store::Zone::default())?)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+            } else {
+                for e in &entries {
+                    let when = chrono::DateTime::from_timestamp_millis(e.at_ms).map(|d| d.with_timezone(&chrono::Local).format("%a %Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+                    println!("{when}  {:>2}/10  {}  {}", e.score, e.feelings.join(", "), e.note.as_deref().unwrap_or(""));
+                }
+                if entries.is_empty() {
+                    println!("no mood entries since {since}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        (None, Some(score)) => {
+            let id = store.add_mood(&hearth::store::NewMood { at_ms: hearth::store::now_ms(), score, feelings, note, source: hearth::store::MoodSource::Cli })?;
+            println!("logged mood {score}/10 (entry {id})");
+            Ok(ExitCode::SUCCESS)
+        }
+        (None, None) => bail!("give a score from 0 to 10 (hearth mood 6 --note \"tired\"), or `hearth mood list`"),
+    }
+}
+
+fn forget(config: &Config, all: bool, since: Option<String>, yes: bool) -> Result<ExitCode> {
+    if !all && since.is_none() {
+        bail!("say what to forget: --all, or --since 7d");
+    }
+    if !yes {
+        eprint!("This permanently deletes {}. Type yes to continue: ", if all { "everything Hearth has stored about you".to_string() } else { format!("everything since {}", since.as_deref().unwrap_or("")) });
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if answer.trim() != "yes" {
+            println!("nothing deleted");
+            return Ok(ExitCode::from(1));
+        }
+    }
+    let store = open_store(config)?;
+    if all {
+        store.forget_all()?;
+        println!("deleted everything and compacted {}", store.path().display());
+    } else if let Some(since) = since {
+        let cutoff = hearth::store::parse_since(&since, hearth::store::now_ms(), hearth::store::Zone::default())?;
+        let n = store.forget_since(cutoff)?;
+        println!("deleted {n} records since {since}");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn load_transcriber(

@@ -37,7 +37,8 @@ pub struct Config {
     pub audio: AudioConfig,
     pub listen: ListenConfig,
     pub schedule: ScheduleConfig,
-    pub retention: RetentionConfig,
+    /// How long each kind of record is kept (see the README).
+    pub retention: crate::store::retention::Retention,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +73,8 @@ pub struct AudioConfig {
     pub hangover_ms: u32,
     /// How far above the noise floor speech must be, in dB.
     pub threshold_db: f32,
+    /// Extra dB speech needs while Hearth is speaking, so its own voice does not interrupt it.
+    pub barge_in_db: f32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -90,19 +93,6 @@ pub struct ScheduleConfig {
     pub evening_reflection: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RetentionConfig {
-    /// Mood entries and check-in scores: long enough to show a therapist a season's trend.
-    pub mood_days: u32,
-    /// The words of reflections (only kept with consent).
-    pub reflection_days: u32,
-    /// Safety events (time, action and category only).
-    pub safety_event_days: u32,
-    /// Session records (which exercise, when, finished or not).
-    pub session_days: u32,
-}
-
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -115,7 +105,7 @@ impl Default for Config {
             audio: AudioConfig::default(),
             listen: ListenConfig::default(),
             schedule: ScheduleConfig::default(),
-            retention: RetentionConfig::default(),
+            retention: Default::default(),
         }
     }
 }
@@ -147,6 +137,7 @@ impl Default for AudioConfig {
             output: "default".into(),
             hangover_ms: 600,
             threshold_db: 10.0,
+            barge_in_db: 6.0,
         }
     }
 }
@@ -164,17 +155,6 @@ impl Default for ScheduleConfig {
     fn default() -> Self {
         Self {
             evening_reflection: String::new(),
-        }
-    }
-}
-
-impl Default for RetentionConfig {
-    fn default() -> Self {
-        Self {
-            mood_days: 730,
-            reflection_days: 90,
-            safety_event_days: 90,
-            session_days: 365,
         }
     }
 }
@@ -277,6 +257,9 @@ impl Config {
                 self.audio.hangover_ms
             ));
         }
+        if !(0.0..=30.0).contains(&self.audio.barge_in_db) {
+            return Err(format!("audio.barge_in_db must be between 0 and 30, not {}", self.audio.barge_in_db));
+        }
         if !(3.0..=30.0).contains(&self.audio.threshold_db) {
             return Err(format!(
                 "audio.threshold_db must be between 3 and 30, not {}",
@@ -292,14 +275,7 @@ impl Config {
             ));
         }
         let r = &self.retention;
-        if [
-            r.mood_days,
-            r.reflection_days,
-            r.safety_event_days,
-            r.session_days,
-        ]
-        .contains(&0)
-        {
+        if [r.mood_days, r.checkin_days, r.session_days, r.reflection_text_days, r.safety_event_days].contains(&Some(0)) {
             return Err("retention periods must be at least 1 day".into());
         }
         Ok(())

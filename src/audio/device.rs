@@ -2,7 +2,7 @@
 //! off mid-sentence. A missing or lost device is an error to report and recover from, never a
 //! panic; buffer overruns are counted.
 
-use super::resample::Resampler;
+use super::resample::StreamResampler;
 use super::{AudioError, AudioSink, AudioSource};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use std::num::NonZero;
@@ -94,9 +94,7 @@ pub struct CpalSource {
     _stream: cpal::Stream,
     rx: Receiver<Vec<f32>>,
     lost: Arc<AtomicBool>,
-    resampler: Resampler,
-    /// Input not yet resampled (the resampler works on whole blocks).
-    device_rate: u32,
+    resampler: StreamResampler,
     pub counters: Arc<AudioCounters>,
     pub device: String,
 }
@@ -161,8 +159,7 @@ impl CpalSource {
             _stream: stream,
             rx,
             lost,
-            resampler: Resampler::new(rate, 16_000),
-            device_rate: rate,
+            resampler: StreamResampler::new(rate, 16_000),
             counters,
             device: dev_name,
         })
@@ -187,11 +184,7 @@ impl AudioSource for CpalSource {
                 while let Ok(more) = self.rx.try_recv() {
                     chunk.extend(more);
                 }
-                if self.device_rate == 16_000 {
-                    Ok(Some(chunk))
-                } else {
-                    Ok(Some(self.resampler.process(&chunk)))
-                }
+                Ok(Some(self.resampler.push(&chunk)))
             }
             Err(RecvTimeoutError::Timeout) => Ok(None),
             Err(RecvTimeoutError::Disconnected) => {

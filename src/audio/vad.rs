@@ -68,6 +68,8 @@ pub struct Endpointer {
     /// Stream position (samples) of the start of `pending`.
     pos: u64,
     noise_db: f32,
+    /// Extra dB asked of speech while Hearth itself is playing (its own voice in the room).
+    boost_db: f32,
     floor_window: std::collections::VecDeque<f32>,
     history: std::collections::VecDeque<f32>,
     state: State,
@@ -93,6 +95,7 @@ impl Endpointer {
             pending: Vec::new(),
             pos: 0,
             noise_db: -60.0,
+            boost_db: 0.0,
             floor_window: Default::default(),
             history: Default::default(),
             state: State::Quiet { run: 0 },
@@ -102,6 +105,11 @@ impl Endpointer {
     /// Current noise floor estimate in dBFS.
     pub fn noise_floor_db(&self) -> f32 {
         self.noise_db
+    }
+
+    /// Asks speech to stand `db` higher above the floor (0 to go back to normal).
+    pub fn set_boost_db(&mut self, db: f32) {
+        self.boost_db = db.max(0.0);
     }
 
     /// True while an utterance is in progress.
@@ -158,7 +166,7 @@ impl Endpointer {
         let energy = frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32;
         let db = 10.0 * (energy + 1e-12).log10();
         self.track_floor(db);
-        let is_speech = db > self.cfg.min_speech_dbfs && db > self.noise_db + self.cfg.threshold_db;
+        let is_speech = db > self.cfg.min_speech_dbfs && db > self.noise_db + self.cfg.threshold_db + self.boost_db;
         let preroll = (self.cfg.preroll_ms * RATE / 1000) as usize;
         let start_frames = Self::ms_to_frames(self.cfg.start_ms);
         let hang_frames = Self::ms_to_frames(self.cfg.hangover_ms);

@@ -1,4 +1,10 @@
-//! The imperative shell around the engine: the file-driven conversation loop (`converse`), and
-//! the live daemon (capture, endpointing, transcription, playback, control socket, signals).
+//! The imperative shell around the engine: the [`companion`] (engine + store), the file-driven
+//! loop ([`converse`]), the text console ([`chat`]), and the live daemon ([`run`]) with its
+//! control socket ([`control`]) and wake-phrase gate ([`wake`]).
 
+pub mod chat;
+pub mod companion;
+pub mod control;
 pub mod converse;
+pub mod run;
+pub mod wake;

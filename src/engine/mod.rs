@@ -7,4 +7,8 @@ pub mod dialogue;
 pub mod prompt_error;
 pub mod safety;
 
+pub use dialogue::{
+    parse_mood, run_dry, Action, ChimeKind, Engine, EngineConfig, EngineMemory, Event, MoodParse,
+    MoodTrend, Prompts, SafetyPlan, StateSummary, Timeline, TimelineEntry,
+};
 pub use prompt_error::PromptError;

@@ -1,1 +1,44 @@
-//! The dialogue engine (being written).
+//! The dialogue engine: flows loaded from `prompts/`, understanding what people say however the
+//! speech recogniser writes it, and a pure state machine that turns events into actions.
+//!
+//! - [`prompts`]: loading and checking the prompt files (flows, shared texts, safety scripts);
+//! - [`engine`]: the state machine ([`Engine::handle`]) with its [`Event`]s and [`Action`]s;
+//! - [`timeline`]: running a flow on a virtual clock ([`run_dry`]) for `hearth flow --dry-run`;
+//! - [`mood`], [`intent`]: reading answers and requests; [`text`]: phrasing helpers;
+//! - [`plan`]: the spoken safety plan.
+//!
+//! # Driving the engine (for the shell)
+//!
+//! 1. `Prompts::load(dir)` (all errors, each `file:line: message`); keep the last good set and
+//!    hand a new one over with [`Engine::replace_prompts`] only when it loads.
+//! 2. `Engine::new(prompts, SafetyEngine::new(), config, memory)` with the persisted
+//!    [`EngineMemory`]; save it whenever an [`Action::Remember`] comes out.
+//! 3. Feed every transcript as [`Event::Utterance`] (the engine runs the safety assessment
+//!    itself, first); if the shell cannot (e.g. the safety engine failed), send
+//!    [`Event::SafetyUnavailable`] instead. Send [`Event::SpeechFinished`] when the speech queue
+//!    drains, [`Event::ListenTimedOut`] when a `Listen` window closes in silence, and
+//!    [`Event::Timer`] when [`Engine::next_deadline`] (re-read after every call) is reached.
+//! 4. Carry out the actions in order: `Say` and `Pause` queue speech and silence, `Listen` opens
+//!    the microphone once the queue has played, `StopSpeaking` cuts playback and clears the
+//!    queue, `Chime` plays at once, the `Log*`/`Save*`/`Set*` actions go to the store (they
+//!    never carry words unless the person opted in), `RequestMoodSummary` is answered with
+//!    [`Event::MoodSummary`].
+//! 5. `hearth chat` is the same loop with typed text, `SpeechFinished` sent right after printing
+//!    and no listening time-outs.
+
+pub mod engine;
+pub mod intent;
+pub mod mood;
+pub mod plan;
+pub mod prompts;
+pub mod text;
+pub mod timeline;
+
+#[cfg(test)]
+mod tests;
+
+pub use engine::{Action, Engine, EngineConfig, EngineMemory, Event, MoodTrend, StateSummary};
+pub use mood::{parse_frequency, parse_mood, MoodParse, MoodTone};
+pub use plan::{PlanField, SafetyPlan};
+pub use prompts::{ChimeKind, Expect, Flow, Prompts, Purpose};
+pub use timeline::{run_dry, run_dry_with, DryRunError, Timeline, TimelineEntry};

@@ -1,0 +1,111 @@
+//! Benchmarks on the real models and recordings: speech recognition, synthesis, safety
+//! screening, storage, and the memory of a whole `converse` run. Prints a Markdown table (for
+//! the README) and writes `target/bench-results.json`. Run with `cargo bench` after
+//! `scripts/setup --test-data`. These measure; they never fail because a machine was slow.
+
+use hearth::audio;
+use hearth::speech::assets::Assets;
+use hearth::speech::piper::PiperSynthesizer;
+use hearth::speech::whisper::{WhisperOptions, WhisperTranscriber};
+use hearth::speech::{Synthesizer, Transcriber};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+struct Row {
+    what: String,
+    value: f64,
+    unit: &'static str,
+    target: &'static str,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn p95(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[((v.len() as f64 * 0.95).ceil() as usize).saturating_sub(1).min(v.len() - 1)]
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn speech_file(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/speech").join(name);
+    assert!(p.exists(), "{} missing: run scripts/setup --test-data", p.display());
+    p
+}
+
+fn load16(name: &str) -> Vec<f32> {
+    let a = audio::read_wav(&speech_file(name)).expect("wav");
+    audio::resample::resample(&a.samples, a.sample_rate, 16_000)
+}
+
+fn main() {
+    let assets = Assets::locate(None);
+    let mut rows: Vec<Row> = Vec::new();
+    let mut push = |what: &str, value: f64, unit: &'static str, target: &'static str| {
+        println!("{what:<58} {value:>10.2} {unit:<5} {target}");
+        rows.push(Row { what: what.into(), value, unit, target });
+    };
+
+    // ---- speech recognition
+    for threads in [1usize, 2] {
+        let t = Instant::now();
+        let mut stt = WhisperTranscriber::load(&assets.model_path("tiny.en"), WhisperOptions { threads, short_window: true, language: "en".into() }).expect("model");
+        let load = ms(t);
+        if threads == 2 {
+            push("Whisper tiny.en model load", load, "ms", "");
+        }
+        let clip = load16("librivox/sense_and_sensibility_01_austen_64kb-0930.wav");
+        let secs = clip.len() as f64 / 16_000.0;
+        stt.transcribe(&clip).expect("warm-up");
+        let times: Vec<f64> = (0..7).map(|_| stt.transcribe(&clip).expect("stt").millis).collect();
+        push(&format!("STT {secs:.1} s utterance, short window, {threads} thread(s) (median)"), median(times), "ms", "≤ 350 ms");
+        let mut full = WhisperTranscriber::load(&assets.model_path("tiny.en"), WhisperOptions { threads, short_window: false, language: "en".into() }).expect("model");
+        let times: Vec<f64> = (0..3).map(|_| full.transcribe(&clip).expect("stt").millis).collect();
+        push(&format!("STT {secs:.1} s utterance, full 30 s window, {threads} thread(s)"), median(times), "ms", "");
+        // 30 s of speech: the LibriVox clips and JFK back to back, cut at 30 s.
+        let mut long = Vec::new();
+        for n in ["0870", "0880", "0890", "0920", "0930"] {
+            long.extend(load16(&format!("librivox/sense_and_sensibility_01_austen_64kb-{n}.wav")));
+        }
+        long.extend(load16("jfk.wav"));
+        long.truncate(30 * 16_000);
+        let t = full.transcribe(&long).expect("stt").millis;
+        push(&format!("STT real-time factor on 30 s of speech, {threads} thread(s)"), t / 30_000.0, "×", "≤ 0.1");
+    }
+
+    // ---- speech synthesis
+    let t = Instant::now();
+    let mut tts = PiperSynthesizer::load(&assets.voice_path("en_US-joe-medium"), &assets.ort_library()).expect("voice");
+    push("Piper joe-medium voice load", ms(t), "ms", "");
+    let rate = tts.sample_rate() as f64;
+    tts.synthesize("Warming up.").expect("tts");
+    let sentences = ["Let's take a slow breath together.", "Breathe in gently through your nose, and let your shoulders soften.", "How was your day today?", "Thank you for telling me about that."];
+    let mut first = Vec::new();
+    let (mut synth_ms, mut audio_s) = (0.0, 0.0);
+    for _ in 0..3 {
+        for s in sentences {
+            let t = Instant::now();
+            let pcm = tts.synthesize(s).expect("tts");
+            let took = ms(t);
+            first.push(took);
+            synth_ms += took;
+            audio_s += pcm.len() as f64 / rate;
+        }
+    }
+    push("TTS time to first audio of a sentence (median)", median(first.clone()), "ms", "≤ 250 ms");
+    push("TTS time to first audio of a sentence (p95)", p95(first), "ms", "");
+    push("TTS real-time factor", synth_ms / 1000.0 / audio_s, "×", "≤ 0.1");
+
+    let json: Vec<serde_json::Value> = rows.iter().map(|r| serde_json::json!({"what": r.what, "value": r.value, "unit": r.unit, "target": r.target})).collect();
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-results.json");
+    let _ = std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default());
+    println!("\n| measurement | result | target |\n|---|---|---|");
+    for r in &rows {
+        println!("| {} | {:.2} {} | {} |", r.what, r.value, r.unit, r.target);
+    }
+}

@@ -1,0 +1,173 @@
+//! The engine with its memory and its store: one conversation's state, shared by `converse`,
+//! `chat` and the daemon.
+//!
+//! [`Companion::handle`] passes an event to the pure engine, carries out the data actions it
+//! returns (mood entries, check-ins, reflections, safety events, sessions, consent, the safety
+//! plan, the engine's memory) against the store, answers the engine's requests for a mood
+//! summary, and hands back only what must be heard or timed: speech, chimes, pauses, listening.
+//! Storage is optional: when the database cannot be opened Hearth carries on without it (and
+//! says so in `hearth status`); nothing here ever stops a crisis response because of storage.
+
+use crate::config::Config;
+use crate::engine::dialogue::engine::{Action, Engine, EngineConfig, EngineMemory, Event, MoodTrend};
+use crate::engine::dialogue::prompts::Prompts;
+use crate::engine::safety::SafetyEngine;
+use crate::engine::PromptError;
+use crate::store::{self, NewCheckin, NewMood, SessionOutcome, Store};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Where the engine's memory is kept in the store's settings.
+const MEMORY_KEY: &str = "engine_memory";
+const WEEK_MS: i64 = 7 * 86_400_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CompanionError {
+    #[error("invalid prompts:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
+    Prompts(Vec<PromptError>),
+}
+
+/// The engine and what it is connected to.
+pub struct Companion {
+    engine: Engine,
+    store: Option<Store>,
+    /// Why storage is off, if it is.
+    pub store_problem: Option<String>,
+    sessions: HashMap<String, i64>,
+}
+
+/// Loads the prompt files, naming every problem.
+pub fn load_prompts(config: &Config) -> Result<Arc<Prompts>, CompanionError> {
+    Prompts::load(&config.assets().prompts_dir()).map(Arc::new).map_err(CompanionError::Prompts)
+}
+
+impl Companion {
+    /// An engine over `prompts`, with the memory kept in `store` (if any).
+    pub fn new(config: &Config, prompts: Arc<Prompts>, store: Option<Store>, store_problem: Option<String>) -> Self {
+        let memory: EngineMemory = store
+            .as_ref()
+            .and_then(|s| s.get_setting(MEMORY_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        let engine_config = EngineConfig { country: config.country.clone(), user_name: config.name.clone(), pace: 1.0 };
+        let engine = Engine::new(prompts, SafetyEngine::new(), engine_config, memory);
+        Self { engine, store, store_problem, sessions: HashMap::new() }
+    }
+
+    /// Opens the store in the configured data folder; on failure, carries on without it.
+    pub fn open_store(config: &Config) -> (Option<Store>, Option<String>) {
+        let opts = store::StoreOptions { retention: config.retention, ..Default::default() };
+        match Store::open_in_with(&config.data_dir(), opts) {
+            Ok(s) => (Some(s), None),
+            Err(e) => {
+                tracing::error!(error = %e, "storage unavailable; carrying on without it");
+                (None, Some(e.to_string()))
+            }
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn store(&self) -> Option<&Store> {
+        self.store.as_ref()
+    }
+
+    pub fn replace_prompts(&mut self, prompts: Arc<Prompts>) {
+        self.engine.replace_prompts(prompts);
+    }
+
+    /// Handles one event; returns the actions the shell must perform (speech, chimes, pauses,
+    /// listening, stop, pace) plus `FlowStarted`/`FlowEnded` for reporting.
+    pub fn handle(&mut self, event: Event, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        let mut queue = vec![event];
+        while let Some(ev) = queue.pop() {
+            for action in self.engine.handle(ev, now_ms) {
+                if let Some(reply) = self.apply(&action, now_ms) {
+                    queue.push(reply);
+                }
+                if is_for_shell(&action) {
+                    out.push(action);
+                }
+            }
+        }
+        out
+    }
+
+    /// Carries out one data action; may produce an event to feed back (the mood summary).
+    fn apply(&mut self, action: &Action, now_ms: u64) -> Option<Event> {
+        let at = now_ms as i64;
+        let result: Result<(), store::StoreError> = match (action, self.store.as_ref()) {
+            (Action::RequestMoodSummary, s) => {
+                return Some(match s.map(|s| s.mood_summary(at - WEEK_MS, at)) {
+                    Some(Ok(sum)) => Event::MoodSummary {
+                        entries: sum.count as u32,
+                        average: sum.average.map(|a| a as f32),
+                        trend: sum.direction.map(|d| match d {
+                            store::summary::Direction::Up => MoodTrend::Up,
+                            store::summary::Direction::Down => MoodTrend::Down,
+                            store::summary::Direction::Steady => MoodTrend::Steady,
+                        }),
+                        best_day: sum.best_day.map(|d| d.date.format("%A").to_string()),
+                    },
+                    _ => Event::MoodSummary { entries: 0, average: None, trend: None, best_day: None },
+                });
+            }
+            (_, None) => Ok(()),
+            (Action::LogMood { score, feelings, note }, Some(s)) => s
+                .add_mood(&NewMood { at_ms: at, score: *score, feelings: feelings.clone(), note: note.clone(), source: store::MoodSource::Voice })
+                .map(|_| ()),
+            (Action::LogCheckin { instrument, score, items }, Some(s)) => s
+                .add_checkin(&NewCheckin { at_ms: at, instrument: instrument.clone(), score: u32::from(*score), items: items.clone() })
+                .map(|_| ()),
+            (Action::LogReflection { step, text }, Some(s)) => {
+                let session = self.sessions.values().copied().max();
+                s.add_reflection(session, at, step, text.as_deref()).map(|_| ())
+            }
+            (Action::LogSafetyEvent { level, category }, Some(s)) => {
+                let level = serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                s.add_safety_event(at, &level, category).map(|_| ())
+            }
+            (Action::FlowStarted { name }, Some(s)) => s.add_session(name, at).map(|id| {
+                self.sessions.insert(name.clone(), id);
+            }),
+            (Action::FlowEnded { name, completed }, Some(s)) => match self.sessions.remove(name) {
+                Some(id) => s.end_session(id, at, if *completed { SessionOutcome::Completed } else { SessionOutcome::Stopped }),
+                None => Ok(()),
+            },
+            (Action::SetConsent { keep_transcripts }, Some(s)) => s.set_consent(*keep_transcripts, at),
+            (Action::SaveSafetyPlan { plan }, Some(s)) => match serde_json::to_string(plan) {
+                Ok(json) => s.set_setting("safety_plan", &json),
+                Err(_) => Ok(()),
+            },
+            (Action::Remember { memory }, Some(s)) => match serde_json::to_string(memory) {
+                Ok(json) => s.set_setting(MEMORY_KEY, &json),
+                Err(_) => Ok(()),
+            },
+            _ => Ok(()),
+        };
+        if let Err(e) = result {
+            // The person is not interrupted for this; status shows it and the log names it.
+            tracing::error!(error = %e, "could not save to the store");
+            self.store_problem = Some(e.to_string());
+        }
+        None
+    }
+}
+
+/// Actions that reach the audio side (or are reported), as opposed to data the store takes.
+pub fn is_for_shell(action: &Action) -> bool {
+    matches!(
+        action,
+        Action::Say { .. }
+            | Action::Chime { .. }
+            | Action::Pause { .. }
+            | Action::Listen { .. }
+            | Action::StopSpeaking
+            | Action::Pace { .. }
+            | Action::FlowStarted { .. }
+            | Action::FlowEnded { .. }
+    )
+}

@@ -1,0 +1,719 @@
+//! `hearth run`: the daemon's lifecycle and main loop.
+//!
+//! Threads: capture (cpal → 16 kHz chunks; reopened with back-off when the device is missing or
+//! lost), recognition (Whisper, one utterance at a time), the speaker (Piper sentence by sentence
+//! into rodio, cut off at once on barge-in or a crisis), the control socket, and signals. The
+//! main loop owns the endpointer and the [`Companion`] and is the only place state changes: every
+//! thread talks to it through one channel of [`Input`]s.
+//!
+//! Listening: an utterance is for Hearth when it starts with the wake phrase, when it comes in
+//! the follow-up window after Hearth spoke, while Hearth waits for an answer, or while a flow or
+//! a crisis conversation is running. Anything else is dropped at once: never transcribed text
+//! kept, stored or logged.
+//!
+//! Barge-in: speech that starts while Hearth is speaking stops playback at once (the endpointer
+//! reports speech ~60 ms after it starts). During playback the detector asks for a few more dB
+//! (`audio.barge_in_db`) so Hearth's own voice, heard through the room, does not trigger it.
+//! Without acoustic echo cancellation, utterances that overlap Hearth's speech are only
+//! transcribed when they barged in; Hearth never transcribes its own voice.
+
+use super::companion::{load_prompts, Companion};
+use super::control::{self, ControlServer, Reply, Request};
+use super::wake::strip_wake_phrase;
+use crate::audio::device::{AudioCounters, CpalSource, RodioSink};
+use crate::audio::vad::{Endpoint, Endpointer, VadConfig};
+use crate::audio::{tones, AudioSink, AudioSource};
+use crate::config::Config;
+use crate::engine::dialogue::engine::{Action, Event};
+use crate::speech::piper::PiperSynthesizer;
+use crate::speech::whisper::{WhisperOptions, WhisperTranscriber};
+use crate::speech::{split_sentences, Synthesizer, Transcriber};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Everything the main loop reacts to.
+pub enum Input {
+    Audio { samples: Vec<f32> },
+    DeviceStatus { input: bool, detail: String },
+    Transcript { text: String, stt_ms: f64, speech_end: Instant },
+    FirstAudio { generation: u64, at: Instant },
+    SpeechDone { generation: u64 },
+    SpeakerError { detail: String },
+    Control { request: Request, reply: Sender<Reply> },
+    Signal(i32),
+}
+
+/// Something for the speaker thread to play.
+enum Sound {
+    Say(String),
+    Chime(tones::Chime),
+    Silence(u64),
+}
+
+struct SpeakJob {
+    generation: u64,
+    sounds: Vec<Sound>,
+}
+
+/// Numbers `hearth status` reports and the benchmarks read.
+#[derive(Default)]
+struct Metrics {
+    /// End of speech → first reply audio, ms (recent).
+    latencies: VecDeque<f64>,
+    barge_ins: u64,
+    /// Speech start → playback stopped, ms (recent).
+    barge_in_ms: VecDeque<f64>,
+    utterances: u64,
+    dropped_not_addressed: u64,
+}
+
+fn push_recent(v: &mut VecDeque<f64>, x: f64) {
+    v.push_back(x);
+    while v.len() > 200 {
+        v.pop_front();
+    }
+}
+
+fn percentile(v: &VecDeque<f64>, p: f64) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut s: Vec<f64> = v.iter().copied().collect();
+    s.sort_by(f64::total_cmp);
+    let i = ((s.len() as f64 * p).ceil() as usize).clamp(1, s.len()) - 1;
+    Some(s[i])
+}
+
+fn now_ms() -> u64 {
+    crate::store::now_ms().max(0) as u64
+}
+
+/// The daemon.
+pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let prompts = load_prompts(config)?;
+    let assets = config.assets();
+    let stt = WhisperTranscriber::load(
+        &assets.model_path(&config.stt.model),
+        WhisperOptions { threads: config.stt.threads, short_window: config.stt.short_window, language: "en".into() },
+    )?;
+    let mut tts = PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;
+    tts.length_scale = config.tts.length_scale;
+    let (store, store_problem) = Companion::open_store(config);
+    let companion = Companion::new(config, prompts, store, store_problem);
+
+    let (tx, rx) = channel::<Input>();
+    let shutdown = Arc::new(AtomicBool::new(false));
+
+    // Signals.
+    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP])?;
+    let signal_handle = signals.handle();
+    {
+        let tx = tx.clone();
+        std::thread::Builder::new().name("signals".into()).spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(Input::Signal(sig)).is_err() {
+                    break;
+                }
+            }
+        })?;
+    }
+
+    // Control socket: each request is answered by the main loop.
+    let server = {
+        let tx = Mutex::new(tx.clone());
+        let handler: control::Handler = Arc::new(move |request: Request| {
+            let (reply_tx, reply_rx) = channel();
+            let sent = tx.lock().map(|t| t.send(Input::Control { request, reply: reply_tx }).is_ok()).unwrap_or(false);
+            if !sent {
+                return Reply::error("Hearth is shutting down");
+            }
+            reply_rx.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| Reply::error("Hearth did not answer in time"))
+        });
+        ControlServer::bind(&control::socket_path(), handler)?
+    };
+    tracing::info!(socket = %server.path().display(), "control socket ready");
+
+    // Speech recognition worker.
+    let (stt_tx, stt_rx) = channel::<(Vec<f32>, Instant)>();
+    spawn_recognizer(Box::new(stt), stt_rx, tx.clone())?;
+
+    // Speaker worker, and capture (unless running without audio).
+    let counters = Arc::new(AudioCounters::default());
+    let generation = Arc::new(AtomicU64::new(0));
+    let sink: Arc<Mutex<Option<Box<dyn AudioSink>>>> = Arc::new(Mutex::new(None));
+    let (speak_tx, speak_rx) = channel::<SpeakJob>();
+    spawn_speaker(Box::new(tts), speak_rx, tx.clone(), sink.clone(), generation.clone(), config.audio.output.clone(), no_audio, config.tts.chimes)?;
+    if !no_audio {
+        spawn_capture(config.audio.input.clone(), tx.clone(), counters.clone(), shutdown.clone())?;
+    }
+
+    let mut daemon = Daemon {
+        config: config.clone(),
+        config_file,
+        companion,
+        endpointer: Endpointer::new(vad_config(config)),
+        speak_tx,
+        stt_tx,
+        sink,
+        generation,
+        speaking: false,
+        pending_listen: None,
+        listen_until: None,
+        follow_up_until: None,
+        awaiting_first_audio: None,
+        metrics: Metrics::default(),
+        counters,
+        input_ok: false,
+        input_detail: if no_audio { "disabled (--no-audio)".into() } else { "opening".into() },
+        speaker_problem: None,
+        last_reload: None,
+        offered: None,
+        next_offer: None,
+        started,
+    };
+    daemon.schedule_offer();
+    tracing::info!("Hearth is listening");
+    let code = daemon.main_loop(&rx);
+
+    // Graceful shutdown: stop audio, stop capture, close the socket; the store closes on drop.
+    shutdown.store(true, Ordering::SeqCst);
+    daemon.cut_speech();
+    server.shutdown();
+    signal_handle.close();
+    drop(daemon);
+    tracing::info!("Hearth stopped");
+    Ok(code)
+}
+
+fn vad_config(config: &Config) -> VadConfig {
+    VadConfig { hangover_ms: config.audio.hangover_ms, threshold_db: config.audio.threshold_db, ..Default::default() }
+}
+
+fn spawn_recognizer(mut stt: Box<dyn Transcriber>, jobs: Receiver<(Vec<f32>, Instant)>, tx: Sender<Input>) -> std::io::Result<()> {
+    std::thread::Builder::new().name("recognizer".into()).spawn(move || {
+        for (samples, speech_end) in jobs {
+            let _span = tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
+            match stt.transcribe(&samples) {
+                Ok(t) => {
+                    let _ = tx.send(Input::Transcript { text: t.text, stt_ms: t.millis, speech_end });
+                }
+                Err(e) => tracing::error!(error = %e, "transcription failed"),
+            }
+        }
+    })?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn spawn_speaker(
+    mut tts: Box<dyn Synthesizer>,
+    jobs: Receiver<SpeakJob>,
+    tx: Sender<Input>,
+    sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
+    generation: Arc<AtomicU64>,
+    device: String,
+    no_audio: bool,
+    chimes: bool,
+) -> std::io::Result<()> {
+    std::thread::Builder::new().name("speaker".into()).spawn(move || {
+        let rate = tts.sample_rate();
+        let current = |g: u64| generation.load(Ordering::SeqCst) == g;
+        for job in jobs {
+            if !current(job.generation) {
+                continue;
+            }
+            let mut first = true;
+            for sound in job.sounds {
+                if !current(job.generation) {
+                    break;
+                }
+                let pcm: Vec<Vec<f32>> = match sound {
+                    Sound::Say(text) => split_sentences(&text)
+                        .iter()
+                        .filter_map(|s| match tts.synthesize(s) {
+                            Ok(mut pcm) => {
+                                pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
+                                Some(pcm)
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, "synthesis failed");
+                                None
+                            }
+                        })
+                        .take_while(|_| current(job.generation))
+                        .collect(),
+                    Sound::Chime(kind) if chimes => vec![tones::chime(kind, rate)],
+                    Sound::Chime(_) => vec![],
+                    Sound::Silence(ms) => vec![vec![0.0; (rate as u64 * ms / 1000) as usize]],
+                };
+                for piece in pcm {
+                    if !current(job.generation) {
+                        break;
+                    }
+                    if no_audio {
+                        continue;
+                    }
+                    let mut guard = match sink.lock() {
+                        Ok(g) => g,
+                        Err(p) => p.into_inner(),
+                    };
+                    if guard.is_none() {
+                        match RodioSink::open(Some(&device)) {
+                            Ok(s) => *guard = Some(Box::new(s)),
+                            Err(e) => {
+                                let _ = tx.send(Input::SpeakerError { detail: e.to_string() });
+                                break;
+                            }
+                        }
+                    }
+                    if let Some(s) = guard.as_mut() {
+                        if let Err(e) = s.play(&piece, rate) {
+                            let _ = tx.send(Input::SpeakerError { detail: e.to_string() });
+                            *guard = None;
+                        } else if first {
+                            first = false;
+                            let _ = tx.send(Input::FirstAudio { generation: job.generation, at: Instant::now() });
+                        }
+                    }
+                }
+            }
+            // Wait for the queued audio to finish (or be cut off).
+            loop {
+                if !current(job.generation) {
+                    break;
+                }
+                let playing = sink.lock().map(|g| g.as_ref().is_some_and(|s| s.is_playing())).unwrap_or(false);
+                if !playing {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = tx.send(Input::SpeechDone { generation: job.generation });
+        }
+    })?;
+    Ok(())
+}
+
+fn spawn_capture(device: String, tx: Sender<Input>, counters: Arc<AudioCounters>, shutdown: Arc<AtomicBool>) -> std::io::Result<()> {
+    std::thread::Builder::new().name("capture".into()).spawn(move || {
+        let mut backoff = Duration::from_millis(500);
+        while !shutdown.load(Ordering::SeqCst) {
+            match CpalSource::open(Some(&device), counters.clone()) {
+                Ok(mut source) => {
+                    backoff = Duration::from_millis(500);
+                    let _ = tx.send(Input::DeviceStatus { input: true, detail: format!("listening on {}", source.device) });
+                    loop {
+                        if shutdown.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        match source.next_chunk(Duration::from_millis(200)) {
+                            Ok(Some(samples)) => {
+                                if tx.send(Input::Audio { samples }).is_err() {
+                                    return;
+                                }
+                            }
+                            Ok(None) => {}
+                            Err(e) => {
+                                tracing::warn!(error = %e, "input device lost; retrying");
+                                let _ = tx.send(Input::DeviceStatus { input: false, detail: format!("lost: {e}; retrying") });
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Input::DeviceStatus { input: false, detail: format!("unavailable: {e}; retrying every {} s", backoff.as_secs().max(1)) });
+                }
+            }
+            let until = Instant::now() + backoff;
+            while Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(5));
+        }
+    })?;
+    Ok(())
+}
+
+struct Daemon {
+    config: Config,
+    config_file: PathBuf,
+    companion: Companion,
+    endpointer: Endpointer,
+    speak_tx: Sender<SpeakJob>,
+    stt_tx: Sender<(Vec<f32>, Instant)>,
+    sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
+    generation: Arc<AtomicU64>,
+    speaking: bool,
+    pending_listen: Option<u64>,
+    listen_until: Option<Instant>,
+    follow_up_until: Option<Instant>,
+    /// (generation, end of the person's speech) waiting for the reply's first audio.
+    awaiting_first_audio: Option<(u64, Instant)>,
+    metrics: Metrics,
+    counters: Arc<AudioCounters>,
+    input_ok: bool,
+    input_detail: String,
+    speaker_problem: Option<String>,
+    last_reload: Option<serde_json::Value>,
+    /// A flow Hearth offered (the scheduled evening reflection), waiting for yes or no.
+    offered: Option<(String, Instant)>,
+    next_offer: Option<chrono::DateTime<chrono::Local>>,
+    started: Instant,
+}
+
+impl Daemon {
+    fn main_loop(&mut self, rx: &Receiver<Input>) -> ExitCode {
+        loop {
+            let timeout = self.next_wakeup().saturating_duration_since(Instant::now());
+            match rx.recv_timeout(timeout) {
+                Ok(Input::Signal(sig)) if sig == signal_hook::consts::SIGHUP => self.reload(),
+                Ok(Input::Signal(_)) => return ExitCode::SUCCESS,
+                Ok(Input::Control { request: Request::Shutdown, reply }) => {
+                    let _ = reply.send(Reply::done());
+                    return ExitCode::SUCCESS;
+                }
+                Ok(input) => self.on_input(input),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return ExitCode::FAILURE,
+            }
+            self.on_time();
+        }
+    }
+
+    fn next_wakeup(&self) -> Instant {
+        let now = Instant::now();
+        let mut next = now + Duration::from_millis(500);
+        if let Some(d) = self.companion.engine().next_deadline() {
+            next = next.min(now + Duration::from_millis(d.saturating_sub(now_ms())));
+        }
+        if let Some(l) = self.listen_until {
+            next = next.min(l);
+        }
+        next
+    }
+
+    /// Timers: engine deadlines, listening time-outs, the scheduled offer.
+    fn on_time(&mut self) {
+        if let Some(d) = self.companion.engine().next_deadline() {
+            if now_ms() >= d {
+                self.engine(Event::Timer);
+            }
+        }
+        if self.listen_until.is_some_and(|l| Instant::now() >= l) && !self.endpointer.in_speech() {
+            self.listen_until = None;
+            self.engine(Event::ListenTimedOut);
+        }
+        if self.offered.as_ref().is_some_and(|(_, at)| at.elapsed() > Duration::from_secs(30)) {
+            // Asked once, gently; no answer is an answer.
+            self.offered = None;
+        }
+        if let Some(at) = self.next_offer {
+            if chrono::Local::now() >= at {
+                self.schedule_offer();
+                self.offer_evening_reflection();
+            }
+        }
+    }
+
+    fn on_input(&mut self, input: Input) {
+        match input {
+            Input::Audio { samples } => self.on_audio(&samples),
+            Input::DeviceStatus { input, detail } => {
+                self.input_ok = input;
+                self.input_detail = detail;
+                self.endpointer = Endpointer::new(vad_config(&self.config));
+            }
+            Input::Transcript { text, stt_ms, speech_end } => self.on_transcript(text, stt_ms, speech_end),
+            Input::FirstAudio { generation, at } => {
+                if let Some((g, end)) = self.awaiting_first_audio {
+                    if g == generation {
+                        let ms = at.saturating_duration_since(end).as_secs_f64() * 1000.0;
+                        push_recent(&mut self.metrics.latencies, ms);
+                        self.awaiting_first_audio = None;
+                        tracing::info!(latency_ms = ms, "end of speech to first reply audio");
+                    }
+                }
+                self.speaker_problem = None;
+            }
+            Input::SpeechDone { generation } => {
+                if generation == self.generation.load(Ordering::SeqCst) && self.speaking {
+                    self.speaking = false;
+                    self.endpointer.set_boost_db(0.0);
+                    self.follow_up_until = Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
+                    if let Some(ms) = self.pending_listen.take() {
+                        self.listen_until = Some(Instant::now() + Duration::from_millis(ms));
+                    }
+                    self.engine(Event::SpeechFinished);
+                }
+            }
+            Input::SpeakerError { detail } => {
+                tracing::warn!(error = %detail, "output device problem; will retry");
+                self.speaker_problem = Some(detail);
+            }
+            Input::Control { request, reply } => {
+                let r = self.on_control(request);
+                let _ = reply.send(r);
+            }
+            Input::Signal(_) => {}
+        }
+    }
+
+    fn on_audio(&mut self, samples: &[f32]) {
+        for ep in self.endpointer.push(samples) {
+            match ep {
+                Endpoint::SpeechStart { .. } => {
+                    // The chunk that completed detection ends now; speech began ~start_ms earlier.
+                    let start = Instant::now() - Duration::from_millis(VadConfig::default().start_ms as u64);
+                    if self.speaking {
+                        self.cut_speech();
+                        self.metrics.barge_ins += 1;
+                        let ms = start.elapsed().as_secs_f64() * 1000.0;
+                        push_recent(&mut self.metrics.barge_in_ms, ms);
+                        tracing::info!(reaction_ms = ms, "barge-in: playback stopped");
+                        self.engine(Event::SpeechFinished);
+                    }
+                }
+                Endpoint::Utterance { samples, .. } => {
+                    let hang = Duration::from_millis(u64::from(self.config.audio.hangover_ms).saturating_sub(200));
+                    let speech_end = Instant::now().checked_sub(hang).unwrap_or_else(Instant::now);
+                    self.metrics.utterances += 1;
+                    let _ = self.stt_tx.send((samples, speech_end));
+                }
+            }
+        }
+    }
+
+    /// Whether an utterance without the wake phrase is still for Hearth.
+    fn in_conversation(&self) -> bool {
+        let now = Instant::now();
+        self.listen_until.is_some()
+            || self.follow_up_until.is_some_and(|f| now < f)
+            || self.offered.is_some()
+            || self.companion.engine().in_crisis()
+            || self.companion.engine().state_summary().flow.is_some()
+    }
+
+    fn on_transcript(&mut self, text: String, stt_ms: f64, speech_end: Instant) {
+        let _span = tracing::info_span!("turn", stt_ms).entered();
+        let request = match strip_wake_phrase(&text, &self.config.listen.wake_phrase) {
+            Some(rest) => rest,
+            None if self.in_conversation() => text,
+            None => {
+                // Not addressed to Hearth: dropped here, never stored or logged.
+                self.metrics.dropped_not_addressed += 1;
+                return;
+            }
+        };
+        if request.trim().is_empty() {
+            // Just the wake phrase: open a follow-up window and acknowledge softly.
+            self.follow_up_until = Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
+            self.awaiting_first_audio = Some((self.generation.load(Ordering::SeqCst) + 1, speech_end));
+            self.speak(vec![Sound::Chime(tones::Chime::Hold)]);
+            return;
+        }
+        tracing::debug!(text = %request, "heard");
+        self.listen_until = None;
+        if let Some((flow, _)) = self.offered.take() {
+            match crate::engine::dialogue::mood::parse_yes_no(&request) {
+                Some(true) => {
+                    self.awaiting_first_audio = Some((self.generation.load(Ordering::SeqCst) + 1, speech_end));
+                    self.engine(Event::StartFlow { name: flow, cycles: None, minutes: None });
+                    return;
+                }
+                Some(false) => {
+                    self.speak(vec![Sound::Say("That's alright. Have a gentle evening.".into())]);
+                    return;
+                }
+                None => {}
+            }
+        }
+        self.awaiting_first_audio = Some((self.generation.load(Ordering::SeqCst) + 1, speech_end));
+        self.engine(Event::Utterance { text: request });
+    }
+
+    /// Passes an event to the engine and performs what comes back.
+    fn engine(&mut self, event: Event) {
+        let actions = self.companion.handle(event, now_ms());
+        self.perform(actions);
+    }
+
+    fn perform(&mut self, actions: Vec<Action>) {
+        let mut sounds = Vec::new();
+        for action in actions {
+            match action {
+                Action::StopSpeaking => {
+                    self.cut_speech();
+                    sounds.clear();
+                }
+                Action::Say { text } => sounds.push(Sound::Say(text)),
+                Action::Chime { kind } => {
+                    let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                    sounds.push(Sound::Chime(tones::Chime::from_name(&name)));
+                }
+                Action::Pause { ms } => sounds.push(Sound::Silence(ms)),
+                Action::Listen { timeout_ms } => self.pending_listen = Some(timeout_ms),
+                Action::FlowStarted { name } => tracing::info!(flow = %name, "flow started"),
+                Action::FlowEnded { name, completed } => tracing::info!(flow = %name, completed, "flow ended"),
+                _ => {}
+            }
+        }
+        if !sounds.is_empty() {
+            self.speak(sounds);
+        } else if let Some(ms) = self.pending_listen.take() {
+            if !self.speaking {
+                self.listen_until = Some(Instant::now() + Duration::from_millis(ms));
+            } else {
+                self.pending_listen = Some(ms);
+            }
+        }
+    }
+
+    /// Queues sounds after whatever is playing (same generation) or starts a new generation.
+    fn speak(&mut self, sounds: Vec<Sound>) {
+        let generation = self.generation.load(Ordering::SeqCst);
+        self.speaking = true;
+        self.endpointer.set_boost_db(self.config.audio.barge_in_db);
+        let _ = self.speak_tx.send(SpeakJob { generation, sounds });
+    }
+
+    /// Stops playback now and drops everything queued.
+    fn cut_speech(&mut self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        if let Ok(mut guard) = self.sink.lock() {
+            if let Some(s) = guard.as_mut() {
+                s.stop();
+            }
+        }
+        self.speaking = false;
+        self.endpointer.set_boost_db(0.0);
+    }
+
+    fn on_control(&mut self, request: Request) -> Reply {
+        tracing::info!(cmd = request.name(), "control request");
+        match request {
+            Request::Status => Reply::ok(self.status()),
+            Request::Start { flow, cycles, minutes } => {
+                if self.companion.engine().in_crisis() {
+                    return Reply::error("Hearth is in a safety conversation; flows are paused until it ends");
+                }
+                let names: Vec<String> = self.companion.engine().state_summary().flow.into_iter().collect();
+                self.engine(Event::StartFlow { name: flow.clone(), cycles, minutes });
+                let now = self.companion.engine().state_summary().flow;
+                if now.as_deref() == Some(flow.as_str()) || names.contains(&flow) {
+                    Reply::ok(serde_json::json!({"started": flow}))
+                } else {
+                    Reply::error(format!("could not start {flow:?}: is it one of the flows in `hearth prompts check`?"))
+                }
+            }
+            Request::Stop => {
+                self.cut_speech();
+                self.engine(Event::Stop);
+                Reply::done()
+            }
+            Request::Say { text } => {
+                self.speak(vec![Sound::Say(text)]);
+                Reply::done()
+            }
+            Request::Utterance { text } => {
+                self.awaiting_first_audio = None;
+                self.listen_until = None;
+                self.engine(Event::Utterance { text });
+                Reply::ok(self.status())
+            }
+            Request::Mood { score, note, feelings } => match self.companion.store() {
+                Some(store) => {
+                    let entry = crate::store::NewMood { at_ms: crate::store::now_ms(), score, feelings, note, source: crate::store::MoodSource::Cli };
+                    match store.add_mood(&entry) {
+                        Ok(id) => Reply::ok(serde_json::json!({"id": id})),
+                        Err(e) => Reply::error(e.to_string()),
+                    }
+                }
+                None => Reply::error(format!("storage is unavailable: {}", self.companion.store_problem.clone().unwrap_or_default())),
+            },
+            Request::Reload => {
+                self.reload();
+                Reply::ok(self.last_reload.clone().unwrap_or_default())
+            }
+            Request::Shutdown => Reply::done(),
+        }
+    }
+
+    /// Re-reads config and prompts; keeps the old ones if the new ones are invalid.
+    fn reload(&mut self) {
+        let result = Config::load(Some(&self.config_file).filter(|p| p.exists()).map(|p| p.as_path())).map_err(|e| e.to_string()).and_then(|(config, _)| {
+            let prompts = load_prompts(&config).map_err(|e| e.to_string())?;
+            Ok((config, prompts))
+        });
+        self.last_reload = Some(match result {
+            Ok((config, prompts)) => {
+                self.companion.replace_prompts(prompts);
+                self.config = config;
+                self.schedule_offer();
+                tracing::info!("reloaded configuration and prompts");
+                serde_json::json!({"ok": true, "at_ms": now_ms()})
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reload refused; keeping the current configuration and prompts");
+                serde_json::json!({"ok": false, "error": e, "at_ms": now_ms()})
+            }
+        });
+    }
+
+    fn schedule_offer(&mut self) {
+        self.next_offer = crate::config::parse_hhmm(&self.config.schedule.evening_reflection).and_then(|(h, m)| {
+            let now = chrono::Local::now();
+            let today = now.date_naive().and_hms_opt(h, m, 0)?;
+            let mut at = today.and_local_timezone(chrono::Local).earliest()?;
+            if at <= now {
+                at = (today + chrono::Duration::days(1)).and_local_timezone(chrono::Local).earliest()?;
+            }
+            Some(at)
+        });
+    }
+
+    fn offer_evening_reflection(&mut self) {
+        let engine = self.companion.engine();
+        if engine.in_crisis() || engine.state_summary().flow.is_some() || self.speaking {
+            return;
+        }
+        self.offered = Some(("evening-reflection".into(), Instant::now()));
+        self.speak(vec![Sound::Chime(tones::Chime::Hold), Sound::Say("Good evening. Would you like to take a few minutes to reflect on your day? Just say yes, or no.".into())]);
+        self.pending_listen = Some(15_000);
+    }
+
+    fn status(&self) -> serde_json::Value {
+        let m = &self.metrics;
+        serde_json::json!({
+            "version": env!("CARGO_PKG_VERSION"),
+            "uptime_s": self.started.elapsed().as_secs(),
+            "engine": self.companion.engine().state_summary(),
+            "speaking": self.speaking,
+            "listening": {
+                "wake_phrase": self.config.listen.wake_phrase,
+                "in_conversation": self.in_conversation(),
+                "noise_floor_db": self.endpointer.noise_floor_db(),
+            },
+            "input": {
+                "ok": self.input_ok,
+                "detail": self.input_detail,
+                "chunks": self.counters.chunks.load(Ordering::Relaxed),
+                "overruns": self.counters.overruns.load(Ordering::Relaxed),
+            },
+            "output": { "ok": self.speaker_problem.is_none(), "problem": self.speaker_problem },
+            "storage": { "ok": self.companion.store().is_some() && self.companion.store_problem.is_none(), "problem": self.companion.store_problem },
+            "latency_ms": { "count": m.latencies.len(), "p50": percentile(&m.latencies, 0.5), "p95": percentile(&m.latencies, 0.95), "all": m.latencies },
+            "barge_in": { "count": m.barge_ins, "reaction_ms": m.barge_in_ms },
+            "utterances": m.utterances,
+            "dropped_not_addressed": m.dropped_not_addressed,
+            "last_reload": self.last_reload,
+            "next_evening_offer": self.next_offer.map(|t| t.to_rfc3339()),
+        })
+    }
+}

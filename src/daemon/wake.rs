@@ -1,0 +1,85 @@
+//! Is an utterance addressed to Hearth? The wake phrase as speech recognition writes it.
+//!
+//! Whisper renders "hey hearth" as "Hey Hearth.", "Hey, heart", "Hay Hearth" or "A hearth"; the
+//! match is on normalized words with a small edit distance per word, within the first words of
+//! the utterance. What follows the wake phrase is the request.
+
+/// Lowercase words without punctuation.
+fn words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
+        .map(|w| w.trim_matches('\'').to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Greetings Whisper hears in place of "hey".
+const GREETINGS: [&str; 7] = ["hey", "hay", "hi", "a", "ok", "okay", "hello"];
+
+fn word_matches(heard: &str, wanted: &str, is_greeting: bool) -> bool {
+    if is_greeting && GREETINGS.contains(&heard) {
+        return true;
+    }
+    let allowed = if wanted.len() >= 5 { 2 } else { 1 };
+    edit_distance(heard, wanted) <= allowed
+}
+
+/// If `text` starts (within its first four words) with the wake phrase, the rest of it.
+/// An empty phrase means everything is addressed to Hearth.
+pub fn strip_wake_phrase(text: &str, phrase: &str) -> Option<String> {
+    let wanted = words(phrase);
+    let heard = words(text);
+    if wanted.is_empty() {
+        return Some(text.trim().to_string());
+    }
+    for start in 0..heard.len().min(4) {
+        if start + wanted.len() > heard.len() {
+            break;
+        }
+        let all = wanted.iter().enumerate().all(|(i, w)| word_matches(&heard[start + i], w, i == 0 && GREETINGS.contains(&w.as_str())));
+        if all {
+            return Some(heard[start + wanted.len()..].join(" "));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wake_phrase_as_whisper_writes_it() {
+        for (text, rest) in [
+            ("Hey Hearth, let's do box breathing.", "let's do box breathing"),
+            ("Hey, heart. Let's do box breathing", "let's do box breathing"),
+            ("hay hearth stop", "stop"),
+            ("A hearth, how are you?", "how are you"),
+            ("Um, hey Hearth, I want to log my mood.", "i want to log my mood"),
+            ("Hey Harth.", ""),
+        ] {
+            assert_eq!(strip_wake_phrase(text, "hey hearth").as_deref(), Some(rest), "{text}");
+        }
+    }
+
+    #[test]
+    fn other_speech_is_not_addressed() {
+        for text in ["Let's do box breathing.", "Hey Martha, dinner's ready.", "The hearth is warm tonight.", "I told him hey, hurry up"] {
+            assert_eq!(strip_wake_phrase(text, "hey hearth"), None, "{text}");
+        }
+        assert_eq!(strip_wake_phrase("anything", "").as_deref(), Some("anything"));
+    }
+}

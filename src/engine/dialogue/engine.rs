@@ -1,0 +1,1785 @@
+//! The dialogue state machine: `handle(event, now_ms) -> actions`.
+//!
+//! Every utterance is assessed by the safety engine before anything else; a crisis stops what is
+//! running and hands over to the crisis protocol. Otherwise the engine is idle (understanding
+//! requests), running a flow (breathing cues on exact timers, or a conversation that asks and
+//! listens), or waiting for the answer to one idle question (consent, an offered exercise).
+//!
+//! Time: `now_ms` (unix epoch milliseconds) comes with every event; the engine never reads a
+//! clock. When it needs to act at a given time it says so through [`Engine::next_deadline`], and
+//! the shell sends [`Event::Timer`] at (or just after) that time. Breathing cues are scheduled
+//! from the previous cue's *planned* time, so late timers never make the rhythm drift.
+//!
+//! Speech: `Say` texts queue in order; `Pause` queues silence; `Listen` opens the microphone
+//! once the queued speech has finished, for up to `timeout_ms`, after which the shell sends
+//! [`Event::ListenTimedOut`] if nothing was said. The shell sends [`Event::SpeechFinished`] when
+//! its queue drains.
+//!
+//! Pace: "slower" multiplies cue durations and listening time by 1.25, "faster" by 0.8, within
+//! 0.6-1.6. A breathing pace change applies from the next cue. [`Action::Pace`] tells the shell,
+//! which may slow its voice to match.
+
+use super::intent::{self, Command, Request};
+use super::mood::{count_things, parse_frequency, parse_mood, MoodTone};
+use super::plan::SafetyPlan;
+use super::prompts::{Body, ChimeKind, Expect, Flow, Prompts, Purpose};
+use super::text::{fill, join_spoken, pick, speech_ms, spoken_number, DAY_MS};
+use crate::engine::safety::{
+    Assessment, CrisisProtocol, CrisisStep, DisclosurePolicy, DisclosureReason, SafetyAction,
+    SafetyEngine,
+};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Silence between the end of an introduction and the first breathing cue.
+pub const LEAD_IN_MS: u64 = 1_500;
+/// If `SpeechFinished` never comes, cues start this long after the estimated end of speech.
+const SPEECH_FALLBACK_MS: u64 = 3_000;
+/// How long the microphone stays open after an idle question.
+const IDLE_LISTEN_MS: u64 = 10_000;
+/// Gaps shorter than this count as one conversation (for the 3-hour disclosure).
+const SESSION_GAP_MS: u64 = 10 * 60_000;
+/// Memory changes that only move clocks are saved at most this often.
+const REMEMBER_EVERY_MS: u64 = 60_000;
+/// PHQ-2 / GAD-2 totals from this score suggest talking to a professional.
+const CHECKIN_POSITIVE: u8 = 3;
+/// Silence between an acknowledgement and the next question.
+const BEAT_MS: u64 = 800;
+/// Breathing-exercise cycles allowed on request.
+const MAX_CYCLES: u32 = 200;
+
+/// Settings the engine needs from the configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EngineConfig {
+    /// ISO country code for helplines (e.g. "US", "GB").
+    pub country: String,
+    /// How Hearth addresses the person, if they said.
+    pub user_name: Option<String>,
+    /// Starting pace: a multiplier on cue durations and listening time (1.0 normal, >1 slower).
+    pub pace: f32,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            country: "US".into(),
+            user_name: None,
+            pace: 1.0,
+        }
+    }
+}
+
+/// What the engine remembers between runs; the shell persists it when told ([`Action::Remember`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EngineMemory {
+    pub last_disclosed_ms: Option<u64>,
+    pub last_used_ms: Option<u64>,
+    pub conversation_ms_since_disclosure: u64,
+    pub has_safety_plan: bool,
+    pub safety_plan: Option<SafetyPlan>,
+    /// Consent to keep the words of reflections and mood notes (default no).
+    pub keep_transcripts: bool,
+    pub consent_asked: bool,
+    /// The phrasing variant of the last evening reflection; the next one uses the following one.
+    pub last_reflection_variant: Option<u64>,
+}
+
+/// The direction of recent moods, as the store computed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoodTrend {
+    Up,
+    Down,
+    Steady,
+}
+
+/// Something that happened, for the engine to respond to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// What the person said (or typed).
+    Utterance {
+        text: String,
+    },
+    /// The time from [`Engine::next_deadline`] has come.
+    Timer,
+    /// The shell finished speaking everything queued.
+    SpeechFinished,
+    /// A `Listen` ended without an utterance.
+    ListenTimedOut,
+    /// Start a flow (CLI, scheduler). `cycles` wins over `minutes`; both only for breathing.
+    StartFlow {
+        name: String,
+        cycles: Option<u32>,
+        minutes: Option<f32>,
+    },
+    /// Stop what is running (CLI, socket, button).
+    Stop,
+    /// Pause / resume what is running (CLI, socket, button).
+    Pause,
+    Resume,
+    /// The store's answer to [`Action::RequestMoodSummary`].
+    MoodSummary {
+        entries: u32,
+        average: Option<f32>,
+        trend: Option<MoodTrend>,
+        best_day: Option<String>,
+    },
+    /// The shell could not run the safety assessment for an utterance: fail closed.
+    SafetyUnavailable,
+}
+
+/// Something for the shell to do. Serialised as `{"action":"say","text":"..."}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Speak this text (queued after any earlier speech).
+    Say {
+        text: String,
+    },
+    /// Play a soft tone now.
+    Chime {
+        kind: ChimeKind,
+    },
+    /// Queue this much silence in the speech queue.
+    Pause {
+        ms: u64,
+    },
+    /// When the queued speech ends, open the microphone for up to `timeout_ms`.
+    Listen {
+        timeout_ms: u64,
+    },
+    /// Cut off speech now and drop the queue (crisis, stop, pause).
+    StopSpeaking,
+    /// The pace changed: durations are multiplied by `factor` (>1 slower).
+    Pace {
+        factor: f32,
+    },
+    LogMood {
+        score: u8,
+        feelings: Vec<String>,
+        note: Option<String>,
+    },
+    LogCheckin {
+        instrument: String,
+        score: u8,
+        items: Vec<u8>,
+    },
+    /// A reflection step was answered; `text` only when the person keeps their words.
+    LogReflection {
+        step: String,
+        text: Option<String>,
+    },
+    /// A safety decision (never the words). `level` is the safety engine's action.
+    LogSafetyEvent {
+        level: SafetyAction,
+        category: String,
+    },
+    FlowStarted {
+        name: String,
+    },
+    FlowEnded {
+        name: String,
+        completed: bool,
+    },
+    SaveSafetyPlan {
+        plan: SafetyPlan,
+    },
+    SetConsent {
+        keep_transcripts: bool,
+    },
+    /// Persist this memory.
+    Remember {
+        memory: EngineMemory,
+    },
+    /// Ask the store for the mood summary; it answers with [`Event::MoodSummary`].
+    RequestMoodSummary,
+}
+
+/// What `hearth status` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateSummary {
+    /// "idle", "flow" or "crisis".
+    pub mode: String,
+    pub flow: Option<String>,
+    /// The conversation step id, or "cue N of M" for timed flows.
+    pub step: Option<String>,
+    pub paused: bool,
+    pub pace: f32,
+    pub next_deadline_ms: Option<u64>,
+    pub keep_transcripts: bool,
+}
+
+#[derive(Debug)]
+enum Mode {
+    Idle,
+    Flow(Box<FlowRun>),
+    Crisis(Box<CrisisRun>),
+}
+
+#[derive(Debug)]
+struct CrisisRun {
+    protocol: CrisisProtocol,
+    prompts: Arc<Prompts>,
+}
+
+/// An idle question waiting for its answer.
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    /// "Shall I keep the words of your reflections?" then do `then`.
+    Consent { then: Option<Request> },
+    /// "Would you like to do some breathing?"
+    Offer { flow: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stage {
+    /// The introduction (or a resume note) is being spoken; cue `next` follows it.
+    AwaitSpeech { fallback_at: u64, next: usize },
+    /// Cue `next` is due at `at` (when `next == total`, the flow ends at `at`).
+    Cues { next: usize, at: u64 },
+    /// A conversation step is waiting for its answer.
+    Step {
+        index: usize,
+        misses: u8,
+        timeouts: u8,
+        things: usize,
+        asked_more: bool,
+    },
+}
+
+/// Answers gathered by a conversation flow.
+#[derive(Debug, Clone, Default)]
+struct Answers {
+    score: Option<u8>,
+    feelings: Vec<String>,
+    note: Option<String>,
+    items: Vec<(String, u8)>,
+    plan: SafetyPlan,
+}
+
+#[derive(Debug)]
+struct FlowRun {
+    /// The prompt set the flow started with (a reload does not change a running flow).
+    prompts: Arc<Prompts>,
+    name: String,
+    variant: u64,
+    /// Total cues (cue flows), cycles × phases for breathing.
+    total: usize,
+    paused: bool,
+    stage: Stage,
+    answers: Answers,
+}
+
+impl FlowRun {
+    fn flow(&self) -> Option<&Flow> {
+        self.prompts.flow(&self.name)
+    }
+}
+
+/// The dialogue engine. Pure: no I/O, no clock, deterministic.
+#[derive(Debug)]
+pub struct Engine {
+    prompts: Arc<Prompts>,
+    safety: SafetyEngine,
+    config: EngineConfig,
+    memory: EngineMemory,
+    mode: Mode,
+    pending: Option<Pending>,
+    /// What "repeat" says again.
+    last_prompt: Vec<String>,
+    /// Idle inputs not understood in a row.
+    misses: u8,
+    pace: f32,
+    /// Shared-text picks so far (so repeated acknowledgements differ).
+    picks: u64,
+    now: u64,
+    out: Vec<Action>,
+    remembered: EngineMemory,
+    remembered_at: u64,
+}
+
+fn significant(m: &EngineMemory) -> EngineMemory {
+    EngineMemory {
+        last_used_ms: None,
+        conversation_ms_since_disclosure: 0,
+        ..m.clone()
+    }
+}
+
+fn scaled(ms: u64, pace: f32) -> u64 {
+    (ms as f64 * f64::from(pace)).round() as u64
+}
+
+impl Engine {
+    pub fn new(
+        prompts: Arc<Prompts>,
+        safety: SafetyEngine,
+        config: EngineConfig,
+        memory: EngineMemory,
+    ) -> Self {
+        let pace = if config.pace.is_finite() {
+            config.pace.clamp(0.6, 1.6)
+        } else {
+            1.0
+        };
+        Self {
+            prompts,
+            safety,
+            config,
+            remembered: memory.clone(),
+            memory,
+            mode: Mode::Idle,
+            pending: None,
+            last_prompt: Vec::new(),
+            misses: 0,
+            pace,
+            picks: 0,
+            now: 0,
+            out: Vec::new(),
+            remembered_at: 0,
+        }
+    }
+
+    /// Respond to one event at `now_ms`.
+    pub fn handle(&mut self, event: Event, now_ms: u64) -> Vec<Action> {
+        self.now = now_ms;
+        self.out.clear();
+        match event {
+            Event::Utterance { text } => self.on_utterance(&text),
+            Event::Timer => {
+                self.touch();
+                self.on_timer();
+            }
+            Event::SpeechFinished => {
+                self.touch();
+                self.on_speech_finished();
+            }
+            Event::ListenTimedOut => {
+                self.touch();
+                self.on_listen_timeout();
+            }
+            Event::StartFlow {
+                name,
+                cycles,
+                minutes,
+            } => {
+                if !matches!(self.mode, Mode::Crisis(_)) {
+                    let reason = self.disclosure_due();
+                    self.touch();
+                    if let Some(r) = reason {
+                        self.disclose(r);
+                    }
+                    self.pending = None;
+                    self.start_flow(&name, cycles, minutes);
+                }
+            }
+            Event::Stop => self.command(Command::Stop),
+            Event::Pause => self.command(Command::Pause),
+            Event::Resume => self.command(Command::Resume),
+            Event::MoodSummary {
+                entries,
+                average,
+                trend,
+                best_day,
+            } => self.mood_summary(entries, average, trend, best_day.as_deref()),
+            Event::SafetyUnavailable => {
+                self.touch();
+                self.fail_closed();
+            }
+        }
+        self.remember_if_needed();
+        std::mem::take(&mut self.out)
+    }
+
+    /// When the shell must send [`Event::Timer`] next.
+    pub fn next_deadline(&self) -> Option<u64> {
+        match &self.mode {
+            Mode::Flow(run) if !run.paused => match run.stage {
+                Stage::AwaitSpeech { fallback_at, .. } => Some(fallback_at),
+                Stage::Cues { at, .. } => Some(at),
+                Stage::Step { .. } => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Use a new prompt set from now on. A running flow or crisis conversation finishes on the
+    /// set it started with.
+    pub fn replace_prompts(&mut self, p: Arc<Prompts>) {
+        self.prompts = p;
+    }
+
+    /// What is going on, for `hearth status`.
+    pub fn state_summary(&self) -> StateSummary {
+        let (mode, flow, step, paused) = match &self.mode {
+            Mode::Idle => ("idle", None, None, false),
+            Mode::Crisis(_) => ("crisis", None, None, false),
+            Mode::Flow(run) => {
+                let step = match (run.stage, run.flow().map(|f| &f.body)) {
+                    (Stage::Step { index, .. }, Some(Body::Steps(steps))) => {
+                        steps.get(index).map(|s| s.id.clone())
+                    }
+                    (Stage::Cues { next, .. }, _) | (Stage::AwaitSpeech { next, .. }, _) => {
+                        Some(format!("cue {} of {}", next.min(run.total), run.total))
+                    }
+                    _ => None,
+                };
+                ("flow", Some(run.name.clone()), step, run.paused)
+            }
+        };
+        StateSummary {
+            mode: mode.into(),
+            flow,
+            step,
+            paused,
+            pace: self.pace,
+            next_deadline_ms: self.next_deadline(),
+            keep_transcripts: self.memory.keep_transcripts,
+        }
+    }
+
+    /// The memory as it stands.
+    pub fn memory(&self) -> &EngineMemory {
+        &self.memory
+    }
+
+    /// The kind of answer being listened for in a conversation step, if any.
+    pub fn expecting(&self) -> Option<Expect> {
+        match &self.mode {
+            Mode::Flow(run) if !run.paused => match (run.stage, run.flow().map(|f| &f.body)) {
+                (Stage::Step { index, .. }, Some(Body::Steps(steps))) => {
+                    steps.get(index).map(|s| s.expect)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether the crisis protocol is running.
+    pub fn in_crisis(&self) -> bool {
+        matches!(self.mode, Mode::Crisis(_))
+    }
+
+    // ----- output helpers -------------------------------------------------------------------
+
+    fn day(&self) -> u64 {
+        self.now / DAY_MS
+    }
+
+    fn personal(&self, text: &str) -> String {
+        fill(
+            text,
+            &[("name", self.config.user_name.as_deref().unwrap_or(""))],
+        )
+    }
+
+    fn say(&mut self, text: &str) {
+        let t = self.personal(text);
+        if !t.trim().is_empty() {
+            self.out.push(Action::Say { text: t });
+        }
+    }
+
+    /// A shared text, a different phrasing each time it is used.
+    fn common(&mut self, key: &str) -> String {
+        let v = self.day().wrapping_add(self.picks);
+        self.picks += 1;
+        pick(self.prompts.text(key), v, key).to_string()
+    }
+
+    fn ask_common(&mut self, key: &str) {
+        let t = self.common(key);
+        self.ask(&t);
+    }
+
+    fn say_common(&mut self, key: &str) {
+        let t = self.common(key);
+        self.say(&t);
+    }
+
+    /// Say a question and remember it for "repeat".
+    fn ask(&mut self, text: &str) {
+        self.say(text);
+        self.last_prompt = vec![self.personal(text)];
+    }
+
+    fn listen(&mut self, ms: u64) {
+        self.out.push(Action::Listen { timeout_ms: ms });
+    }
+
+    fn idle_listen(&mut self) {
+        let ms = scaled(IDLE_LISTEN_MS, self.pace);
+        self.listen(ms);
+    }
+
+    fn touch(&mut self) {
+        if let Some(last) = self.memory.last_used_ms {
+            if self.now >= last && self.now - last <= SESSION_GAP_MS {
+                self.memory.conversation_ms_since_disclosure += self.now - last;
+            }
+        }
+        self.memory.last_used_ms = Some(self.now);
+    }
+
+    fn remember_if_needed(&mut self) {
+        if self.memory == self.remembered {
+            return;
+        }
+        let due = significant(&self.memory) != significant(&self.remembered)
+            || self.now.saturating_sub(self.remembered_at) >= REMEMBER_EVERY_MS;
+        if due {
+            self.remembered = self.memory.clone();
+            self.remembered_at = self.now;
+            self.out.push(Action::Remember {
+                memory: self.memory.clone(),
+            });
+        }
+    }
+
+    // ----- disclosure -----------------------------------------------------------------------
+
+    /// Whether Hearth must say it is an AI before answering (the safety module's policy).
+    fn disclosure_due(&self) -> Option<DisclosureReason> {
+        DisclosurePolicy::due(
+            self.memory.last_disclosed_ms,
+            self.memory.conversation_ms_since_disclosure,
+            self.memory.last_used_ms,
+            self.now,
+        )
+    }
+
+    fn disclose(&mut self, why: DisclosureReason) {
+        let text = self.prompts.safety().disclosure(why, self.day());
+        self.say(&text);
+        self.memory.last_disclosed_ms = Some(self.now);
+        self.memory.conversation_ms_since_disclosure = 0;
+    }
+
+    // ----- safety ---------------------------------------------------------------------------
+
+    fn on_utterance(&mut self, text: &str) {
+        if text.trim().is_empty() {
+            return;
+        }
+        let assessment = self.safety.assess(text);
+        let due = self.disclosure_due();
+        self.touch();
+        if let Mode::Crisis(_) = self.mode {
+            // The crisis conversation hears everything, including a new risk reading.
+            if assessment.action != SafetyAction::None {
+                self.log_safety(&assessment);
+            }
+            self.crisis_utterance(text, &assessment);
+            return;
+        }
+        if matches!(
+            assessment.action,
+            SafetyAction::Crisis | SafetyAction::Emergency
+        ) {
+            self.enter_crisis(&assessment);
+            return;
+        }
+        if let Some(why) = due {
+            self.disclose(why);
+        }
+        match assessment.action {
+            SafetyAction::Refer => {
+                self.log_safety(&assessment);
+                let t = self
+                    .prompts
+                    .safety()
+                    .referral(&assessment.category, self.day());
+                self.say(&t);
+                match &self.mode {
+                    Mode::Flow(_) => self.reask(),
+                    _ => {
+                        self.pending = None;
+                        // The referral may end with its own question; do not stack a second one.
+                        if !t.trim_end().ends_with('?') {
+                            self.say_common("menu_short");
+                        }
+                        self.idle_listen();
+                    }
+                }
+                return;
+            }
+            SafetyAction::Support => {
+                self.log_safety(&assessment);
+                if matches!(self.mode, Mode::Idle) && self.pending.is_none() {
+                    let t = self
+                        .prompts
+                        .safety()
+                        .support_for(&assessment.category, self.day());
+                    self.say(&t);
+                    let flows = self.prompts.clone();
+                    if intent::request(
+                        text,
+                        flows
+                            .flows()
+                            .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+                    )
+                    .is_none()
+                    {
+                        let support = self.prompts.links().support.clone();
+                        let title = self
+                            .prompts
+                            .flow(&support)
+                            .map(|f| f.title.clone())
+                            .unwrap_or_default();
+                        // The support line may already offer an exercise as a question.
+                        if !t.trim_end().ends_with('?') {
+                            let offer = self.common("support_offer");
+                            self.say(&fill(&offer, &[("flow", &title)]));
+                        }
+                        self.pending = Some(Pending::Offer { flow: support });
+                        self.idle_listen();
+                        return;
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some(p) = self.pending.take() {
+            self.pending_answer(p, text);
+            return;
+        }
+        match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => self.flow_utterance(run, text),
+            other => {
+                self.mode = other;
+                self.idle_utterance(text);
+            }
+        }
+    }
+
+    fn log_safety(&mut self, a: &Assessment) {
+        self.out.push(Action::LogSafetyEvent {
+            level: a.action,
+            category: a.category.clone(),
+        });
+    }
+
+    /// Stop everything and start the crisis protocol.
+    fn enter_crisis(&mut self, assessment: &Assessment) {
+        self.out.push(Action::StopSpeaking);
+        self.pending = None;
+        self.log_safety(assessment);
+        match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => self.out.push(Action::FlowEnded {
+                name: run.name.clone(),
+                completed: false,
+            }),
+            Mode::Crisis(c) => {
+                // Already in the crisis conversation (a fail-closed event while it runs).
+                self.mode = Mode::Crisis(c);
+                return;
+            }
+            Mode::Idle => {}
+        }
+        let prompts = self.prompts.clone();
+        let (protocol, steps) = CrisisProtocol::begin(
+            prompts.safety(),
+            &self.config.country,
+            assessment,
+            self.memory.has_safety_plan,
+            self.day(),
+        );
+        self.mode = Mode::Crisis(Box::new(CrisisRun { protocol, prompts }));
+        self.crisis_steps(steps);
+    }
+
+    fn crisis_utterance(&mut self, text: &str, assessment: &Assessment) {
+        if let Mode::Crisis(c) = &mut self.mode {
+            let prompts = c.prompts.clone();
+            let steps =
+                c.protocol
+                    .on_utterance(prompts.safety(), text, assessment, self.now / DAY_MS);
+            self.crisis_steps(steps);
+        }
+    }
+
+    fn crisis_steps(&mut self, steps: Vec<CrisisStep>) {
+        for step in steps {
+            match step {
+                CrisisStep::Say(t) => self.say(&t),
+                CrisisStep::Listen { timeout_ms } => self.listen(timeout_ms),
+                CrisisStep::ReadSafetyPlan => self.read_plan(),
+                CrisisStep::Finish => self.mode = Mode::Idle,
+            }
+        }
+        if let Mode::Crisis(c) = &self.mode {
+            if c.protocol.is_finished() {
+                self.mode = Mode::Idle;
+            }
+        }
+    }
+
+    /// The shell could not assess an utterance: do not carry on as if nothing was said.
+    fn fail_closed(&mut self) {
+        self.say_common("safety_unavailable");
+        let text = self.out.pop();
+        self.enter_crisis(&Assessment::fail_closed());
+        // StopSpeaking must come before our own words.
+        if let Some(t) = text {
+            let at = self
+                .out
+                .iter()
+                .position(|a| matches!(a, Action::StopSpeaking))
+                .map_or(0, |i| i + 1);
+            self.out.insert(at, t);
+        }
+    }
+
+    // ----- idle -----------------------------------------------------------------------------
+
+    /// A global command, asking the safety engine about identity questions too.
+    fn command_in(&self, text: &str) -> Option<Command> {
+        if self.safety.is_identity_question(text) {
+            return Some(Command::AreYouHuman);
+        }
+        intent::command(text)
+    }
+
+    fn idle_utterance(&mut self, text: &str) {
+        if let Some(c) = self.command_in(text) {
+            self.misses = 0;
+            self.command(c);
+            return;
+        }
+        let prompts = self.prompts.clone();
+        let req = intent::request(
+            text,
+            prompts
+                .flows()
+                .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+        );
+        if !self.memory.consent_asked {
+            self.memory.consent_asked = true;
+            self.ask_common("consent_question");
+            self.pending = Some(Pending::Consent { then: req });
+            self.idle_listen();
+            return;
+        }
+        match req {
+            Some(r) => {
+                self.misses = 0;
+                self.request(r);
+            }
+            None => {
+                self.misses += 1;
+                if self.misses >= 2 {
+                    self.misses = 0;
+                    self.ask_common("menu");
+                } else {
+                    self.ask_common("reprompt");
+                }
+                self.idle_listen();
+            }
+        }
+    }
+
+    fn request(&mut self, r: Request) {
+        match r {
+            Request::Flow(name) => self.start_flow(&name, None, None),
+            Request::LogMood(rest) => {
+                let m = parse_mood(&rest);
+                match m.score {
+                    Some(score) => {
+                        let note = if self.memory.keep_transcripts {
+                            m.note.clone()
+                        } else {
+                            None
+                        };
+                        self.out.push(Action::LogMood {
+                            score,
+                            feelings: m.feelings.clone(),
+                            note,
+                        });
+                        let s = score.to_string();
+                        if m.feelings.is_empty() {
+                            let t = self.common("mood_logged_plain");
+                            self.say(&fill(&t, &[("score", &s)]));
+                        } else {
+                            let t = self.common("mood_logged");
+                            let f = join_spoken(&m.feelings);
+                            self.say(&fill(&t, &[("score", &s), ("feelings", &f)]));
+                        }
+                    }
+                    None => {
+                        let name = self.prompts.links().mood.clone();
+                        self.start_flow(&name, None, None);
+                        if let Mode::Flow(run) = &mut self.mode {
+                            run.answers.feelings = m.feelings;
+                        }
+                    }
+                }
+            }
+            Request::MoodSummary => self.out.push(Action::RequestMoodSummary),
+            Request::ReadSafetyPlan => self.read_plan(),
+            Request::Greeting => {
+                let g = self.common("greeting");
+                self.say(&g);
+                self.ask_common("menu_short");
+                self.idle_listen();
+            }
+            Request::Thanks => self.say_common("thanks"),
+        }
+    }
+
+    fn pending_answer(&mut self, p: Pending, text: &str) {
+        match p {
+            Pending::Consent { then } => {
+                let answer =
+                    super::mood::parse_yes_no(text).filter(|_| self.command_in(text).is_none());
+                match answer {
+                    Some(keep) => {
+                        self.memory.keep_transcripts = keep;
+                        self.out.push(Action::SetConsent {
+                            keep_transcripts: keep,
+                        });
+                        self.say_common(if keep { "consent_yes" } else { "consent_no" });
+                        match then {
+                            Some(r) => self.request(r),
+                            None => {
+                                self.ask_common("menu_short");
+                                self.idle_listen();
+                            }
+                        }
+                    }
+                    None => {
+                        self.out.push(Action::SetConsent {
+                            keep_transcripts: false,
+                        });
+                        self.say_common("consent_unclear");
+                        self.dispatch_again(text);
+                    }
+                }
+            }
+            Pending::Offer { flow } => {
+                if intent::wants_to_talk(text) {
+                    self.say_common("listening");
+                    self.idle_listen();
+                    return;
+                }
+                match super::mood::parse_yes_no(text).filter(|_| self.command_in(text).is_none()) {
+                    Some(true) => self.start_flow(&flow, None, None),
+                    Some(false) => self.say_common("offer_declined"),
+                    None => self.dispatch_again(text),
+                }
+            }
+        }
+    }
+
+    /// Handle an utterance that answered no pending question as a fresh one.
+    fn dispatch_again(&mut self, text: &str) {
+        match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => self.flow_utterance(run, text),
+            other => {
+                self.mode = other;
+                self.idle_utterance(text);
+            }
+        }
+    }
+
+    fn command(&mut self, c: Command) {
+        if let Mode::Crisis(_) = self.mode {
+            // The crisis conversation is not ended by a control; only quiet it.
+            if c == Command::Stop {
+                self.out.push(Action::StopSpeaking);
+            }
+            return;
+        }
+        if let Mode::Flow(_) = self.mode {
+            if let Mode::Flow(run) = std::mem::replace(&mut self.mode, Mode::Idle) {
+                self.flow_command(run, c);
+            }
+            return;
+        }
+        match c {
+            Command::Stop => {
+                self.pending = None;
+                self.out.push(Action::StopSpeaking);
+                self.say_common("stopped_idle");
+            }
+            Command::Pause | Command::Resume | Command::Skip => {
+                self.say_common("nothing_running");
+                self.ask_common("menu_short");
+                self.idle_listen();
+            }
+            Command::Repeat => self.repeat(),
+            Command::Slower | Command::Faster => self.change_pace(c == Command::Slower),
+            Command::Help => {
+                self.ask_common("menu");
+                self.idle_listen();
+            }
+            Command::AreYouHuman => self.disclose(DisclosureReason::Asked),
+            Command::Consent(keep) => self.set_consent(keep),
+        }
+    }
+
+    fn set_consent(&mut self, keep: bool) {
+        self.memory.keep_transcripts = keep;
+        self.memory.consent_asked = true;
+        self.out.push(Action::SetConsent {
+            keep_transcripts: keep,
+        });
+        self.say_common(if keep { "consent_on" } else { "consent_off" });
+    }
+
+    fn repeat(&mut self) {
+        if self.last_prompt.is_empty() {
+            self.say_common("nothing_to_repeat");
+        } else {
+            for t in self.last_prompt.clone() {
+                self.say(&t);
+            }
+        }
+    }
+
+    fn change_pace(&mut self, slower: bool) {
+        let next = if slower {
+            self.pace * 1.25
+        } else {
+            self.pace * 0.8
+        };
+        self.pace = next.clamp(0.6, 1.6);
+        self.out.push(Action::Pace { factor: self.pace });
+        self.say_common(if slower { "slower" } else { "faster" });
+    }
+
+    fn read_plan(&mut self) {
+        let plan = self.memory.safety_plan.clone().filter(|p| !p.is_empty());
+        let Some(plan) = plan else {
+            self.say_common("safety_plan_none");
+            return;
+        };
+        self.say_common("safety_plan_intro");
+        let prompts = self.prompts.clone();
+        if let Some(Body::Steps(steps)) =
+            prompts.flow(&prompts.links().safety_plan).map(|f| &f.body)
+        {
+            for s in steps {
+                if let (Some(field), Some(rb)) = (s.plan_field, &s.read_back) {
+                    let entries = plan.field(field);
+                    if !entries.is_empty() {
+                        self.say(&fill(rb, &[("answer", &join_spoken(entries))]));
+                    }
+                }
+            }
+        }
+        self.say_common("safety_plan_end");
+    }
+
+    fn mood_summary(
+        &mut self,
+        entries: u32,
+        average: Option<f32>,
+        trend: Option<MoodTrend>,
+        best: Option<&str>,
+    ) {
+        if matches!(self.mode, Mode::Crisis(_)) {
+            return;
+        }
+        let Some(avg) = average.filter(|_| entries > 0) else {
+            self.say_common("mood_summary_empty");
+            return;
+        };
+        let avg = (avg * 10.0).round() / 10.0;
+        let avg_s = if avg.fract() == 0.0 {
+            format!("{avg:.0}")
+        } else {
+            format!("{avg:.1}")
+        };
+        let trend_s = match trend {
+            Some(MoodTrend::Up) => self.common("trend_up"),
+            Some(MoodTrend::Down) => self.common("trend_down"),
+            _ => self.common("trend_steady"),
+        };
+        let t = self.common("mood_summary");
+        self.say(&fill(
+            &t,
+            &[
+                ("count", &entries.to_string()),
+                ("average", &avg_s),
+                ("trend", &trend_s),
+            ],
+        ));
+        if let Some(b) = best.filter(|b| !b.is_empty()) {
+            let t = self.common("mood_summary_best");
+            self.say(&fill(&t, &[("best_day", b)]));
+        }
+    }
+
+    // ----- flows ----------------------------------------------------------------------------
+
+    fn start_flow(&mut self, name: &str, cycles: Option<u32>, minutes: Option<f32>) {
+        let prompts = self.prompts.clone();
+        let Some(flow) = prompts.flow(name) else {
+            self.say_common("unknown_flow");
+            self.ask_common("menu_short");
+            self.idle_listen();
+            return;
+        };
+        match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(old) => self.out.push(Action::FlowEnded {
+                name: old.name.clone(),
+                completed: false,
+            }),
+            Mode::Crisis(c) => {
+                // Never leave the crisis conversation for an exercise.
+                self.mode = Mode::Crisis(c);
+                return;
+            }
+            Mode::Idle => {}
+        }
+        if flow.purpose == Purpose::Reflection && !self.memory.consent_asked {
+            self.memory.consent_asked = true;
+            self.ask_common("consent_question");
+            self.pending = Some(Pending::Consent {
+                then: Some(Request::Flow(name.to_string())),
+            });
+            self.idle_listen();
+            return;
+        }
+        self.misses = 0;
+        let variant = if flow.purpose == Purpose::Reflection {
+            let v = self
+                .memory
+                .last_reflection_variant
+                .map_or(self.day(), |l| l.wrapping_add(1));
+            self.memory.last_reflection_variant = Some(v);
+            v
+        } else {
+            self.day()
+        };
+        let (total, n_cycles) = match &flow.body {
+            Body::Cues {
+                cues,
+                repeat: true,
+                default_cycles,
+            } => {
+                let cycle_ms = flow.cycle_ms().max(1);
+                let n = match (cycles, minutes) {
+                    (Some(c), _) => c,
+                    (None, Some(m)) if m.is_finite() && m > 0.0 => {
+                        ((f64::from(m) * 60_000.0) / cycle_ms as f64).ceil() as u32
+                    }
+                    _ => *default_cycles,
+                }
+                .clamp(1, MAX_CYCLES);
+                (cues.len() * n as usize, n)
+            }
+            Body::Cues { cues, .. } => (cues.len(), 1),
+            Body::Steps(_) => (0, 0),
+        };
+        let minutes_s = ((flow.cycle_ms() * u64::from(n_cycles)) as f64 / 60_000.0)
+            .round()
+            .max(1.0);
+        let intro = pick(&flow.intro, variant, "intro");
+        let intro = fill(
+            intro,
+            &[
+                ("cycles", &spoken_number(u64::from(n_cycles))),
+                ("minutes", &spoken_number(minutes_s as u64)),
+            ],
+        );
+        self.out.push(Action::FlowStarted {
+            name: flow.name.clone(),
+        });
+        self.say(&intro);
+        let mut run = Box::new(FlowRun {
+            prompts: prompts.clone(),
+            name: flow.name.clone(),
+            variant,
+            total,
+            paused: false,
+            stage: Stage::AwaitSpeech {
+                fallback_at: 0,
+                next: 0,
+            },
+            answers: Answers::default(),
+        });
+        match &flow.body {
+            Body::Cues { .. } => {
+                self.last_prompt = vec![self.personal(&intro)];
+                run.stage = Stage::AwaitSpeech {
+                    fallback_at: self.fallback_after(&intro),
+                    next: 0,
+                };
+                self.mode = Mode::Flow(run);
+            }
+            Body::Steps(_) => {
+                self.out.push(Action::Pause { ms: BEAT_MS });
+                self.enter_step(run, 0);
+            }
+        }
+    }
+
+    fn fallback_after(&self, said: &str) -> u64 {
+        self.now + scaled(speech_ms(said), self.pace) + SPEECH_FALLBACK_MS
+    }
+
+    fn on_speech_finished(&mut self) {
+        if let Mode::Flow(run) = &mut self.mode {
+            if let (false, Stage::AwaitSpeech { next, .. }) = (run.paused, run.stage) {
+                run.stage = Stage::Cues {
+                    next,
+                    at: self.now + LEAD_IN_MS,
+                };
+            }
+        }
+    }
+
+    fn on_timer(&mut self) {
+        let run = match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => run,
+            other => {
+                self.mode = other;
+                return;
+            }
+        };
+        if run.paused {
+            self.mode = Mode::Flow(run);
+            return;
+        }
+        match run.stage {
+            Stage::AwaitSpeech { fallback_at, next } if self.now >= fallback_at => {
+                let mut run = run;
+                run.stage = Stage::Cues {
+                    next,
+                    at: self.now + LEAD_IN_MS,
+                };
+                self.mode = Mode::Flow(run);
+            }
+            Stage::Cues { next, at } if self.now >= at => self.cue_due(run, next, at),
+            _ => self.mode = Mode::Flow(run),
+        }
+    }
+
+    /// Duration of cue `i` at the current pace.
+    fn cue_ms(&self, flow: &Flow, i: usize) -> u64 {
+        match &flow.body {
+            Body::Cues { cues, .. } if !cues.is_empty() => {
+                scaled(cues[i % cues.len()].ms, self.pace)
+            }
+            _ => 0,
+        }
+    }
+
+    fn cue_due(&mut self, mut run: Box<FlowRun>, mut next: usize, mut at: u64) {
+        let prompts = run.prompts.clone();
+        let Some(flow) = prompts.flow(&run.name) else {
+            self.end_flow(run, false);
+            return;
+        };
+        let Body::Cues { cues, repeat, .. } = &flow.body else {
+            self.end_flow(run, false);
+            return;
+        };
+        if next >= run.total || cues.is_empty() {
+            self.finish_flow(run);
+            return;
+        }
+        // A very late timer: skip cues whose time has passed rather than rush through them.
+        while next + 1 < run.total && at + self.cue_ms(flow, next) <= self.now {
+            at += self.cue_ms(flow, next);
+            next += 1;
+        }
+        let cue = &cues[next % cues.len()];
+        let cycle = next / cues.len();
+        let text = if *repeat {
+            cue.say
+                .get(cycle.min(cue.say.len().saturating_sub(1)))
+                .map(String::as_str)
+                .unwrap_or("")
+        } else {
+            pick(&cue.say, run.variant, &format!("cue{next}"))
+        };
+        if let Some(kind) = cue.chime {
+            self.out.push(Action::Chime { kind });
+        }
+        self.ask(text);
+        run.stage = Stage::Cues {
+            next: next + 1,
+            at: at + self.cue_ms(flow, next),
+        };
+        self.mode = Mode::Flow(run);
+    }
+
+    fn flow_utterance(&mut self, run: Box<FlowRun>, text: &str) {
+        if let Some(c) = self.command_in(text) {
+            self.flow_command(run, c);
+            return;
+        }
+        let is_steps = matches!(run.stage, Stage::Step { .. });
+        if run.paused || !is_steps {
+            // A request for something else switches over; anything else waits (paused) or is
+            // left alone (breathing keeps its rhythm).
+            let prompts = self.prompts.clone();
+            let req = intent::request(
+                text,
+                prompts
+                    .flows()
+                    .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+            );
+            if let Some(Request::Flow(name)) = req {
+                self.mode = Mode::Flow(run);
+                self.start_flow(&name, None, None);
+                return;
+            }
+            let paused = run.paused;
+            self.mode = Mode::Flow(run);
+            if paused {
+                self.say_common("still_paused");
+            }
+            return;
+        }
+        self.step_answer(run, text);
+    }
+
+    fn flow_command(&mut self, mut run: Box<FlowRun>, c: Command) {
+        let is_steps = matches!(run.stage, Stage::Step { .. });
+        match c {
+            Command::Stop => {
+                self.out.push(Action::StopSpeaking);
+                self.say_common("stopped");
+                self.end_flow(run, false);
+            }
+            Command::Pause => {
+                self.out.push(Action::StopSpeaking);
+                if !run.paused {
+                    run.paused = true;
+                    if let Stage::Cues { next, .. } | Stage::AwaitSpeech { next, .. } = run.stage {
+                        let resume = self.resume_index(&run, next);
+                        run.stage = Stage::Cues {
+                            next: resume,
+                            at: 0,
+                        };
+                    }
+                    self.say_common("paused");
+                } else {
+                    self.say_common("still_paused");
+                }
+                self.mode = Mode::Flow(run);
+            }
+            Command::Resume => {
+                if run.paused {
+                    run.paused = false;
+                    let resumed = self.common("resumed");
+                    self.say(&resumed);
+                    match run.stage {
+                        Stage::Cues { next, .. } | Stage::AwaitSpeech { next, .. } => {
+                            run.stage = Stage::AwaitSpeech {
+                                fallback_at: self.fallback_after(&resumed),
+                                next,
+                            };
+                            self.mode = Mode::Flow(run);
+                        }
+                        Stage::Step { .. } => {
+                            self.mode = Mode::Flow(run);
+                            self.reask();
+                        }
+                    }
+                } else {
+                    self.mode = Mode::Flow(run);
+                    if is_steps {
+                        self.reask();
+                    }
+                }
+            }
+            Command::Repeat => {
+                self.mode = Mode::Flow(run);
+                if is_steps {
+                    self.reask();
+                } else {
+                    self.repeat();
+                }
+            }
+            Command::Slower | Command::Faster => {
+                self.change_pace(c == Command::Slower);
+                self.mode = Mode::Flow(run);
+                if is_steps {
+                    self.relisten();
+                }
+            }
+            Command::Skip => {
+                if run.paused {
+                    run.paused = false;
+                }
+                match run.stage {
+                    Stage::Step { index, .. } => {
+                        self.say_common("skipped");
+                        self.out.push(Action::Pause { ms: BEAT_MS });
+                        self.enter_step(run, index + 1);
+                    }
+                    Stage::Cues { next, .. } | Stage::AwaitSpeech { next, .. } => {
+                        let repeat = matches!(
+                            run.flow().map(|f| &f.body),
+                            Some(Body::Cues { repeat: true, .. })
+                        );
+                        self.out.push(Action::StopSpeaking);
+                        if repeat {
+                            // Skipping breathing ends it gently.
+                            self.closing(&run);
+                            self.end_flow(run, false);
+                        } else {
+                            let target = self.resume_index(&run, next) + 1;
+                            run.stage = Stage::Cues {
+                                next: target,
+                                at: self.now,
+                            };
+                            self.cue_due(run, target, self.now);
+                        }
+                    }
+                }
+            }
+            Command::Help => {
+                self.say_common("help_in_flow");
+                self.mode = Mode::Flow(run);
+                if is_steps {
+                    self.relisten();
+                }
+            }
+            Command::AreYouHuman => {
+                self.disclose(DisclosureReason::Asked);
+                self.mode = Mode::Flow(run);
+                if is_steps {
+                    self.reask();
+                }
+            }
+            Command::Consent(keep) => {
+                self.set_consent(keep);
+                self.mode = Mode::Flow(run);
+                if is_steps {
+                    self.relisten();
+                }
+            }
+        }
+    }
+
+    /// The cue to resume from: the start of the current breathing cycle, or the current cue.
+    fn resume_index(&self, run: &FlowRun, next: usize) -> usize {
+        let Some(Body::Cues { cues, repeat, .. }) = run.flow().map(|f| &f.body) else {
+            return next;
+        };
+        if next == 0 || cues.is_empty() {
+            return 0;
+        }
+        let current = next - 1;
+        if *repeat {
+            current - current % cues.len()
+        } else {
+            current
+        }
+    }
+
+    /// Ask the current conversation step again (after a pause, repeat, an interruption).
+    fn reask(&mut self) {
+        let Mode::Flow(run) = &self.mode else { return };
+        if let Stage::Step { .. } = run.stage {
+            for t in self.last_prompt.clone() {
+                self.say(&t);
+            }
+            self.relisten();
+        }
+    }
+
+    fn relisten(&mut self) {
+        let Mode::Flow(run) = &self.mode else { return };
+        if let (Stage::Step { index, .. }, Some(Body::Steps(steps))) =
+            (run.stage, run.flow().map(|f| &f.body))
+        {
+            if let Some(s) = steps.get(index) {
+                let ms = scaled(s.timeout_ms, self.pace);
+                self.listen(ms);
+            }
+        }
+    }
+
+    /// Move to step `index` (skipping steps that do not apply) and ask it, or finish.
+    fn enter_step(&mut self, mut run: Box<FlowRun>, mut index: usize) {
+        let prompts = run.prompts.clone();
+        let Some(Body::Steps(steps)) = prompts.flow(&run.name).map(|f| &f.body) else {
+            self.end_flow(run, false);
+            return;
+        };
+        while let Some(s) = steps.get(index) {
+            let skip = match s.expect {
+                Expect::Note => !self.memory.keep_transcripts,
+                Expect::Feelings => !run.answers.feelings.is_empty(),
+                _ => false,
+            };
+            if !skip {
+                break;
+            }
+            index += 1;
+        }
+        let Some(step) = steps.get(index) else {
+            self.finish_flow(run);
+            return;
+        };
+        let text = pick(&step.say, run.variant, &step.id).to_string();
+        self.ask(&text);
+        self.listen(scaled(step.timeout_ms, self.pace));
+        run.stage = Stage::Step {
+            index,
+            misses: 0,
+            timeouts: 0,
+            things: 0,
+            asked_more: false,
+        };
+        self.mode = Mode::Flow(run);
+    }
+
+    fn step_answer(&mut self, mut run: Box<FlowRun>, text: &str) {
+        let prompts = run.prompts.clone();
+        let (
+            Stage::Step {
+                index,
+                misses,
+                timeouts,
+                things,
+                asked_more,
+            },
+            Some(Body::Steps(steps)),
+        ) = (run.stage, prompts.flow(&run.name).map(|f| &f.body))
+        else {
+            self.mode = Mode::Flow(run);
+            return;
+        };
+        let Some(step) = steps.get(index) else {
+            self.finish_flow(run);
+            return;
+        };
+        let purpose = run.flow().map(|f| f.purpose);
+        let understood = match step.expect {
+            Expect::Free => {
+                if purpose == Some(Purpose::Reflection) {
+                    let kept = if self.memory.keep_transcripts {
+                        Some(text.trim().to_string())
+                    } else {
+                        None
+                    };
+                    self.out.push(Action::LogReflection {
+                        step: step.id.clone(),
+                        text: kept,
+                    });
+                }
+                if let Some(field) = step.plan_field {
+                    run.answers
+                        .plan
+                        .field_mut(field)
+                        .push(text.trim().to_string());
+                }
+                true
+            }
+            Expect::MoodScore => {
+                let m = parse_mood(text);
+                match m.score {
+                    Some(score) => {
+                        run.answers.score = Some(score);
+                        for f in m.feelings {
+                            if !run.answers.feelings.contains(&f) {
+                                run.answers.feelings.push(f);
+                            }
+                        }
+                        if self.memory.keep_transcripts && m.note.is_some() {
+                            run.answers.note = m.note;
+                        }
+                        true
+                    }
+                    None if m.tone.is_some() => {
+                        // "pretty low": acknowledge it and ask for a number (not a miss).
+                        let key = match m.tone {
+                            Some(MoodTone::Low) => "mood_tone_low",
+                            Some(MoodTone::High) => "mood_tone_high",
+                            _ => "mood_tone_middling",
+                        };
+                        for f in m.feelings {
+                            if !run.answers.feelings.contains(&f) {
+                                run.answers.feelings.push(f);
+                            }
+                        }
+                        self.say_common(key);
+                        let q = self.common("mood_ask_number");
+                        self.ask(&q);
+                        self.listen(scaled(step.timeout_ms, self.pace));
+                        run.stage = Stage::Step {
+                            index,
+                            misses,
+                            timeouts,
+                            things,
+                            asked_more,
+                        };
+                        self.mode = Mode::Flow(run);
+                        return;
+                    }
+                    None => false,
+                }
+            }
+            Expect::Feelings => {
+                let m = parse_mood(text);
+                for f in m.feelings {
+                    if !run.answers.feelings.contains(&f) {
+                        run.answers.feelings.push(f);
+                    }
+                }
+                true
+            }
+            Expect::Note => {
+                if super::mood::parse_yes_no(text) != Some(false) && self.memory.keep_transcripts {
+                    run.answers.note = Some(text.trim().to_string());
+                }
+                true
+            }
+            Expect::Frequency => match parse_frequency(text) {
+                Some(v) => {
+                    run.answers
+                        .items
+                        .push((step.instrument.clone().unwrap_or_default(), v));
+                    true
+                }
+                None => false,
+            },
+            Expect::Things => {
+                let total = things + count_things(text);
+                if total < step.count as usize && !asked_more && !step.more.is_empty() {
+                    let t = pick(&step.more, run.variant.wrapping_add(index as u64), "more")
+                        .to_string();
+                    self.say(&t);
+                    self.listen(scaled(step.timeout_ms, self.pace));
+                    run.stage = Stage::Step {
+                        index,
+                        misses,
+                        timeouts,
+                        things: total,
+                        asked_more: true,
+                    };
+                    self.mode = Mode::Flow(run);
+                    return;
+                }
+                true
+            }
+        };
+        if understood {
+            let ack = if step.ack.is_empty() {
+                self.common("ack")
+            } else {
+                pick(&step.ack, run.variant.wrapping_add(index as u64), "ack").to_string()
+            };
+            self.say(&ack);
+            self.out.push(Action::Pause { ms: BEAT_MS });
+            self.enter_step(run, index + 1);
+            return;
+        }
+        let misses = misses + 1;
+        match misses {
+            1 => {
+                let t = if step.clarify.is_empty() {
+                    self.common("flow_reprompt")
+                } else {
+                    pick(&step.clarify, run.variant, "clarify").to_string()
+                };
+                self.say(&t);
+            }
+            2 => self.say_common("flow_options"),
+            _ => {
+                self.say_common("moving_on");
+                self.out.push(Action::Pause { ms: BEAT_MS });
+                self.enter_step(run, index + 1);
+                return;
+            }
+        }
+        self.listen(scaled(step.timeout_ms, self.pace));
+        run.stage = Stage::Step {
+            index,
+            misses,
+            timeouts,
+            things,
+            asked_more,
+        };
+        self.mode = Mode::Flow(run);
+    }
+
+    fn on_listen_timeout(&mut self) {
+        let mut run = match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => run,
+            Mode::Crisis(mut c) => {
+                let prompts = c.prompts.clone();
+                let steps = c.protocol.on_silence(prompts.safety(), self.now / DAY_MS);
+                self.mode = Mode::Crisis(c);
+                self.crisis_steps(steps);
+                return;
+            }
+            Mode::Idle => {
+                // Idle: silence after a question is fine; no nagging. An unanswered consent question
+                // keeps the default (not keeping words) and still does what was asked.
+                if let Some(Pending::Consent { then }) = self.pending.take() {
+                    self.out.push(Action::SetConsent {
+                        keep_transcripts: false,
+                    });
+                    self.say_common("consent_unclear");
+                    if let Some(r) = then {
+                        self.request(r);
+                    }
+                }
+                return;
+            }
+        };
+        let Stage::Step {
+            index,
+            misses,
+            timeouts,
+            things,
+            asked_more,
+        } = run.stage
+        else {
+            self.mode = Mode::Flow(run);
+            return;
+        };
+        if run.paused {
+            self.mode = Mode::Flow(run);
+            return;
+        }
+        let required = matches!(self.expect_of(&run, index), Some(Expect::MoodScore));
+        if timeouts == 0 {
+            self.say_common("listen_gentle");
+            for t in self.last_prompt.clone() {
+                self.say(&t);
+            }
+            let ms = self.step_timeout(&run, index);
+            self.listen(ms);
+            run.stage = Stage::Step {
+                index,
+                misses,
+                timeouts: 1,
+                things,
+                asked_more,
+            };
+            self.mode = Mode::Flow(run);
+        } else if required {
+            self.say_common("mood_not_logged");
+            self.end_flow(run, false);
+        } else {
+            self.say_common("moving_on");
+            self.out.push(Action::Pause { ms: BEAT_MS });
+            self.enter_step(run, index + 1);
+        }
+    }
+
+    fn expect_of(&self, run: &FlowRun, index: usize) -> Option<Expect> {
+        match run.flow().map(|f| &f.body) {
+            Some(Body::Steps(steps)) => steps.get(index).map(|s| s.expect),
+            _ => None,
+        }
+    }
+
+    fn step_timeout(&self, run: &FlowRun, index: usize) -> u64 {
+        match run.flow().map(|f| &f.body) {
+            Some(Body::Steps(steps)) => steps
+                .get(index)
+                .map_or(0, |s| scaled(s.timeout_ms, self.pace)),
+            _ => 0,
+        }
+    }
+
+    fn closing(&mut self, run: &FlowRun) {
+        if let Some(flow) = run.flow() {
+            let t = pick(&flow.closing, run.variant, "closing").to_string();
+            self.say(&t);
+            self.last_prompt.clear();
+        }
+    }
+
+    /// The flow ran to its end: log what it gathered, say its closing, end it.
+    fn finish_flow(&mut self, run: Box<FlowRun>) {
+        let Some(flow) = run.flow() else {
+            self.end_flow(run, false);
+            return;
+        };
+        let purpose = flow.purpose;
+        let is_cues = matches!(flow.body, Body::Cues { .. });
+        match purpose {
+            Purpose::Mood => match run.answers.score {
+                Some(score) => self.out.push(Action::LogMood {
+                    score,
+                    feelings: run.answers.feelings.clone(),
+                    note: run.answers.note.clone(),
+                }),
+                None => {
+                    self.say_common("mood_not_logged");
+                    self.end_flow(run, false);
+                    return;
+                }
+            },
+            Purpose::Checkin => {
+                let mut positive = false;
+                let mut names: Vec<&str> =
+                    run.answers.items.iter().map(|(n, _)| n.as_str()).collect();
+                names.dedup();
+                for name in names {
+                    let items: Vec<u8> = run
+                        .answers
+                        .items
+                        .iter()
+                        .filter(|(n, _)| n == name)
+                        .map(|(_, v)| *v)
+                        .collect();
+                    if items.len() == 2 {
+                        let score: u8 = items.iter().sum();
+                        positive |= score >= CHECKIN_POSITIVE;
+                        self.out.push(Action::LogCheckin {
+                            instrument: name.to_string(),
+                            score,
+                            items,
+                        });
+                    }
+                }
+                if positive {
+                    let a = Assessment {
+                        action: SafetyAction::Refer,
+                        category: "checkin_positive".into(),
+                        reason: format!("a check-in total of {CHECKIN_POSITIVE} or more"),
+                    };
+                    self.log_safety(&a);
+                    let t = run.prompts.safety().referral(&a.category, self.day());
+                    self.say(&t);
+                }
+            }
+            Purpose::SafetyPlan => {
+                if run.answers.plan.is_empty() {
+                    self.say_common("safety_plan_empty");
+                    self.end_flow(run, false);
+                    return;
+                }
+                let plan = run.answers.plan.clone();
+                self.memory.safety_plan = Some(plan.clone());
+                self.memory.has_safety_plan = true;
+                self.out.push(Action::SaveSafetyPlan { plan });
+            }
+            _ => {}
+        }
+        if is_cues {
+            self.out.push(Action::Chime {
+                kind: ChimeKind::End,
+            });
+        }
+        self.closing(&run);
+        self.end_flow(run, true);
+    }
+
+    fn end_flow(&mut self, run: Box<FlowRun>, completed: bool) {
+        self.out.push(Action::FlowEnded {
+            name: run.name.clone(),
+            completed,
+        });
+        self.mode = Mode::Idle;
+        if !completed {
+            self.last_prompt.clear();
+        }
+    }
+}

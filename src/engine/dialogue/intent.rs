@@ -1,0 +1,487 @@
+//! What a person wants, read from a transcript: global commands that work at any moment (stop,
+//! pause, repeat, ...) and the requests understood when nothing is running (a flow by its
+//! trigger words, logging a mood, the mood summary, the safety plan).
+//!
+//! Commands match only when the whole utterance, once fillers and the wake word are dropped, is
+//! the command: "stop" and "okay Hearth, stop please" stop; "I can't stop thinking about work"
+//! is an answer. Requests match trigger phrases anywhere in the utterance, after words are
+//! normalised ("breathe"/"breaths" -> "breath", "four seven eight"/"478" -> "4 7 8").
+
+use super::text::normalize;
+
+/// A command understood at any moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Stop,
+    Pause,
+    Resume,
+    Repeat,
+    Slower,
+    Faster,
+    Skip,
+    Help,
+    AreYouHuman,
+    /// "keep my reflections" (true) / "don't keep my words" (false).
+    Consent(bool),
+}
+
+/// Words dropped before a command is matched.
+const COMMAND_FILLERS: &[&str] = &[
+    "um", "uh", "erm", "er", "hmm", "ok", "okay", "hearth", "hey", "please", "can", "could", "you",
+    "would", "now", "just", "lets", "let", "us", "oh", "right", "alright", "so", "well",
+    "actually", "thanks", "thank", "the", "a", "that", "this", "it", "for", "moment", "bit",
+    "little", "sorry", "go", "i", "want", "to", "wanna", "again", "exercise", "one", "me", "and",
+    "yeah",
+];
+
+const COMMANDS: &[(&str, Command)] = &[
+    ("stop", Command::Stop),
+    ("end", Command::Stop),
+    ("quit", Command::Stop),
+    ("cancel", Command::Stop),
+    ("enough", Command::Stop),
+    ("thats enough", Command::Stop),
+    ("im done", Command::Stop),
+    ("done", Command::Stop),
+    ("never mind", Command::Stop),
+    ("nevermind", Command::Stop),
+    ("exit", Command::Stop),
+    ("finish", Command::Stop),
+    ("shut up", Command::Stop),
+    ("be quiet", Command::Stop),
+    ("pause", Command::Pause),
+    ("wait", Command::Pause),
+    ("hold on", Command::Pause),
+    ("hang on", Command::Pause),
+    ("hold on sec", Command::Pause),
+    ("hold on second", Command::Pause),
+    ("hold on minute", Command::Pause),
+    ("hang on sec", Command::Pause),
+    ("hang on second", Command::Pause),
+    ("hang on minute", Command::Pause),
+    ("give minute", Command::Pause),
+    ("give second", Command::Pause),
+    ("sec", Command::Pause),
+    ("second", Command::Pause),
+    ("minute", Command::Pause),
+    ("resume", Command::Resume),
+    ("continue", Command::Resume),
+    ("carry on", Command::Resume),
+    ("on", Command::Resume),
+    ("keep going", Command::Resume),
+    ("im back", Command::Resume),
+    ("unpause", Command::Resume),
+    ("im ready", Command::Resume),
+    ("ready", Command::Resume),
+    ("pick up where we left off", Command::Resume),
+    ("repeat", Command::Repeat),
+    ("say again", Command::Repeat),
+    ("say", Command::Repeat),
+    ("what", Command::Repeat),
+    ("pardon", Command::Repeat),
+    ("come", Command::Repeat),
+    ("what did say", Command::Repeat),
+    ("didnt catch", Command::Repeat),
+    ("slower", Command::Slower),
+    ("slow down", Command::Slower),
+    ("more slowly", Command::Slower),
+    ("too fast", Command::Slower),
+    ("faster", Command::Faster),
+    ("speed up", Command::Faster),
+    ("quicker", Command::Faster),
+    ("too slow", Command::Faster),
+    ("skip", Command::Skip),
+    ("next", Command::Skip),
+    ("pass", Command::Skip),
+    ("move on", Command::Skip),
+    ("next question", Command::Skip),
+    ("skip question", Command::Skip),
+    ("id rather not say", Command::Skip),
+    ("rather not say", Command::Skip),
+    ("dont know", Command::Skip),
+    ("help", Command::Help),
+    ("what say", Command::Help),
+    ("what ask", Command::Help),
+    ("what are my options", Command::Help),
+    ("options", Command::Help),
+    ("menu", Command::Help),
+    ("what do do", Command::Help),
+    ("what do", Command::Help),
+    ("how does work", Command::Help),
+];
+
+/// The utterance with fillers removed, as used for command matching.
+fn command_core(text: &str) -> String {
+    normalize(text)
+        .split(' ')
+        .filter(|w| !w.is_empty() && !COMMAND_FILLERS.contains(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Phrases asking whether Hearth is a person (also asked of the safety engine).
+const HUMAN_QUESTIONS: &[&str] = &[
+    "are you human",
+    "are you a human",
+    "are you a person",
+    "are you a real person",
+    "are you real",
+    "is this a real person",
+    "am i talking to a person",
+    "am i talking to a human",
+    "am i talking to a real person",
+    "are you a robot",
+    "are you a bot",
+    "are you an ai",
+    "are you ai",
+    "are you a machine",
+    "are you a computer",
+    "are you a therapist",
+    "are you a doctor",
+    "is this a person",
+    "is there someone there",
+    "who am i talking to",
+    "what are you",
+];
+
+/// Whether the utterance asks if Hearth is human (or a therapist).
+pub fn is_identity_question(text: &str) -> bool {
+    let n = format!(" {} ", normalize(text));
+    HUMAN_QUESTIONS
+        .iter()
+        .any(|q| n.contains(&format!(" {q} ")))
+}
+
+/// A global command, if the utterance is one.
+pub fn command(text: &str) -> Option<Command> {
+    if is_identity_question(text) {
+        return Some(Command::AreYouHuman);
+    }
+    if let Some(c) = consent_command(text) {
+        return Some(Command::Consent(c));
+    }
+    let core = command_core(text);
+    if core.is_empty() {
+        return None;
+    }
+    COMMANDS.iter().find(|(p, _)| *p == core).map(|(_, c)| *c)
+}
+
+/// "keep my reflections", "save my words" -> true; "don't keep my words" -> false.
+fn consent_command(text: &str) -> Option<bool> {
+    let n = format!(" {} ", normalize(text));
+    let about_words = [
+        " reflections ",
+        " reflection ",
+        " words ",
+        " transcripts ",
+        " what i say ",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    let keep = [
+        " keep ",
+        " save ",
+        " store ",
+        " remember ",
+        " keeping ",
+        " saving ",
+        " storing ",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    if !(about_words && keep) || n.split(' ').filter(|w| !w.is_empty()).count() > 9 {
+        return None;
+    }
+    let negative = [
+        " dont ",
+        " do not ",
+        " stop ",
+        " no longer ",
+        " never ",
+        " not ",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    Some(!negative)
+}
+
+/// "I'd rather keep talking", "can we just talk": the person wants to talk, not do an exercise.
+pub fn wants_to_talk(text: &str) -> bool {
+    let n = format!(" {} ", normalize(text));
+    [" talk ", " talking ", " chat ", " vent "]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
+/// A request understood when no flow is running.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Start the flow of this name.
+    Flow(String),
+    /// "log my mood" with whatever followed it (may be empty).
+    LogMood(String),
+    MoodSummary,
+    ReadSafetyPlan,
+    Greeting,
+    Thanks,
+}
+
+/// Map word forms so triggers match however they were said.
+fn canonical_word(w: &str) -> &str {
+    match w {
+        "breathe" | "breathing" | "breaths" | "breathed" | "breth" => "breath",
+        "reflect" | "reflecting" | "reflections" => "reflection",
+        "grounded" | "ground" => "grounding",
+        "muscles" => "muscle",
+        "relaxation" | "relaxing" | "relaxed" => "relax",
+        "checkin" => "check in",
+        "sighs" | "sighing" | "sighed" => "sigh",
+        "exercises" => "exercise",
+        "okay" => "ok",
+        "zero" => "0",
+        "one" => "1",
+        "two" => "2",
+        "three" => "3",
+        "four" => "4",
+        "five" => "5",
+        "six" => "6",
+        "seven" => "7",
+        "eight" => "8",
+        "nine" => "9",
+        _ => w,
+    }
+}
+
+/// Normalised words for trigger matching: canonical forms, multi-digit numbers split ("478").
+pub fn trigger_words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in normalize(text).split(' ').filter(|w| !w.is_empty()) {
+        let c = canonical_word(w);
+        if c.len() >= 3 && c.len() <= 5 && c.chars().all(|ch| ch.is_ascii_digit()) {
+            out.extend(c.chars().map(|d| d.to_string()));
+        } else {
+            out.extend(c.split(' ').map(str::to_string));
+        }
+    }
+    out
+}
+
+/// Whether `needle` occurs as a contiguous run in `hay`.
+fn contains_run(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn has_any(n: &str, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| n.contains(p))
+}
+
+/// A request, given the flows' trigger phrases as `(flow name, triggers)`. The longest matching
+/// trigger wins, so "four seven eight breathing" beats the bare "breathing".
+pub fn request<'a>(
+    text: &str,
+    flows: impl IntoIterator<Item = (&'a str, &'a [String])>,
+) -> Option<Request> {
+    let n = format!(" {} ", normalize(text));
+    if has_any(&n, &[" safety plan "])
+        && has_any(
+            &n,
+            &[
+                " read ",
+                " what ",
+                " tell ",
+                " remind ",
+                " hear ",
+                " whats ",
+                " go through my ",
+            ],
+        )
+    {
+        return Some(Request::ReadSafetyPlan);
+    }
+    if has_any(&n, &[" mood "])
+        && has_any(
+            &n,
+            &[
+                " how ",
+                " week ",
+                " trend ",
+                " summary ",
+                " lately ",
+                " been ",
+                " month ",
+                " average ",
+            ],
+        )
+        && !has_any(&n, &[" log ", " record ", " note "])
+    {
+        return Some(Request::MoodSummary);
+    }
+    if has_any(&n, &[" how have i been ", " how am i doing "]) {
+        return Some(Request::MoodSummary);
+    }
+    for key in [
+        " log my mood ",
+        " log mood ",
+        " record my mood ",
+        " note my mood ",
+        " track my mood ",
+        " my mood is ",
+        " mood log ",
+        " log a mood ",
+    ] {
+        if let Some(pos) = n.find(key) {
+            let rest = n[pos + key.len()..].trim().to_string();
+            return Some(Request::LogMood(rest));
+        }
+    }
+    let words = trigger_words(text);
+    let mut best: Option<(usize, &str)> = None;
+    for (name, triggers) in flows {
+        for t in triggers {
+            let tw = trigger_words(t);
+            if contains_run(&words, &tw) && best.is_none_or(|(len, _)| tw.len() > len) {
+                best = Some((tw.len(), name));
+            }
+        }
+    }
+    if let Some((_, name)) = best {
+        return Some(Request::Flow(name.to_string()));
+    }
+    let core = command_core(text);
+    if matches!(
+        core.as_str(),
+        "hi" | "hello"
+            | "hey"
+            | "good evening"
+            | "good morning"
+            | "good afternoon"
+            | "hiya"
+            | "evening"
+            | "morning"
+    ) {
+        return Some(Request::Greeting);
+    }
+    if has_any(&n, &[" thank you ", " thanks ", " cheers "])
+        && n.split(' ').filter(|w| !w.is_empty()).count() <= 5
+    {
+        return Some(Request::Thanks);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_need_the_whole_utterance() {
+        assert_eq!(command("stop"), Some(Command::Stop));
+        assert_eq!(command("Okay Hearth, stop please."), Some(Command::Stop));
+        assert_eq!(command("I can't stop thinking about work"), None);
+        assert_eq!(command("Hold on a sec."), Some(Command::Pause));
+        assert_eq!(command("give me a minute"), Some(Command::Pause));
+        assert_eq!(command("OK, I'm ready."), Some(Command::Resume));
+        assert_eq!(command("go on"), Some(Command::Resume));
+        assert_eq!(command("Sorry, what?"), Some(Command::Repeat));
+        assert_eq!(command("Can you say that again?"), Some(Command::Repeat));
+        assert_eq!(command("slow down a bit"), Some(Command::Slower));
+        assert_eq!(command("a little faster please"), Some(Command::Faster));
+        assert_eq!(command("Skip."), Some(Command::Skip));
+        assert_eq!(command("next question"), Some(Command::Skip));
+        assert_eq!(command("What can you do?"), Some(Command::Help));
+        assert_eq!(command("Are you human?"), Some(Command::AreYouHuman));
+        assert_eq!(
+            command("wait, am I talking to a real person"),
+            Some(Command::AreYouHuman)
+        );
+        assert_eq!(command("keep my reflections"), Some(Command::Consent(true)));
+        assert_eq!(
+            command("Don't keep my words."),
+            Some(Command::Consent(false))
+        );
+        assert_eq!(command("hold"), None);
+        assert_eq!(command(""), None);
+    }
+
+    fn flows() -> Vec<(String, Vec<String>)> {
+        let f = |name: &str, t: &[&str]| {
+            (
+                name.to_string(),
+                t.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        };
+        vec![
+            f(
+                "box-breathing",
+                &[
+                    "breathing",
+                    "box breathing",
+                    "calm down",
+                    "square breathing",
+                ],
+            ),
+            f("breathing-478", &["4 7 8", "478 breathing"]),
+            f("grounding", &["grounding", "5 4 3 2 1"]),
+            f(
+                "muscle-relaxation",
+                &["muscle relaxation", "relax my muscles"],
+            ),
+            f(
+                "evening-reflection",
+                &["evening reflection", "reflection", "three good things"],
+            ),
+            f("weekly-checkin", &["weekly check in", "weekly"]),
+            f("mood-checkin", &["check in", "mood check in"]),
+            f("safety-plan", &["make a safety plan", "safety plan"]),
+        ]
+    }
+
+    fn req(text: &str) -> Option<Request> {
+        let fl = flows();
+        request(text, fl.iter().map(|(n, t)| (n.as_str(), t.as_slice())))
+    }
+
+    #[test]
+    fn requests() {
+        let flow = |n: &str| Some(Request::Flow(n.to_string()));
+        assert_eq!(req("Let's do box breathing."), flow("box-breathing"));
+        assert_eq!(req("um, breathing"), flow("box-breathing"));
+        assert_eq!(req("4 7 8"), flow("breathing-478"));
+        assert_eq!(
+            req("Four seven eight breathing please"),
+            flow("breathing-478")
+        );
+        assert_eq!(req("478 breathing"), flow("breathing-478"));
+        assert_eq!(req("Can you help me calm down?"), flow("box-breathing"));
+        assert_eq!(req("grounding"), flow("grounding"));
+        assert_eq!(req("five four three two one"), flow("grounding"));
+        assert_eq!(req("5-4-3-2-1"), flow("grounding"));
+        assert_eq!(req("Muscle relaxation."), flow("muscle-relaxation"));
+        assert_eq!(
+            req("Let's do the evening reflection"),
+            flow("evening-reflection")
+        );
+        assert_eq!(req("check in"), flow("mood-checkin"));
+        assert_eq!(req("Let's do the weekly check-in"), flow("weekly-checkin"));
+        assert_eq!(req("Make a safety plan."), flow("safety-plan"));
+        assert_eq!(
+            req("Read me my safety plan."),
+            Some(Request::ReadSafetyPlan)
+        );
+        assert_eq!(
+            req("How has my mood been this week?"),
+            Some(Request::MoodSummary)
+        );
+        assert_eq!(
+            req("Log my mood as six, a bit tired."),
+            Some(Request::LogMood("as six a bit tired".into()))
+        );
+        assert_eq!(req("log my mood"), Some(Request::LogMood(String::new())));
+        assert_eq!(req("Hello!"), Some(Request::Greeting));
+        assert_eq!(req("thanks"), Some(Request::Thanks));
+        assert_eq!(req("purple elephants"), None);
+        assert!(wants_to_talk("I'd rather keep talking"));
+        assert!(!wants_to_talk("yes please"));
+    }
+}
