@@ -36,7 +36,9 @@ def fetch(pkg, cache):
         req = os.path.join(tmp, "requirements.txt")
         with open(req, "w") as f:
             f.write(f"{pkg['package']}=={pkg['version']} --hash=sha256:{pkg['sha256']}\n")
-        binary = ["--no-binary=:all:"] if pkg["file"].endswith(".tar.gz") else ["--only-binary=:all:"]
+        # An sdist for this package only: `--no-binary=:all:` would also make pip build its
+        # build tools (cmake, ...) from source just to read the sdist's metadata.
+        binary = [f"--no-binary={pkg['package']}"] if pkg["file"].endswith(".tar.gz") else ["--only-binary=:all:"]
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes",
                "--progress-bar", "on", "-d", tmp, "-r", req] + binary + pkg.get("pip_args", [])
         subprocess.run(cmd, check=True)

@@ -5,3 +5,6 @@
 
 mod common;
 mod speech;
+mod storage;
+mod daemon;
+mod cli;

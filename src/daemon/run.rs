@@ -167,6 +167,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         listen_until: None,
         follow_up_until: None,
         awaiting_first_audio: None,
+        reply_to: None,
         metrics: Metrics::default(),
         counters,
         input_ok: false,
@@ -197,6 +198,8 @@ fn vad_config(config: &Config) -> VadConfig {
 
 fn spawn_recognizer(mut stt: Box<dyn Transcriber>, jobs: Receiver<(Vec<f32>, Instant)>, tx: Sender<Input>) -> std::io::Result<()> {
     std::thread::Builder::new().name("recognizer".into()).spawn(move || {
+        // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
+        let _ = stt.transcribe(&vec![0.0; 32_000]);
         for (samples, speech_end) in jobs {
             let _span = tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
             match stt.transcribe(&samples) {
@@ -223,6 +226,8 @@ fn spawn_speaker(
 ) -> std::io::Result<()> {
     std::thread::Builder::new().name("speaker".into()).spawn(move || {
         let rate = tts.sample_rate();
+        // Warm ONNX Runtime up so the first reply is as quick as the rest.
+        let _ = tts.synthesize("Hello.");
         let current = |g: u64| generation.load(Ordering::SeqCst) == g;
         for job in jobs {
             if !current(job.generation) {
@@ -356,6 +361,8 @@ struct Daemon {
     follow_up_until: Option<Instant>,
     /// (generation, end of the person's speech) waiting for the reply's first audio.
     awaiting_first_audio: Option<(u64, Instant)>,
+    /// End of the speech being answered; the next sounds queued are the reply to it.
+    reply_to: Option<Instant>,
     metrics: Metrics,
     counters: Arc<AudioCounters>,
     input_ok: bool,
@@ -481,7 +488,7 @@ impl Daemon {
                     }
                 }
                 Endpoint::Utterance { samples, .. } => {
-                    let hang = Duration::from_millis(u64::from(self.config.audio.hangover_ms).saturating_sub(200));
+                    let hang = Duration::from_millis(u64::from(self.config.audio.hangover_ms));
                     let speech_end = Instant::now().checked_sub(hang).unwrap_or_else(Instant::now);
                     self.metrics.utterances += 1;
                     let _ = self.stt_tx.send((samples, speech_end));
@@ -508,13 +515,14 @@ impl Daemon {
             None => {
                 // Not addressed to Hearth: dropped here, never stored or logged.
                 self.metrics.dropped_not_addressed += 1;
+                tracing::info!("utterance not addressed to Hearth: dropped");
                 return;
             }
         };
         if request.trim().is_empty() {
             // Just the wake phrase: open a follow-up window and acknowledge softly.
             self.follow_up_until = Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
-            self.awaiting_first_audio = Some((self.generation.load(Ordering::SeqCst) + 1, speech_end));
+            self.reply_to = Some(speech_end);
             self.speak(vec![Sound::Chime(tones::Chime::Hold)]);
             return;
         }
@@ -523,8 +531,9 @@ impl Daemon {
         if let Some((flow, _)) = self.offered.take() {
             match crate::engine::dialogue::mood::parse_yes_no(&request) {
                 Some(true) => {
-                    self.awaiting_first_audio = Some((self.generation.load(Ordering::SeqCst) + 1, speech_end));
+                    self.reply_to = Some(speech_end);
                     self.engine(Event::StartFlow { name: flow, cycles: None, minutes: None });
+                    self.reply_to = None;
                     return;
                 }
                 Some(false) => {
@@ -534,8 +543,9 @@ impl Daemon {
                 None => {}
             }
         }
-        self.awaiting_first_audio = Some((self.generation.load(Ordering::SeqCst) + 1, speech_end));
+        self.reply_to = Some(speech_end);
         self.engine(Event::Utterance { text: request });
+        self.reply_to = None;
     }
 
     /// Passes an event to the engine and performs what comes back.
@@ -578,6 +588,9 @@ impl Daemon {
     /// Queues sounds after whatever is playing (same generation) or starts a new generation.
     fn speak(&mut self, sounds: Vec<Sound>) {
         let generation = self.generation.load(Ordering::SeqCst);
+        if let Some(end) = self.reply_to.take() {
+            self.awaiting_first_audio = Some((generation, end));
+        }
         self.speaking = true;
         self.endpointer.set_boost_db(self.config.audio.barge_in_db);
         let _ = self.speak_tx.send(SpeakJob { generation, sounds });
@@ -622,7 +635,6 @@ impl Daemon {
                 Reply::done()
             }
             Request::Utterance { text } => {
-                self.awaiting_first_audio = None;
                 self.listen_until = None;
                 self.engine(Event::Utterance { text });
                 Reply::ok(self.status())

@@ -480,6 +480,21 @@ fn apply_key(conn: &Connection, key: Option<&DbKey>, path: &Path) -> Result<(), 
     })
 }
 
+/// Runs the statements of a retention purge (inside the caller's transaction).
+fn purge_rows(
+    c: &Connection,
+    statements: &[(&'static str, Option<u32>)],
+    now_ms: i64,
+) -> rusqlite::Result<usize> {
+    let mut total = 0;
+    for (sql, days) in statements {
+        if let Some(cut) = retention::cutoff(now_ms, *days) {
+            total += c.execute(sql, [cut])?;
+        }
+    }
+    Ok(total)
+}
+
 fn text_ok(what: &'static str, s: &str) -> Result<(), StoreError> {
     if s.len() > MAX_TEXT_BYTES {
         return Err(StoreError::invalid(
@@ -624,18 +639,39 @@ impl Store {
         let ran = schema::migrate(&store.conn).map_err(|e| store.sql(e))?;
         tracing::debug!(path = %path.display(), migrations = ran, fresh, "database open");
         if opts.purge_on_open {
-            let now = now_ms();
-            match store.purge_expired(now, &opts.retention) {
-                Ok(n) => {
-                    let _ = store.set_setting(LAST_PURGE_SETTING, &now.to_string());
-                    if n > 0 {
-                        tracing::info!(records = n, "purged expired records at open");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "retention purge at open failed"),
-            }
+            store.purge_at_open();
         }
         Ok(store)
+    }
+
+    /// The retention purge when opening. It is housekeeping, so it never waits for another
+    /// process's lock: waiting would spend the busy budget before the write the caller opened
+    /// the store for has even started, and that write would then wait a second budget (a
+    /// `hearth mood` under a held lock took twice the promised 5 s, and could succeed after
+    /// it). When the database is locked the purge is left to [`Store::purge_if_due`].
+    fn purge_at_open(&self) {
+        let now = now_ms();
+        let statements = retention::purge_statements(&self.opts.retention);
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        let purged = self.try_write(&|c| purge_rows(c, &statements, now));
+        let _ = self
+            .conn
+            .busy_timeout(self.opts.busy_budget / BUSY_ATTEMPTS);
+        match purged {
+            Ok(n) => {
+                if n > 0 {
+                    tracing::info!(records = n, "purged expired records at open");
+                    if let Err(e) = self.checkpoint() {
+                        tracing::warn!(error = %e, "checkpoint after the purge at open failed");
+                    }
+                }
+                let _ = self.set_setting(LAST_PURGE_SETTING, &now.to_string());
+            }
+            Err(e) if is_busy(&e) => {
+                tracing::debug!("database locked by another process; retention purge deferred");
+            }
+            Err(e) => tracing::warn!(error = %self.sql(e), "retention purge at open failed"),
+        }
     }
 
     /// Reads an existing file through a read-only connection that cannot write to it (not
@@ -1236,15 +1272,7 @@ impl Store {
     /// deleted or had their words cleared.
     pub fn purge_expired(&self, now_ms: i64, policy: &Retention) -> Result<usize, StoreError> {
         let statements = retention::purge_statements(policy);
-        let n = self.write(|c| {
-            let mut total = 0;
-            for (sql, days) in &statements {
-                if let Some(cut) = retention::cutoff(now_ms, *days) {
-                    total += c.execute(sql, [cut])?;
-                }
-            }
-            Ok(total)
-        })?;
+        let n = self.write(|c| purge_rows(c, &statements, now_ms))?;
         if n > 0 {
             self.checkpoint()?;
         }

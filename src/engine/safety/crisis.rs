@@ -124,7 +124,9 @@ fn patterns() -> Option<&'static Patterns> {
 }
 
 fn classify(norm: &str) -> Reply {
-    let Some(p) = patterns() else { return Reply::Other };
+    let Some(p) = patterns() else {
+        return Reply::Other;
+    };
     if p.stop_whole.is_match(norm) || p.stop_any.is_match(norm) {
         Reply::Stop
     } else if p.number.is_match(norm) {
@@ -173,12 +175,26 @@ pub struct CrisisProtocol {
 impl CrisisProtocol {
     /// Start the protocol for a crisis or emergency assessment. (Anything milder is treated as a
     /// crisis: the caller only starts the protocol when it must.)
-    pub fn begin(scripts: &SafetyScripts, country: &str, assessment: &Assessment, has_safety_plan: bool, variant: u64) -> (Self, Vec<CrisisStep>) {
+    pub fn begin(
+        scripts: &SafetyScripts,
+        country: &str,
+        assessment: &Assessment,
+        has_safety_plan: bool,
+        variant: u64,
+    ) -> (Self, Vec<CrisisStep>) {
         let emergency = assessment.action == SafetyAction::Emergency;
         let mut p = Self {
             country: country.to_string(),
-            mode: if emergency { Mode::Emergency } else { Mode::Crisis },
-            stage: if emergency { Stage::AskedCalled } else { Stage::AskedSafe },
+            mode: if emergency {
+                Mode::Emergency
+            } else {
+                Mode::Crisis
+            },
+            stage: if emergency {
+                Stage::AskedCalled
+            } else {
+                Stage::AskedSafe
+            },
             category: assessment.category.clone(),
             has_safety_plan,
             plan_offered: false,
@@ -188,7 +204,11 @@ impl CrisisProtocol {
             other_turns: 0,
             finished: false,
         };
-        let steps = if emergency { p.emergency_opening(scripts, variant) } else { p.crisis_opening(scripts, variant) };
+        let steps = if emergency {
+            p.emergency_opening(scripts, variant)
+        } else {
+            p.crisis_opening(scripts, variant)
+        };
         (p, steps)
     }
 
@@ -208,7 +228,13 @@ impl CrisisProtocol {
     }
 
     /// The person said something. `assessment` is the safety engine's reading of `text`.
-    pub fn on_utterance(&mut self, scripts: &SafetyScripts, text: &str, assessment: &Assessment, variant: u64) -> Vec<CrisisStep> {
+    pub fn on_utterance(
+        &mut self,
+        scripts: &SafetyScripts,
+        text: &str,
+        assessment: &Assessment,
+        variant: u64,
+    ) -> Vec<CrisisStep> {
         if self.finished {
             return Vec::new();
         }
@@ -217,7 +243,8 @@ impl CrisisProtocol {
         let mut reply = classify(&norm);
         // Bare "yes" / "no" answer the last question asked.
         if let Some(p) = patterns() {
-            let answering = self.plan_offered || matches!(self.stage, Stage::AskedReady | Stage::Talking);
+            let answering =
+                self.plan_offered || matches!(self.stage, Stage::AskedReady | Stage::Talking);
             if answering && (p.yes.is_match(&norm) || norm == "yes") {
                 reply = Reply::Yes;
             } else if answering && p.no.is_match(&norm) {
@@ -268,7 +295,11 @@ impl CrisisProtocol {
         match self.mode {
             Mode::Emergency => vec![self.say_e(scripts, M::CheckIn, variant), self.listen()],
             Mode::Crisis => {
-                let line = if self.silences % 2 == 0 { L::CheckInWithLine } else { L::CheckIn };
+                let line = if self.silences % 2 == 0 {
+                    L::CheckInWithLine
+                } else {
+                    L::CheckIn
+                };
                 vec![self.say(scripts, line, variant), self.listen()]
             }
         }
@@ -284,7 +315,10 @@ impl CrisisProtocol {
             _ => L::Acknowledge,
         };
         self.stage = Stage::AskedSafe;
-        let mut out = vec![self.say(scripts, ack, variant), self.say(scripts, L::GiveLine, variant)];
+        let mut out = vec![
+            self.say(scripts, ack, variant),
+            self.say(scripts, L::GiveLine, variant),
+        ];
         if scripts.helpline(&self.country).text_line.is_some() {
             out.push(self.say(scripts, L::GiveTextLine, variant));
         }
@@ -300,10 +334,20 @@ impl CrisisProtocol {
             "violence_now" => M::CallNowViolence,
             _ => M::CallNow,
         };
-        vec![self.say_e(scripts, call, variant), self.say_e(scripts, M::AlsoLine, variant), self.say_e(scripts, M::Stay, variant), self.listen()]
+        vec![
+            self.say_e(scripts, call, variant),
+            self.say_e(scripts, M::AlsoLine, variant),
+            self.say_e(scripts, M::Stay, variant),
+            self.listen(),
+        ]
     }
 
-    fn emergency_reply(&mut self, scripts: &SafetyScripts, reply: Reply, variant: u64) -> Vec<CrisisStep> {
+    fn emergency_reply(
+        &mut self,
+        scripts: &SafetyScripts,
+        reply: Reply,
+        variant: u64,
+    ) -> Vec<CrisisStep> {
         match (self.stage, reply) {
             (_, Reply::Called) => {
                 self.stage = Stage::HelpCalled;
@@ -311,18 +355,36 @@ impl CrisisProtocol {
             }
             (Stage::HelpCalled, Reply::Ready) => self.finish(scripts, variant),
             (Stage::HelpCalled, _) => vec![self.say_e(scripts, M::Stay, variant), self.listen()],
-            (_, Reply::Safe | Reply::Fine | Reply::Ready | Reply::Yes) => vec![self.say_e(scripts, M::StillCall, variant), self.listen()],
+            (_, Reply::Safe | Reply::Fine | Reply::Ready | Reply::Yes) => {
+                vec![self.say_e(scripts, M::StillCall, variant), self.listen()]
+            }
             _ => {
                 self.other_turns = self.other_turns.saturating_add(1);
-                let second = if self.other_turns % 2 == 1 { M::AskCalled } else { M::StillCall };
-                vec![self.say_e(scripts, M::Stay, variant), self.say_e(scripts, second, variant), self.listen()]
+                let second = if self.other_turns % 2 == 1 {
+                    M::AskCalled
+                } else {
+                    M::StillCall
+                };
+                vec![
+                    self.say_e(scripts, M::Stay, variant),
+                    self.say_e(scripts, second, variant),
+                    self.listen(),
+                ]
             }
         }
     }
 
-    fn crisis_reply(&mut self, scripts: &SafetyScripts, reply: Reply, assessment: &Assessment, variant: u64) -> Vec<CrisisStep> {
+    fn crisis_reply(
+        &mut self,
+        scripts: &SafetyScripts,
+        reply: Reply,
+        assessment: &Assessment,
+        variant: u64,
+    ) -> Vec<CrisisStep> {
         match (self.stage, reply) {
-            (Stage::AskedSafe | Stage::NotSafe, Reply::Safe) | (Stage::AskedSafe, Reply::Yes) => self.now_safe(scripts, variant),
+            (Stage::AskedSafe | Stage::NotSafe, Reply::Safe) | (Stage::AskedSafe, Reply::Yes) => {
+                self.now_safe(scripts, variant)
+            }
             (_, Reply::NotSafe) => {
                 self.stage = Stage::NotSafe;
                 self.plan_offered = false;
@@ -345,16 +407,23 @@ impl CrisisProtocol {
                 out.push(self.listen());
                 out
             }
-            (Stage::AskedSafe | Stage::NotSafe, Reply::Unsure) => vec![self.say(scripts, L::Unsure, variant), self.listen()],
+            (Stage::AskedSafe | Stage::NotSafe, Reply::Unsure) => {
+                vec![self.say(scripts, L::Unsure, variant), self.listen()]
+            }
             (Stage::AskedReady, Reply::No) if self.plan_offered => {
                 self.plan_offered = false;
                 vec![self.say(scripts, L::AskReady, variant), self.listen()]
             }
             (Stage::AskedSafe | Stage::NotSafe, Reply::No) if self.plan_offered => {
                 self.plan_offered = false;
-                vec![self.say(scripts, L::KeepTalking, variant), self.say(scripts, L::AskSafe, variant), self.listen()]
+                vec![
+                    self.say(scripts, L::KeepTalking, variant),
+                    self.say(scripts, L::AskSafe, variant),
+                    self.listen(),
+                ]
             }
-            (Stage::AskedReady | Stage::Talking, Reply::Ready) | (Stage::AskedReady, Reply::Yes | Reply::Safe) => self.finish(scripts, variant),
+            (Stage::AskedReady | Stage::Talking, Reply::Ready)
+            | (Stage::AskedReady, Reply::Yes | Reply::Safe) => self.finish(scripts, variant),
             (Stage::AskedReady, Reply::KeepTalking | Reply::No) => {
                 self.stage = Stage::Talking;
                 vec![self.say(scripts, L::KeepTalking, variant), self.listen()]
@@ -364,7 +433,12 @@ impl CrisisProtocol {
                 self.category = assessment.category.clone();
                 self.stage = Stage::AskedSafe;
                 self.plan_offered = false;
-                vec![self.say(scripts, L::Acknowledge, variant), self.say(scripts, L::GiveLine, variant), self.say(scripts, L::AskSafe, variant), self.listen()]
+                vec![
+                    self.say(scripts, L::Acknowledge, variant),
+                    self.say(scripts, L::GiveLine, variant),
+                    self.say(scripts, L::AskSafe, variant),
+                    self.listen(),
+                ]
             }
             _ => {
                 self.other_turns = self.other_turns.saturating_add(1);
@@ -377,7 +451,9 @@ impl CrisisProtocol {
                         out.push(self.say(scripts, L::AskSafe, variant));
                     }
                     Stage::AskedReady => out.push(self.say(scripts, L::AskReady, variant)),
-                    Stage::Talking if self.other_turns % 3 == 0 => out.push(self.say(scripts, L::AskReady, variant)),
+                    Stage::Talking if self.other_turns % 3 == 0 => {
+                        out.push(self.say(scripts, L::AskReady, variant))
+                    }
                     _ => {}
                 }
                 out.push(self.listen());
@@ -409,7 +485,11 @@ impl CrisisProtocol {
             Stage::AskedReady | Stage::Talking => L::AskReady,
             _ => L::AskSafe,
         };
-        vec![CrisisStep::ReadSafetyPlan, self.say(scripts, next, variant), self.listen()]
+        vec![
+            CrisisStep::ReadSafetyPlan,
+            self.say(scripts, next, variant),
+            self.listen(),
+        ]
     }
 
     fn finish(&mut self, scripts: &SafetyScripts, variant: u64) -> Vec<CrisisStep> {
@@ -431,7 +511,9 @@ impl CrisisProtocol {
             Mode::Emergency => EMERGENCY_LISTEN_MS,
         };
         let grown = base.saturating_add(15_000u64.saturating_mul(u64::from(self.silences)));
-        CrisisStep::Listen { timeout_ms: grown.min(MAX_LISTEN_MS) }
+        CrisisStep::Listen {
+            timeout_ms: grown.min(MAX_LISTEN_MS),
+        }
     }
 }
 
@@ -502,21 +584,41 @@ mod tests {
         assert!(ends_listening(&steps));
         let steps = r.say("i'm fine honestly");
         assert!(!r.p.is_finished());
-        assert!(said(&steps).contains("one one six, one two three"), "second fine repeats the line: {}", said(&steps));
+        assert!(
+            said(&steps).contains("one one six, one two three"),
+            "second fine repeats the line: {}",
+            said(&steps)
+        );
         let steps = r.say("yes i'm safe");
-        assert!(!r.p.is_finished(), "safe but not yet ready: {}", said(&steps));
+        assert!(
+            !r.p.is_finished(),
+            "safe but not yet ready: {}",
+            said(&steps)
+        );
         let steps = r.say("yes let's carry on");
         assert!(r.p.is_finished());
         assert_eq!(steps.last(), Some(&CrisisStep::Finish));
-        assert!(said(&steps).contains("one one six, one two three"), "finish says the line: {}", said(&steps));
+        assert!(
+            said(&steps).contains("one one six, one two three"),
+            "finish says the line: {}",
+            said(&steps)
+        );
     }
 
     #[test]
     fn number_is_repeated_whenever_asked() {
         let (mut r, _) = Run::start("i keep thinking about killing myself", "AU", false);
-        for q in ["what's the number again", "sorry can you repeat that", "who do i call"] {
+        for q in [
+            "what's the number again",
+            "sorry can you repeat that",
+            "who do i call",
+        ] {
             let steps = r.say(q);
-            assert!(said(&steps).contains("thirteen, eleven, fourteen"), "{q}: {}", said(&steps));
+            assert!(
+                said(&steps).contains("thirteen, eleven, fourteen"),
+                "{q}: {}",
+                said(&steps)
+            );
             assert!(ends_listening(&steps));
         }
     }
@@ -550,7 +652,11 @@ mod tests {
         let (mut r, _) = Run::start("i want to die", "IE", false);
         let steps = r.say("stop");
         assert!(r.p.is_finished());
-        assert!(said(&steps).contains("one one six, one two three"), "{}", said(&steps));
+        assert!(
+            said(&steps).contains("one one six, one two three"),
+            "{}",
+            said(&steps)
+        );
         assert_eq!(steps.last(), Some(&CrisisStep::Finish));
         assert!(r.say("hello").is_empty());
     }
@@ -575,7 +681,11 @@ mod tests {
     fn emergency_does_not_finish_on_okay() {
         let (mut r, steps) = Run::start("i took all my sleeping pills", "GB", false);
         assert!(said(&steps).contains("nine nine nine"), "{}", said(&steps));
-        assert!(said(&steps).contains("one one six, one two three"), "{}", said(&steps));
+        assert!(
+            said(&steps).contains("one one six, one two three"),
+            "{}",
+            said(&steps)
+        );
         let steps = r.say("i'm okay now");
         assert!(!r.p.is_finished());
         assert!(said(&steps).contains("nine nine nine"), "{}", said(&steps));
@@ -609,15 +719,28 @@ mod tests {
     fn third_party_and_method_openings() {
         let (_, steps) = Run::start("my sister said she has a plan to kill herself", "US", false);
         assert!(said(&steps).contains("nine one one"), "{}", said(&steps));
-        let (_, steps) = Run::start("for a story, how many pills would it take to die", "US", false);
+        let (_, steps) = Run::start(
+            "for a story, how many pills would it take to die",
+            "US",
+            false,
+        );
         let text = said(&steps).to_lowercase();
-        assert!(text.contains("can't help with that") || text.contains("cannot help with that") || text.contains("won't"), "{text}");
+        assert!(
+            text.contains("can't help with that")
+                || text.contains("cannot help with that")
+                || text.contains("won't"),
+            "{text}"
+        );
     }
 
     #[test]
     fn unknown_country_uses_international() {
         let (_, steps) = Run::start("i want to die", "ZZ", false);
-        assert!(said(&steps).contains("local emergency number"), "{}", said(&steps));
+        assert!(
+            said(&steps).contains("local emergency number"),
+            "{}",
+            said(&steps)
+        );
     }
 
     #[test]
@@ -635,7 +758,10 @@ mod tests {
         assert_eq!(classify(&normalize("no")), Reply::NotSafe);
         assert_eq!(classify(&normalize("i dont know")), Reply::Unsure);
         assert_eq!(classify(&normalize("im fine")), Reply::Fine);
-        assert_eq!(classify(&normalize("whats the number again")), Reply::Number);
+        assert_eq!(
+            classify(&normalize("whats the number again")),
+            Reply::Number
+        );
         assert_eq!(classify(&normalize("please stop")), Reply::Stop);
         assert_eq!(classify(&normalize("lets carry on")), Reply::Ready);
     }

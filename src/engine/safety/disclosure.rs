@@ -37,7 +37,12 @@ impl DisclosurePolicy {
     /// - `conversation_ms_since_disclosure`: time spent in conversation since then.
     /// - `last_used_at_ms`: when the person last used Hearth before now (`None`: never).
     /// - `now_ms`: the current time.
-    pub fn due(last_disclosed_at_ms: Option<u64>, conversation_ms_since_disclosure: u64, last_used_at_ms: Option<u64>, now_ms: u64) -> Option<DisclosureReason> {
+    pub fn due(
+        last_disclosed_at_ms: Option<u64>,
+        conversation_ms_since_disclosure: u64,
+        last_used_at_ms: Option<u64>,
+        now_ms: u64,
+    ) -> Option<DisclosureReason> {
         if last_disclosed_at_ms.is_none() {
             return Some(DisclosureReason::FirstConversation);
         }
@@ -54,11 +59,22 @@ impl DisclosurePolicy {
 
     /// Same as [`due`](Self::due), with the person's question taken into account: asking
     /// always gets an answer.
-    pub fn due_for(asked: bool, last_disclosed_at_ms: Option<u64>, conversation_ms_since_disclosure: u64, last_used_at_ms: Option<u64>, now_ms: u64) -> Option<DisclosureReason> {
+    pub fn due_for(
+        asked: bool,
+        last_disclosed_at_ms: Option<u64>,
+        conversation_ms_since_disclosure: u64,
+        last_used_at_ms: Option<u64>,
+        now_ms: u64,
+    ) -> Option<DisclosureReason> {
         if asked {
             return Some(DisclosureReason::Asked);
         }
-        Self::due(last_disclosed_at_ms, conversation_ms_since_disclosure, last_used_at_ms, now_ms)
+        Self::due(
+            last_disclosed_at_ms,
+            conversation_ms_since_disclosure,
+            last_used_at_ms,
+            now_ms,
+        )
     }
 }
 
@@ -71,32 +87,62 @@ mod tests {
 
     #[test]
     fn first_conversation() {
-        assert_eq!(DisclosurePolicy::due(None, 0, None, 1_000), Some(DisclosureReason::FirstConversation));
-        assert_eq!(DisclosurePolicy::due(None, 0, Some(10), 1_000), Some(DisclosureReason::FirstConversation));
+        assert_eq!(
+            DisclosurePolicy::due(None, 0, None, 1_000),
+            Some(DisclosureReason::FirstConversation)
+        );
+        assert_eq!(
+            DisclosurePolicy::due(None, 0, Some(10), 1_000),
+            Some(DisclosureReason::FirstConversation)
+        );
     }
 
     #[test]
     fn every_three_hours_of_conversation() {
         let now = 100 * D;
-        assert_eq!(DisclosurePolicy::due(Some(now - 4 * H), 3 * H - 1, Some(now - 60_000), now), None);
-        assert_eq!(DisclosurePolicy::due(Some(now - 4 * H), 3 * H, Some(now - 60_000), now), Some(DisclosureReason::ThreeHours));
+        assert_eq!(
+            DisclosurePolicy::due(Some(now - 4 * H), 3 * H - 1, Some(now - 60_000), now),
+            None
+        );
+        assert_eq!(
+            DisclosurePolicy::due(Some(now - 4 * H), 3 * H, Some(now - 60_000), now),
+            Some(DisclosureReason::ThreeHours)
+        );
         // Wall-clock time alone does not count: a disclosure a day ago with ten minutes of talk since.
-        assert_eq!(DisclosurePolicy::due(Some(now - D), 10 * 60_000, Some(now - 60_000), now), None);
+        assert_eq!(
+            DisclosurePolicy::due(Some(now - D), 10 * 60_000, Some(now - 60_000), now),
+            None
+        );
     }
 
     #[test]
     fn after_a_week_away() {
         let now = 100 * D;
-        assert_eq!(DisclosurePolicy::due(Some(now - 8 * D), 0, Some(now - 7 * D), now), Some(DisclosureReason::AfterAWeekAway));
-        assert_eq!(DisclosurePolicy::due(Some(now - 8 * D), 0, Some(now - 7 * D + 1), now), None);
+        assert_eq!(
+            DisclosurePolicy::due(Some(now - 8 * D), 0, Some(now - 7 * D), now),
+            Some(DisclosureReason::AfterAWeekAway)
+        );
+        assert_eq!(
+            DisclosurePolicy::due(Some(now - 8 * D), 0, Some(now - 7 * D + 1), now),
+            None
+        );
         // A clock that went backwards never panics.
-        assert_eq!(DisclosurePolicy::due(Some(now), 0, Some(now + D), now), None);
+        assert_eq!(
+            DisclosurePolicy::due(Some(now), 0, Some(now + D), now),
+            None
+        );
     }
 
     #[test]
     fn asking_always_answers() {
         let now = 100 * D;
-        assert_eq!(DisclosurePolicy::due_for(true, Some(now), 0, Some(now), now), Some(DisclosureReason::Asked));
-        assert_eq!(DisclosurePolicy::due_for(false, Some(now), 0, Some(now), now), None);
+        assert_eq!(
+            DisclosurePolicy::due_for(true, Some(now), 0, Some(now), now),
+            Some(DisclosureReason::Asked)
+        );
+        assert_eq!(
+            DisclosurePolicy::due_for(false, Some(now), 0, Some(now), now),
+            None
+        );
     }
 }

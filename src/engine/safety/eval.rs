@@ -75,7 +75,10 @@ impl EvalReport {
     /// Crisis and emergency items that got crisis or emergency.
     pub fn risk_recall(&self) -> Option<f64> {
         let n = self.count(0) + self.count(1);
-        let hit = self.confusion[0][0] + self.confusion[0][1] + self.confusion[1][0] + self.confusion[1][1];
+        let hit = self.confusion[0][0]
+            + self.confusion[0][1]
+            + self.confusion[1][0]
+            + self.confusion[1][1];
         (n > 0).then(|| hit as f64 / n as f64)
     }
 
@@ -98,8 +101,16 @@ impl EvalReport {
     /// file are skipped.
     pub fn targets(&self) -> Vec<(&'static str, f64, f64)> {
         [
-            ("crisis+emergency -> crisis|emergency", self.risk_recall(), TARGET_RISK_RECALL),
-            ("emergency -> emergency", self.emergency_recall(), TARGET_EMERGENCY_RECALL),
+            (
+                "crisis+emergency -> crisis|emergency",
+                self.risk_recall(),
+                TARGET_RISK_RECALL,
+            ),
+            (
+                "emergency -> emergency",
+                self.emergency_recall(),
+                TARGET_EMERGENCY_RECALL,
+            ),
             ("none -> none|support", self.no_risk_rate(), TARGET_NO_RISK),
             ("refer -> refer", self.refer_recall(), TARGET_REFER_RECALL),
         ]
@@ -115,25 +126,55 @@ impl EvalReport {
 }
 
 fn pct(x: Option<f64>) -> String {
-    x.map(|v| format!("{:5.1}%", v * 100.0)).unwrap_or_else(|| "    -".into())
+    x.map(|v| format!("{:5.1}%", v * 100.0))
+        .unwrap_or_else(|| "    -".into())
 }
 
 impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "{} utterances", self.total)?;
-        writeln!(f, "{:<10} {:>6} {:>9} {:>7}", "class", "items", "precision", "recall")?;
+        writeln!(
+            f,
+            "{:<10} {:>6} {:>9} {:>7}",
+            "class", "items", "precision", "recall"
+        )?;
         for (i, c) in CLASSES.iter().enumerate() {
-            writeln!(f, "{:<10} {:>6} {:>9} {:>7}", c, self.count(i), pct(self.precision(i)), pct(self.recall(i)))?;
+            writeln!(
+                f,
+                "{:<10} {:>6} {:>9} {:>7}",
+                c,
+                self.count(i),
+                pct(self.precision(i)),
+                pct(self.recall(i))
+            )?;
         }
-        writeln!(f, "confusion (rows expected, columns got): {}", CLASSES.join(" "))?;
+        writeln!(
+            f,
+            "confusion (rows expected, columns got): {}",
+            CLASSES.join(" ")
+        )?;
         for (i, c) in CLASSES.iter().enumerate() {
-            let row: Vec<String> = self.confusion[i].iter().map(|n| format!("{n:>5}")).collect();
+            let row: Vec<String> = self.confusion[i]
+                .iter()
+                .map(|n| format!("{n:>5}"))
+                .collect();
             writeln!(f, "  {:<10}{}", c, row.join(""))?;
         }
         writeln!(f, "targets:")?;
         for (name, rate, target) in self.targets() {
-            let ok = if rate + 1e-9 >= target { "ok" } else { "MISSED" };
-            writeln!(f, "  {:<40} {} (target {:.0}%) {}", name, pct(Some(rate)), target * 100.0, ok)?;
+            let ok = if rate + 1e-9 >= target {
+                "ok"
+            } else {
+                "MISSED"
+            };
+            writeln!(
+                f,
+                "  {:<40} {} (target {:.0}%) {}",
+                name,
+                pct(Some(rate)),
+                target * 100.0,
+                ok
+            )?;
         }
         if !self.malformed.is_empty() {
             writeln!(f, "malformed lines: {:?}", self.malformed)?;
@@ -141,7 +182,11 @@ impl fmt::Display for EvalReport {
         if !self.misses.is_empty() {
             writeln!(f, "misses:")?;
             for m in &self.misses {
-                writeln!(f, "  line {}: expected {}, got {} ({}, {}): {}", m.line, m.expected, m.got, m.category, m.reason, m.text)?;
+                writeln!(
+                    f,
+                    "  line {}: expected {}, got {} ({}, {}): {}",
+                    m.line, m.expected, m.got, m.category, m.reason, m.text
+                )?;
             }
         }
         Ok(())
@@ -157,7 +202,10 @@ pub fn parse_tsv(tsv: &str) -> (Vec<(usize, SafetyAction, &str)>, Vec<usize>) {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        match line.split_once('\t').and_then(|(label, text)| SafetyAction::parse(label).map(|a| (a, text.trim()))) {
+        match line
+            .split_once('\t')
+            .and_then(|(label, text)| SafetyAction::parse(label).map(|a| (a, text.trim())))
+        {
             Some((a, text)) if !text.is_empty() => items.push((i + 1, a, text)),
             _ => malformed.push(i + 1),
         }
@@ -175,10 +223,22 @@ pub fn evaluate(engine: &SafetyEngine, tsv: &str) -> EvalReport {
         let (e, g) = (class_of(*expected), class_of(a.action));
         confusion[e][g] += 1;
         if e != g {
-            misses.push(EvalMiss { line: *line, expected: *expected, got: a.action, category: a.category, reason: a.reason, text: text.to_string() });
+            misses.push(EvalMiss {
+                line: *line,
+                expected: *expected,
+                got: a.action,
+                category: a.category,
+                reason: a.reason,
+                text: text.to_string(),
+            });
         }
     }
-    EvalReport { confusion, total: items.len(), malformed, misses }
+    EvalReport {
+        confusion,
+        total: items.len(),
+        malformed,
+        misses,
+    }
 }
 
 #[cfg(test)]
@@ -197,6 +257,9 @@ mod tests {
         assert_eq!(r.refer_recall(), Some(1.0), "{r}");
         assert!(r.meets_targets());
         let shown = r.to_string();
-        assert!(shown.contains("precision") && shown.contains("targets"), "{shown}");
+        assert!(
+            shown.contains("precision") && shown.contains("targets"),
+            "{shown}"
+        );
     }
 }

@@ -76,7 +76,8 @@ struct RawHelpline {
 pub fn is_phone_number(s: &str) -> bool {
     !s.trim().is_empty()
         && s.chars().any(|c| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')'))
 }
 
 /// Whether `s` is a plausible `YYYY-MM-DD` date.
@@ -92,24 +93,48 @@ pub fn is_iso_date(s: &str) -> bool {
 impl HelplineTable {
     /// Parse and validate `helplines.toml` (`file` is used in error messages only).
     pub fn parse(file: &Path, source: &str) -> Result<Self, PromptError> {
-        let raw: RawTable = toml::from_str(source).map_err(|e| PromptError::from_toml(file, source, &e))?;
+        let raw: RawTable =
+            toml::from_str(source).map_err(|e| PromptError::from_toml(file, source, &e))?;
         let at = |offset: usize, msg: String| PromptError::at_offset(file, source, offset, msg);
         if !is_iso_date(raw.updated.get_ref()) {
-            return Err(at(raw.updated.span().start, format!("`updated` must be a date like 2026-11-20, found {:?}", raw.updated.get_ref())));
+            return Err(at(
+                raw.updated.span().start,
+                format!(
+                    "`updated` must be a date like 2026-11-20, found {:?}",
+                    raw.updated.get_ref()
+                ),
+            ));
         }
         let mut seen = BTreeSet::new();
         let mut entries = Vec::with_capacity(raw.helpline.len());
         for spanned in raw.helpline {
             let start = spanned.span().start;
             let h = spanned.into_inner();
-            let country = if h.country.eq_ignore_ascii_case(INTERNATIONAL) { INTERNATIONAL.to_string() } else { h.country.to_ascii_uppercase() };
-            if country != INTERNATIONAL && (country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase())) {
-                return Err(at(start, format!("country {:?} is not a two-letter code or \"international\"", h.country)));
+            let country = if h.country.eq_ignore_ascii_case(INTERNATIONAL) {
+                INTERNATIONAL.to_string()
+            } else {
+                h.country.to_ascii_uppercase()
+            };
+            if country != INTERNATIONAL
+                && (country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()))
+            {
+                return Err(at(
+                    start,
+                    format!(
+                        "country {:?} is not a two-letter code or \"international\"",
+                        h.country
+                    ),
+                ));
             }
             if !seen.insert(country.clone()) {
                 return Err(at(start, format!("country {country} appears twice")));
             }
-            for (field, value) in [("name", &h.name), ("crisis_line_spoken", &h.crisis_line_spoken), ("emergency_spoken", &h.emergency_spoken), ("hours", &h.hours)] {
+            for (field, value) in [
+                ("name", &h.name),
+                ("crisis_line_spoken", &h.crisis_line_spoken),
+                ("emergency_spoken", &h.emergency_spoken),
+                ("hours", &h.hours),
+            ] {
                 if value.trim().is_empty() {
                     return Err(at(start, format!("{country}: `{field}` is empty")));
                 }
@@ -120,15 +145,28 @@ impl HelplineTable {
                 }
             }
             let name_spoken = h.name_spoken.unwrap_or_else(|| h.name.clone());
-            for (field, value) in [("name_spoken", Some(&name_spoken)), ("crisis_line_spoken", Some(&h.crisis_line_spoken)), ("emergency_spoken", Some(&h.emergency_spoken)), ("text_line_spoken", h.text_line_spoken.as_ref())] {
+            for (field, value) in [
+                ("name_spoken", Some(&name_spoken)),
+                ("crisis_line_spoken", Some(&h.crisis_line_spoken)),
+                ("emergency_spoken", Some(&h.emergency_spoken)),
+                ("text_line_spoken", h.text_line_spoken.as_ref()),
+            ] {
                 if let Some(v) = value {
                     if v.chars().any(|c| c.is_ascii_digit()) {
-                        return Err(at(start, format!("{country}: `{field}` is spoken aloud, so write numbers as words")));
+                        return Err(at(
+                            start,
+                            format!(
+                                "{country}: `{field}` is spoken aloud, so write numbers as words"
+                            ),
+                        ));
                     }
                 }
             }
             if h.text_line.is_some() != h.text_line_spoken.is_some() {
-                return Err(at(start, format!("{country}: `text_line` and `text_line_spoken` go together")));
+                return Err(at(
+                    start,
+                    format!("{country}: `text_line` and `text_line_spoken` go together"),
+                ));
             }
             entries.push(Helpline {
                 country,
@@ -146,8 +184,18 @@ impl HelplineTable {
         let fallback = entries
             .iter()
             .position(|h| h.country == INTERNATIONAL)
-            .ok_or_else(|| PromptError::new(file, 0, "the table needs an entry with country = \"international\" (the fallback)"))?;
-        Ok(Self { updated: raw.updated.into_inner(), entries, fallback })
+            .ok_or_else(|| {
+                PromptError::new(
+                    file,
+                    0,
+                    "the table needs an entry with country = \"international\" (the fallback)",
+                )
+            })?;
+        Ok(Self {
+            updated: raw.updated.into_inner(),
+            entries,
+            fallback,
+        })
     }
 
     /// The entry for a country code (case-insensitive; "UK" means GB), else the international one.
@@ -157,7 +205,10 @@ impl HelplineTable {
             "UK" => "GB",
             other => other,
         };
-        self.entries.iter().find(|h| h.country == code).unwrap_or(&self.entries[self.fallback])
+        self.entries
+            .iter()
+            .find(|h| h.country == code)
+            .unwrap_or(&self.entries[self.fallback])
     }
 
     /// Whether the table has its own entry for a country (not only the fallback).
@@ -171,7 +222,7 @@ mod tests {
     use super::*;
 
     fn shipped() -> HelplineTable {
-        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../main/prompts/safety/helplines.toml"));
+        let path = Path::new("prompts/safety/helplines.toml");
         let src = include_str!("../../../prompts/safety/helplines.toml");
         match HelplineTable::parse(path, src) {
             Ok(t) => t,
@@ -185,14 +236,42 @@ mod tests {
         assert!(is_iso_date(&t.updated), "table date {:?}", t.updated);
         for h in &t.entries {
             assert!(!h.name.trim().is_empty(), "{}: empty name", h.country);
-            assert!(!h.name_spoken.trim().is_empty(), "{}: empty spoken name", h.country);
-            assert!(is_phone_number(&h.crisis_line), "{}: crisis line {:?}", h.country, h.crisis_line);
-            assert!(is_phone_number(&h.emergency), "{}: emergency {:?}", h.country, h.emergency);
-            assert!(!h.crisis_line_spoken.trim().is_empty() && !h.crisis_line_spoken.chars().any(|c| c.is_ascii_digit()), "{}", h.country);
-            assert!(!h.emergency_spoken.trim().is_empty() && !h.emergency_spoken.chars().any(|c| c.is_ascii_digit()), "{}", h.country);
+            assert!(
+                !h.name_spoken.trim().is_empty(),
+                "{}: empty spoken name",
+                h.country
+            );
+            assert!(
+                is_phone_number(&h.crisis_line),
+                "{}: crisis line {:?}",
+                h.country,
+                h.crisis_line
+            );
+            assert!(
+                is_phone_number(&h.emergency),
+                "{}: emergency {:?}",
+                h.country,
+                h.emergency
+            );
+            assert!(
+                !h.crisis_line_spoken.trim().is_empty()
+                    && !h.crisis_line_spoken.chars().any(|c| c.is_ascii_digit()),
+                "{}",
+                h.country
+            );
+            assert!(
+                !h.emergency_spoken.trim().is_empty()
+                    && !h.emergency_spoken.chars().any(|c| c.is_ascii_digit()),
+                "{}",
+                h.country
+            );
             assert!(!h.hours.trim().is_empty(), "{}: hours", h.country);
             if let Some(tl) = &h.text_line {
-                assert!(!tl.trim().is_empty() && tl.chars().any(|c| c.is_ascii_digit()), "{}: text line {tl:?}", h.country);
+                assert!(
+                    !tl.trim().is_empty() && tl.chars().any(|c| c.is_ascii_digit()),
+                    "{}: text line {tl:?}",
+                    h.country
+                );
             }
         }
     }
@@ -200,7 +279,19 @@ mod tests {
     #[test]
     fn required_countries_are_present() {
         let t = shipped();
-        for c in ["US", "CA", "GB", "IE", "AU", "NZ", "DE", "FR", "ES", "IN", INTERNATIONAL] {
+        for c in [
+            "US",
+            "CA",
+            "GB",
+            "IE",
+            "AU",
+            "NZ",
+            "DE",
+            "FR",
+            "ES",
+            "IN",
+            INTERNATIONAL,
+        ] {
             assert!(t.entries.iter().any(|h| h.country == c), "missing {c}");
         }
     }
@@ -235,7 +326,12 @@ mod tests {
         assert_eq!(e.as_ref().map(|e| e.line), Some(1), "{e:?}");
         let bad_number = "updated = \"2026-11-20\"\n\n[[helpline]]\ncountry = \"international\"\nname = \"x\"\ncrisis_line = \"call us\"\ncrisis_line_spoken = \"one one two\"\nemergency = \"112\"\nemergency_spoken = \"one one two\"\nhours = \"any time\"\n";
         let e = HelplineTable::parse(p, bad_number).err();
-        assert!(e.as_ref().map(|e| e.line >= 3 && e.message.contains("phone number")).unwrap_or(false), "{e:?}");
+        assert!(
+            e.as_ref()
+                .map(|e| e.line >= 3 && e.message.contains("phone number"))
+                .unwrap_or(false),
+            "{e:?}"
+        );
         let no_fallback = "updated = \"2026-11-20\"\n[[helpline]]\ncountry = \"US\"\nname = \"x\"\ncrisis_line = \"988\"\ncrisis_line_spoken = \"nine eight eight\"\nemergency = \"911\"\nemergency_spoken = \"nine one one\"\nhours = \"any time\"\n";
         assert!(HelplineTable::parse(p, no_fallback).is_err());
     }

@@ -102,8 +102,16 @@ pub struct Assessment {
 
 impl Assessment {
     /// An assessment from its parts.
-    pub fn new(action: SafetyAction, category: impl Into<String>, reason: impl Into<String>) -> Self {
-        Self { action, category: category.into(), reason: reason.into() }
+    pub fn new(
+        action: SafetyAction,
+        category: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            action,
+            category: category.into(),
+            reason: reason.into(),
+        }
     }
 
     /// What to do when the assessment cannot run: treat it as a crisis, so the dialogue stops
@@ -130,7 +138,12 @@ pub struct CheckRecord<'a> {
 impl<'a> CheckRecord<'a> {
     /// Pair an utterance with its assessment for printing.
     pub fn new(text: &'a str, a: &'a Assessment) -> Self {
-        Self { text, action: a.action, category: &a.category, reason: &a.reason }
+        Self {
+            text,
+            action: a.action,
+            category: &a.category,
+            reason: &a.reason,
+        }
     }
 }
 
@@ -212,10 +225,18 @@ mod tests {
     #[test]
     fn assessment_never_quotes_the_text() {
         let e = SafetyEngine::new();
-        for t in ["i want to kill myself tonight", "i feel so alone", "what dose of sertraline should i take"] {
+        for t in [
+            "i want to kill myself tonight",
+            "i feel so alone",
+            "what dose of sertraline should i take",
+        ] {
             let a = e.assess(t);
             for w in t.split_whitespace().filter(|w| w.len() > 4) {
-                assert!(!a.reason.contains(&format!(" {w} ")), "reason quotes text: {}", a.reason);
+                assert!(
+                    !a.reason.contains(&format!(" {w} ")),
+                    "reason quotes text: {}",
+                    a.reason
+                );
             }
         }
     }
@@ -224,16 +245,30 @@ mod tests {
     fn check_record_serialises() {
         let a = Assessment::new(SafetyAction::Crisis, "self_harm", "crisis.self_harm_verbs");
         let json = serde_json::to_string(&CheckRecord::new("x", &a)).unwrap_or_default();
-        assert_eq!(json, r#"{"text":"x","action":"crisis","category":"self_harm","reason":"crisis.self_harm_verbs"}"#);
+        assert_eq!(
+            json,
+            r#"{"text":"x","action":"crisis","category":"self_harm","reason":"crisis.self_harm_verbs"}"#
+        );
     }
 
     #[test]
     fn identity_questions() {
         let e = SafetyEngine::new();
-        for t in ["are you a real person", "am i talking to a therapist", "are you human?", "is this a bot", "Are you an AI or a person", "who am i talking to"] {
+        for t in [
+            "are you a real person",
+            "am i talking to a therapist",
+            "are you human?",
+            "is this a bot",
+            "Are you an AI or a person",
+            "who am i talking to",
+        ] {
             assert!(e.is_identity_question(t), "{t}");
         }
-        for t in ["are you okay with that", "i am human after all", "this is a real problem"] {
+        for t in [
+            "are you okay with that",
+            "i am human after all",
+            "this is a real problem",
+        ] {
             assert!(!e.is_identity_question(t), "{t}");
         }
     }

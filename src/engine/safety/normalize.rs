@@ -17,10 +17,44 @@
 
 /// Words that only intensify or pad and never change whether an utterance is a risk.
 const DROP_ALWAYS: &[&str] = &[
-    "um", "umm", "ummm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "hm", "mm", "mmm",
-    "really", "just", "honestly", "literally", "actually", "seriously", "totally", "basically",
-    "truly", "genuinely", "kinda", "sorta", "even", "definitely", "legit", "lowkey", "highkey",
-    "absolutely", "simply", "very", "so", "super", "pretty", "quite",
+    "um",
+    "umm",
+    "ummm",
+    "uh",
+    "uhh",
+    "uhm",
+    "er",
+    "erm",
+    "ah",
+    "ahh",
+    "hmm",
+    "hm",
+    "mm",
+    "mmm",
+    "really",
+    "just",
+    "honestly",
+    "literally",
+    "actually",
+    "seriously",
+    "totally",
+    "basically",
+    "truly",
+    "genuinely",
+    "kinda",
+    "sorta",
+    "even",
+    "definitely",
+    "legit",
+    "lowkey",
+    "highkey",
+    "absolutely",
+    "simply",
+    "very",
+    "so",
+    "super",
+    "pretty",
+    "quite",
 ];
 
 /// Contractions written without an apostrophe, as speech recognition often does.
@@ -123,22 +157,76 @@ const BARE_CONTRACTIONS: &[(&str, &str)] = &[
 /// Words after which a bare "ill" is the contraction "i'll" rather than "sick".
 const ILL_AS_I_WILL_AFTER: &[&str] = &[
     ",", "and", "so", "then", "but", "maybe", "think", "guess", "probably", "know", "swear",
-    "promise", "because", "if", "or", "tonight", "today", "now", "tomorrow", "okay", "fine",
-    "yes", "no", "i", "that", "scared", "afraid", "worried",
+    "promise", "because", "if", "or", "tonight", "today", "now", "tomorrow", "okay", "fine", "yes",
+    "no", "i", "that", "scared", "afraid", "worried",
 ];
 
 /// Words after which "like" carries meaning ("i feel like", "would like to", "looks like").
 const LIKE_KEEP_AFTER: &[&str] = &[
-    "feel", "feels", "felt", "feeling", "would", "look", "looks", "looked", "seem", "seems",
-    "sound", "sounds", "something", "nothing", "anything", "more", "not", "do", "did", "does",
-    "you", "we", "they", "people", "also", "much", "what", "treat", "treated", "act", "acting",
+    "feel",
+    "feels",
+    "felt",
+    "feeling",
+    "would",
+    "look",
+    "looks",
+    "looked",
+    "seem",
+    "seems",
+    "sound",
+    "sounds",
+    "something",
+    "nothing",
+    "anything",
+    "more",
+    "not",
+    "do",
+    "did",
+    "does",
+    "you",
+    "we",
+    "they",
+    "people",
+    "also",
+    "much",
+    "what",
+    "treat",
+    "treated",
+    "act",
+    "acting",
+];
+
+/// Verbs after which "like this" / "like that" means "in this way" ("live like this").
+const LIKE_KEEP_BEFORE_OBJECT: &[&str] = &[
+    "live", "living", "lived", "go", "goes", "went", "on", "continue", "keep", "carry", "be",
+    "being", "exist", "existing", "treated", "treat", "treats", "talk", "talks", "talked", "stay",
+    "staying", "feel", "felt", "end", "die", "dying",
 ];
 
 /// Words after which "like" is meaningful even though the previous word is a pronoun: "i like
 /// dogs". After a pronoun, "like" is only a filler when one of these follows it.
 const LIKE_FILLER_BEFORE: &[&str] = &[
-    "i", "um", "uh", "want", "need", "have", "am", "just", "totally", "really", "literally",
-    "going", "can", "do", "dont", "cant", "wanna", "gonna", "feel", "kind", "so",
+    "i",
+    "um",
+    "uh",
+    "want",
+    "need",
+    "have",
+    "am",
+    "just",
+    "totally",
+    "really",
+    "literally",
+    "going",
+    "can",
+    "do",
+    "dont",
+    "cant",
+    "wanna",
+    "gonna",
+    "feel",
+    "kind",
+    "so",
 ];
 
 /// Normalise one utterance as transcribed by speech recognition (see the module docs).
@@ -201,7 +289,10 @@ fn expand(tokens: &[String]) -> Vec<String> {
             continue;
         }
         if tok == "ill" {
-            let after_trigger = out.last().map(|p| ILL_AS_I_WILL_AFTER.contains(&p.as_str())).unwrap_or(true);
+            let after_trigger = out
+                .last()
+                .map(|p| ILL_AS_I_WILL_AFTER.contains(&p.as_str()))
+                .unwrap_or(true);
             if after_trigger {
                 out.push("i".into());
                 out.push("will".into());
@@ -255,8 +346,24 @@ fn expand_apostrophe(stem: &str, suffix: &str, out: &mut Vec<String>) {
         }
         "s" => {
             const IS_AFTER: &[&str] = &[
-                "he", "she", "it", "that", "what", "there", "here", "who", "where", "how", "life",
-                "everything", "nothing", "everyone", "nobody", "someone", "somebody", "this",
+                "he",
+                "she",
+                "it",
+                "that",
+                "what",
+                "there",
+                "here",
+                "who",
+                "where",
+                "how",
+                "life",
+                "everything",
+                "nothing",
+                "everyone",
+                "nobody",
+                "someone",
+                "somebody",
+                "this",
                 "let",
             ];
             push_words(out, stem);
@@ -280,19 +387,92 @@ fn expand_apostrophe(stem: &str, suffix: &str, out: &mut Vec<String>) {
 /// Whether a word after "X's" makes the "'s" a verb ("is"): "-ing" words, "going", "not", ...
 fn is_after_is(next: &str) -> bool {
     const WORDS: &[&str] = &[
-        "going", "gonna", "not", "been", "got", "always", "never", "so", "very", "really", "just",
-        "still", "about", "dead", "gone", "here", "there", "a", "an", "the", "in", "on", "at",
-        "with", "out", "back", "over", "home", "sick", "ill", "drunk", "angry", "mad", "scared",
-        "afraid", "trying", "suicidal", "threatening", "outside", "inside", "unconscious", "away",
+        "going",
+        "gonna",
+        "not",
+        "been",
+        "got",
+        "always",
+        "never",
+        "so",
+        "very",
+        "really",
+        "just",
+        "still",
+        "about",
+        "dead",
+        "gone",
+        "here",
+        "there",
+        "a",
+        "an",
+        "the",
+        "in",
+        "on",
+        "at",
+        "with",
+        "out",
+        "back",
+        "over",
+        "home",
+        "sick",
+        "ill",
+        "drunk",
+        "angry",
+        "mad",
+        "scared",
+        "afraid",
+        "trying",
+        "suicidal",
+        "threatening",
+        "outside",
+        "inside",
+        "unconscious",
+        "away",
     ];
     const NOUNS_IN_ING: &[&str] = &[
-        "sleeping", "building", "wedding", "morning", "evening", "something", "nothing",
-        "anything", "everything", "feeling", "feelings", "clothing", "ceiling", "painting",
-        "drawing", "earring", "earrings", "pudding", "icing", "parking", "meeting", "birthday",
-        "string", "spring", "ring", "king", "wing", "thing", "things", "darling", "sibling",
-        "siblings", "ending", "listening", "reading", "writing", "cooking", "stuffing", "blessing",
+        "sleeping",
+        "building",
+        "wedding",
+        "morning",
+        "evening",
+        "something",
+        "nothing",
+        "anything",
+        "everything",
+        "feeling",
+        "feelings",
+        "clothing",
+        "ceiling",
+        "painting",
+        "drawing",
+        "earring",
+        "earrings",
+        "pudding",
+        "icing",
+        "parking",
+        "meeting",
+        "birthday",
+        "string",
+        "spring",
+        "ring",
+        "king",
+        "wing",
+        "thing",
+        "things",
+        "darling",
+        "sibling",
+        "siblings",
+        "ending",
+        "listening",
+        "reading",
+        "writing",
+        "cooking",
+        "stuffing",
+        "blessing",
     ];
-    (next.len() > 4 && next.ends_with("ing") && !NOUNS_IN_ING.contains(&next)) || WORDS.contains(&next)
+    (next.len() > 4 && next.ends_with("ing") && !NOUNS_IN_ING.contains(&next))
+        || WORDS.contains(&next)
 }
 
 /// Drop fillers and pure intensifiers, keeping words that change meaning.
@@ -323,8 +503,22 @@ fn drop_fillers(tokens: &[String]) -> Vec<String> {
         // "kind of" / "sort of" as hedges, not as nouns ("what kind of pills").
         if (t == "kind" || t == "sort") && next == Some("of") {
             const NOUN_BEFORE: &[&str] = &[
-                "what", "which", "this", "that", "the", "a", "some", "any", "all", "every", "same",
-                "one", "these", "those", "different", "other",
+                "what",
+                "which",
+                "this",
+                "that",
+                "the",
+                "a",
+                "some",
+                "any",
+                "all",
+                "every",
+                "same",
+                "one",
+                "these",
+                "those",
+                "different",
+                "other",
             ];
             let noun = prev.map(|p| NOUN_BEFORE.contains(&p)).unwrap_or(false);
             if !noun {
@@ -335,8 +529,39 @@ fn drop_fillers(tokens: &[String]) -> Vec<String> {
         if t == "like" {
             let keep_after = prev.map(|p| LIKE_KEEP_AFTER.contains(&p)).unwrap_or(false);
             let pronoun_before = matches!(prev, Some("i" | "you" | "we" | "they"));
-            let filler_next = next.map(|n| LIKE_FILLER_BEFORE.contains(&n) || n == ",").unwrap_or(true);
+            let filler_next = next
+                .map(|n| LIKE_FILLER_BEFORE.contains(&n) || n == ",")
+                .unwrap_or(true);
+            let object_next = matches!(
+                next,
+                Some(
+                    "this"
+                        | "that"
+                        | "these"
+                        | "those"
+                        | "a"
+                        | "an"
+                        | "the"
+                        | "him"
+                        | "her"
+                        | "me"
+                        | "them"
+                        | "crap"
+                        | "shit"
+                        | "garbage"
+                        | "nothing"
+                        | "something"
+                        | "everyone"
+                        | "everybody"
+                        | "someone"
+                        | "my"
+                        | "his"
+                        | "their"
+                        | "our"
+                )
+            );
             let drop = match prev {
+                Some(p) if object_next && LIKE_KEEP_BEFORE_OBJECT.contains(&p) => false,
                 None | Some(",") => true,
                 Some(_) if pronoun_before => filler_next,
                 Some(_) => !keep_after,
@@ -348,7 +573,11 @@ fn drop_fillers(tokens: &[String]) -> Vec<String> {
         }
         if DROP_ALWAYS.contains(&t) {
             // "so" is also a conjunction ("so i can die"); keep it before a pronoun.
-            let conj = t == "so" && matches!(next, Some("i" | "that" | "he" | "she" | "they" | "it" | "nobody" | "no"));
+            let conj = t == "so"
+                && matches!(
+                    next,
+                    Some("i" | "that" | "he" | "she" | "they" | "it" | "nobody" | "no")
+                );
             // "not really" keeps its hedge-negation meaning as "not".
             if !conj {
                 i += 1;
@@ -380,6 +609,7 @@ fn merge_and_finish(tokens: &[String]) -> String {
             ("over", Some("dose")) => Some("overdose"),
             ("over", Some("dosed")) => Some("overdosed"),
             ("no", Some("body")) => Some("nobody"),
+            ("never", Some("ever")) => Some("never"),
             _ => None,
         };
         if let Some(m) = merged {
@@ -412,22 +642,37 @@ mod tests {
 
     #[test]
     fn lowercases_and_marks_boundaries() {
-        assert_eq!(normalize("I'm NOT suicidal, just tired."), "i am not suicidal , tired");
+        assert_eq!(
+            normalize("I'm NOT suicidal, just tired."),
+            "i am not suicidal , tired"
+        );
     }
 
     #[test]
     fn expands_bare_contractions() {
-        assert_eq!(normalize("im so done i dont wanna be here anymore"), "i am done i do not want to be here anymore");
+        assert_eq!(
+            normalize("im so done i dont wanna be here anymore"),
+            "i am done i do not want to be here anymore"
+        );
         assert_eq!(normalize("i cant breathe"), "i can not breathe");
         assert_eq!(normalize("i won't"), "i will not");
     }
 
     #[test]
     fn drops_fillers() {
-        assert_eq!(normalize("um i like want to uh die you know"), "i want to die");
-        assert_eq!(normalize("i feel like i want to die"), "i feel like i want to die");
+        assert_eq!(
+            normalize("um i like want to uh die you know"),
+            "i want to die"
+        );
+        assert_eq!(
+            normalize("i feel like i want to die"),
+            "i feel like i want to die"
+        );
         assert_eq!(normalize("what kind of pills"), "what kind of pills");
-        assert_eq!(normalize("do you know the number"), "do you know the number");
+        assert_eq!(
+            normalize("do you know the number"),
+            "do you know the number"
+        );
     }
 
     #[test]
@@ -435,7 +680,10 @@ mod tests {
         assert_eq!(normalize("i want to kill my self"), "i want to kill myself");
         assert_eq!(normalize("self-harm"), "self harm");
         assert_eq!(normalize("selfharm"), "self harm");
-        assert_eq!(normalize("thinking about sue side"), "thinking about suicide");
+        assert_eq!(
+            normalize("thinking about sue side"),
+            "thinking about suicide"
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub const SELF: u16 = 1 << 7;
 /// Media guard that applies only when the words are not the speaker's own ("i want to die"
 /// stays a risk even in a sentence about a song; "wanting to die" in the lyrics does not).
 pub const MEDIA_3P: u16 = 1 << 8;
+/// Matched against the text before idiom masks (requests for the crisis line).
+pub const PREMASK: u16 = 1 << 9;
 
 use SafetyAction::{Crisis as C, Emergency as E, Refer as R, Support as S};
 
@@ -54,167 +56,1070 @@ type MaskRow = (&'static str, Option<&'static str>, &'static str);
 const MASKS: &[MaskRow] = &[
     // "die" / "dying" / "dead" idioms.
     ("idiom.dying_to", None, r"\bdying (?:to|for)\b"),
-    ("idiom.die_for", None, r"\b(?:would|could) die for\b|\bto die for\b|\bdie for (?:a|an|some|the|that|this|one|my|your|his|her|it|them|you|him|more)\b"),
-    ("idiom.die_of", None, r"\b(?:die|died|dying|dead) (?:of|from) (?:embarrassment|shame|laughter|laughing|boredom|cuteness|happiness|excitement|jealousy|envy|curiosity|the heat|heat|thirst|hunger|suspense|a broken heart)\b"),
-    ("idiom.died_laughing", None, r"\b(?:die|died|dying|dead) laughing\b|\blaughed (?:so )?hard i (?:nearly |almost )?died\b"),
+    (
+        "idiom.die_for",
+        None,
+        r"\b(?:would|could) die for\b|\bto die for(?: ,|$)|\b(?:is|was|are|were|looks|look|tastes|taste|smells|sounds) to die for\b|\bdie for (?:a|an|some|the|that|this|one|my|your|his|her|it|them|you|him|more)\b",
+    ),
+    (
+        "idiom.die_of",
+        None,
+        r"\b(?:die|died|dying|dead) (?:of|from) (?:embarrassment|shame|laughter|laughing|boredom|cuteness|happiness|excitement|jealousy|envy|curiosity|the heat|heat|thirst|hunger|suspense|a broken heart)\b",
+    ),
+    (
+        "idiom.died_laughing",
+        None,
+        r"\b(?:die|died|dying|dead) laughing\b|\blaughed (?:so )?hard i (?:nearly |almost )?died\b",
+    ),
     ("idiom.dying_inside", Some("distress"), r"\bdying inside\b"),
-    ("idiom.dead_tired", None, r"\bdead (?:tired|beat|on my feet|serious|set on|end|battery|phone|line|ringer|heat|last|centre|center|easy|quiet|wrong|right|good|funny|bored)\b"),
-    ("idiom.over_my_dead_body", None, r"\bover my dead body\b|\bdrop dead gorgeous\b|\bdead to me\b|\bi am (?:so )?dead\b(?: ,|$)"),
-    ("idiom.killed_it", None, r"\b(?:killed|killing|kill) it\b(?: (?:at|in|on|today|tonight|with|out there|again))?"),
-    ("idiom.kill_time", None, r"\b(?:kill|killing|killed) (?:some |the )?time\b|\bkill two birds\b|\bdressed to kill\b|\bkill (?:for|the) (?:a|an|some|lights|light|music|engine|mood|vibe|process|app|power|noise|tv|radio|fan|buzz|joy)\b|\bwould kill for\b|\bkill joy\b|\bkilljoy\b"),
+    (
+        "idiom.dead_tired",
+        None,
+        r"\bdead (?:tired|beat|on my feet|serious|set on|end|battery|phone|line|ringer|heat|last|centre|center|easy|quiet|wrong|right|good|funny|bored)\b",
+    ),
+    (
+        "idiom.over_my_dead_body",
+        None,
+        r"\bover my dead body\b|\bdrop dead gorgeous\b|\bdead to me\b|\bi am (?:so )?dead\b(?: ,|$)",
+    ),
+    (
+        "idiom.killed_it",
+        None,
+        r"\b(?:killed|killing|kill) it\b(?: (?:at|in|on|today|tonight|with|out there|again))?",
+    ),
+    (
+        "idiom.kill_time",
+        None,
+        r"\b(?:kill|killing|killed) (?:some |the )?time\b|\bkill two birds\b|\bdressed to kill\b|\bkill (?:for|the) (?:a|an|some|lights|light|music|engine|mood|vibe|process|app|power|noise|tv|radio|fan|buzz|joy)\b|\bwould kill for\b|\bkill joy\b|\bkilljoy\b",
+    ),
     ("idiom.killing_me_softly", None, r"\bkilling me softly\b"),
-    ("idiom.kill_myself_working", None, r"\b(?:killing|killed|kill) myself (?:at work|at the gym|working|studying|training|to (?:get|finish|meet|make|keep)|over (?:this|that|the)|on (?:this|that|the) (?:project|workout|essay|report|deadline))\b"),
-    ("idiom.almost_killed_myself", None, r"\b(?:almost|nearly) (?:killed|kill) myself (?:on|tripping|falling|laughing|skiing|running|at|with|in)\b"),
-    ("idiom.shoot_foot", None, r"\b(?:shoot|shot|shooting) (?:myself|yourself|himself|herself|ourselves|themselves) in the foot\b"),
-    ("idiom.beat_myself_up", Some("distress"), r"\bbeat(?:ing)? myself up\b"),
+    (
+        "idiom.kill_myself_working",
+        None,
+        r"\b(?:killing|killed|kill) myself (?:at work|at the gym|working|studying|training|to (?:get|finish|meet|make|keep)|over (?:this|that|the)|on (?:this|that|the) (?:project|workout|essay|report|deadline))\b",
+    ),
+    (
+        "idiom.almost_killed_myself",
+        None,
+        r"\b(?:almost|nearly) (?:killed|kill) myself (?:on|tripping|falling|laughing|skiing|running|at|with|in)\b",
+    ),
+    (
+        "idiom.shoot_foot",
+        None,
+        r"\b(?:shoot|shot|shooting) (?:myself|yourself|himself|herself|ourselves|themselves) in the foot\b",
+    ),
+    (
+        "idiom.beat_myself_up",
+        Some("distress"),
+        r"\bbeat(?:ing)? myself up\b",
+    ),
     ("idiom.kick_myself", None, r"\b(?:kick|kicking) myself\b"),
-    ("idiom.could_kill_myself_for", None, r"\bcould (?:kill|strangle) myself for (?:forgetting|missing|losing|leaving|not)\b"),
-    ("idiom.hurt_feelings", None, r"\b(?:hurt|hurting|hurts) (?:his|her|their|your|someone s|somebody s|people s|my \w+ s|my \w+) feelings\b"),
-    ("idiom.beat_at_game", None, r"\bbeat (?:him|her|them|you|my \w+) (?:at|in) (?:chess|cards|the race|a race|tennis|football|the game|games|poker|scrabble|monopoly|golf|running|everything|\w+ing)\b|\bbeat (?:him|her|them|you|my \w+) to (?:it|the)\b"),
-    ("idiom.suicide_compound", None, r"\b(?:career|political|social|commercial|financial|professional|electoral) suicide\b|\bsuicide (?:squad|mission|missions|doors|door|sprints|sprint|drills|drill|runs|run|bomber|bombers|bombing|bombings|attack|attacks|king|forest|blonde)\b|\bsuicide (?:prevention|awareness) (?:training|month|week|day|course|charity|work|campaign|walk|event|fundraiser|class|module|poster|posters)\b"),
+    (
+        "idiom.could_kill_myself_for",
+        None,
+        r"\bcould (?:kill|strangle) myself for (?:forgetting|missing|losing|leaving|not)\b",
+    ),
+    (
+        "idiom.hurt_feelings",
+        None,
+        r"\b(?:hurt|hurting|hurts) (?:his|her|their|your|someone s|somebody s|people s|my \w+ s|my \w+) feelings\b",
+    ),
+    (
+        "idiom.beat_at_game",
+        None,
+        r"\bbeat (?:him|her|them|you|my \w+) (?:at|in) (?:chess|cards|the race|a race|tennis|football|the game|games|poker|scrabble|monopoly|golf|running|everything|\w+ing)\b|\bbeat (?:him|her|them|you|my \w+) to (?:it|the)\b",
+    ),
+    (
+        "idiom.suicide_compound",
+        None,
+        r"\b(?:career|political|social|commercial|financial|professional|electoral) suicide\b|\bsuicide (?:squad|mission|missions|doors|door|sprints|sprint|drills|drill|runs|run|bomber|bombers|bombing|bombings|attack|attacks|king|forest|blonde)\b|\bsuicide (?:prevention|awareness)\b",
+    ),
+    (
+        "idiom.dye_hair",
+        None,
+        r"\b(?:die|dying|died|dyed) (?:my|her|his|your|their|the|our) (?:hair|clothes|shirt|jeans|eggs|beard|roots|fringe|bangs)\b",
+    ),
     ("idiom.choked_up", None, r"\b(?:choked|choking|choke) up\b"),
-    ("idiom.heart_attack_gave", None, r"\b(?:gave|give|giving|nearly had|almost had|going to give) (?:me |him |her |you )?a heart attack\b"),
-    ("idiom.breathe_laughing", None, r"\b(?:laugh|laughing|laughed) (?:so )?hard (?:that )?i (?:can not|could not|could hardly|can hardly) breathe\b|\bbreathe through my nose\b|\bcan not breathe (?:a word|without you)\b|\bbreathing down my neck\b"),
+    (
+        "idiom.heart_attack_gave",
+        None,
+        r"\b(?:gave|give|giving|nearly had|almost had|going to give) (?:me |him |her |you )?a heart attack\b",
+    ),
+    (
+        "idiom.breathe_laughing",
+        None,
+        r"\b(?:laugh|laughing|laughed) (?:so )?hard (?:that )?i (?:can not|could not|could hardly|can hardly) breathe\b|\bbreathe through my nose\b|\bcan not breathe (?:a word|without you)\b|\bbreathing down my neck\b",
+    ),
     ("idiom.food_poisoning", None, r"\bfood poisoning\b"),
-    ("idiom.end_it_with", None, r"\bend (?:it|things) (?:with|between) (?:him|her|them|my|us|the)\b|\bending (?:it|things) (?:with|between) (?:him|her|them|my|us)\b"),
-    ("idiom.last_day_at", None, r"\blast day (?:at|of|in) (?:work|school|the|my|uni|college|this)\b"),
-    ("idiom.took_meds_as_usual", None, r"\btook (?:all )?(?:of )?my (?:pills|meds|medication|tablets) (?:today |this morning |tonight |this evening )?(?:as usual|like normal|like usual|as normal|as prescribed|on time|for the day|with breakfast|this morning like)\b"),
-    ("idiom.cried_laughing", None, r"\b(?:cried|crying|cry) laughing\b|\btears of joy\b|\bhappy tears\b"),
-    ("idiom.kill_me_now", Some("distress"), r"\b(?:kill|shoot) me now\b"),
-    ("idiom.rather_die_than", None, r"\b(?:rather|sooner) (?:die|be dead) than (?:wear|wearing|eat|eating|go to|going to|sit through|watch|watching|sing|singing|dance|dancing|listen|listening|work|working|ask|asking|call|calling|admit|admitting|lose|losing|be seen|do that|do this|doing|talk to|speak to|date|dating|kiss|live in|move|pay|miss|have to|give up my|share|cook|clean|apologi[sz]e|vote|drive|fly|run)\b"),
-    ("idiom.could_sleep_forever", None, r"\bcould sleep (?:forever|for days|for a week|for a year|for a month)\b"),
-    ("idiom.shoot_text", None, r"\b(?:shoot|shooting|shot) (?:him|her|them|me|you|my \w+) (?:a|an) (?:text|message|email|note|line|dm|quick)\b|\b(?:hit|hitting) (?:him|her|them|me|you|my \w+) up\b|\b(?:hit|hitting) (?:him|her|them) with (?:a|the) (?:question|news|bill|truth)\b"),
-    ("idiom.overdosed_on_fun", None, r"\b(?:overdosed|overdose|overdosing|od) on (?:netflix|tv|sugar|chocolate|candy|cake|youtube|social media|work|junk food|memes|christmas|cheese|pizza|sweets|carbs|reality tv|true crime)\b"),
-    ("idiom.breathe_heat", None, r"\bcan not breathe (?:in|with) this (?:heat|humidity|weather|mask|cold)\b|\bcan not breathe through my nose\b|\bstuffy nose\b"),
-    ("idiom.killing_me", None, r"\b(?:is|are|was|were|it is|this is) killing me\b"),
+    (
+        "idiom.end_it_with",
+        None,
+        r"\bend (?:it|things) (?:with|between) (?:him|her|them|my|us|the)\b|\bending (?:it|things) (?:with|between) (?:him|her|them|my|us)\b",
+    ),
+    (
+        "idiom.last_day_at",
+        None,
+        r"\blast day (?:at|of|in) (?:work|school|the|my|uni|college|this)\b",
+    ),
+    (
+        "idiom.took_meds_as_usual",
+        None,
+        r"\btook (?:all )?(?:of )?my (?:pills|meds|medication|tablets) (?:today |this morning |tonight |this evening )?(?:as usual|like normal|like usual|as normal|as prescribed|on time|for the day|with breakfast|this morning like)\b",
+    ),
+    (
+        "idiom.cried_laughing",
+        None,
+        r"\b(?:cried|crying|cry) laughing\b|\btears of joy\b|\bhappy tears\b",
+    ),
+    (
+        "idiom.kill_me_now",
+        Some("distress"),
+        r"\b(?:kill|shoot) me now\b",
+    ),
+    (
+        "idiom.rather_die_than",
+        None,
+        r"\b(?:rather|sooner) (?:die|be dead) than (?:wear|wearing|eat|eating|go to|going to|sit through|watch|watching|sing|singing|dance|dancing|listen|listening|work|working|ask|asking|call|calling|admit|admitting|lose|losing|be seen|do that|do this|doing|talk to|speak to|date|dating|kiss|live in|move|pay|miss|have to|give up my|share|cook|clean|apologi[sz]e|vote|drive|fly|run)\b",
+    ),
+    (
+        "idiom.embarrassed_die",
+        None,
+        r"\b(?:embarrassed|embarrassing|mortified|cringe|cringed|cringing|cringey)\b(?: \S+){0,4} (?:want to die|wanted to die|could die|could have died|wish i was dead|wanted the ground to swallow me)\b",
+    ),
+    (
+        "idiom.could_sleep_forever",
+        None,
+        r"\bcould sleep (?:forever|for days|for a week|for a year|for a month)\b",
+    ),
+    (
+        "idiom.shoot_text",
+        None,
+        r"\b(?:shoot|shooting|shot) (?:him|her|them|me|you|my \w+) (?:a|an) (?:text|message|email|note|line|dm|quick)\b|\b(?:hit|hitting) (?:him|her|them|me|you|my \w+) up\b|\b(?:hit|hitting) (?:him|her|them) with (?:a|the) (?:question|news|bill|truth)\b",
+    ),
+    (
+        "idiom.overdosed_on_fun",
+        None,
+        r"\b(?:overdosed|overdose|overdosing|od) on (?:netflix|tv|sugar|chocolate|candy|cake|youtube|social media|work|junk food|memes|christmas|cheese|pizza|sweets|carbs|reality tv|true crime)\b",
+    ),
+    (
+        "idiom.breathe_heat",
+        None,
+        r"\bcan not breathe (?:in|with) this (?:heat|humidity|weather|mask|cold)\b|\bcan not breathe through my nose\b|\bstuffy nose\b",
+    ),
+    (
+        "idiom.killing_me",
+        None,
+        r"\b(?:is|are|was|were|it is|this is) killing me\b",
+    ),
     // A loss by suicide: grief, not a current risk (other words in the utterance still count).
-    ("grief.suicide_loss", Some("grief"), r"\b(?:killed|hanged|hung|shot) (?:himself|herself|themselves|themself)\b(?: (?:last|years|a|when|in|two|three|before|after|ago))?|\b(?:died by|died of|committed|lost (?:him|her|them|my \w+) to) suicide\b|\btook (?:his|her|their) (?:own )?life\b"),
+    (
+        "grief.suicide_loss",
+        Some("grief"),
+        r"\b(?:killed|hanged|hung|shot) (?:himself|herself|themselves|themself)\b(?: (?:last|years|a|when|in|two|three|before|after|ago))?|\b(?:died by|died of|committed|lost (?:him|her|them|my \w+) to) suicide\b|\btook (?:his|her|their) (?:own )?life\b",
+    ),
 ];
 
 /// Method and lethality requests: never guarded.
 const METHOD: &[Row] = &[
-    ("method.lethal_dose", "method_request", C, 0, r"\b(?:lethal|fatal|deadly|toxic|killing|overdose) (?:dose|doses|dosage|amount|amounts|quantity|level|limit|threshold)\b"),
-    ("method.how_many_to_die", "method_request", C, 0, r"\bhow (?:many|much) (?:of )?(?:my |the |these |those |your |her |his )?(?:\w+ )?(?:{DRUG})\b.*\b(?:would it take|does it take|will it take|do you need|would you need|would i need|do i need|would someone need|to (?:die|kill|od|overdose|not wake up|be fatal|be lethal|stop)|is (?:lethal|fatal|deadly|too much|an overdose|dangerous|enough)|would (?:kill|be fatal|be lethal|be deadly|be an overdose|be too many|be too much|be enough)|are (?:lethal|fatal|deadly|too many|an overdose|enough)|is too many|can kill|could kill|will kill|put (?:me|you|someone|a person) to sleep forever|make (?:me|you|someone) (?:die|not wake up|never wake up|sleep forever)|never wake up|not wake up|be enough to die)\b"),
-    ("method.how_many_take", "method_request", C, 0, r"\bhow many (?:\w+ ){0,3}(?:would|does|will) it take (?:to )?(?:die|kill|od|overdose|end it|not wake up|be fatal)?\b(?:.*\b(?:{DRUG})\b)?"),
-    ("method.how_to", "method_request", C, 0, r"\bhow (?:to|(?:do|does|did|can|could|would|should|might|will) (?:i|you|one|someone|somebody|people|a person|they|he|she|a character|my character|the character|the killer|a \w+|my \w+|the \w+|someone s \w+)) (?:quickly |painlessly |easily |quietly |successfully |actually |best )?(?:die|kill (?:myself|yourself|oneself|someone|a person|themselves|himself|herself|me|people|him|her|my \w+|their \w+|his \w+|her \w+)|end (?:my|your|one s|their|a|his|her|someone s) (?:own )?life|commit suicide|hang (?:myself|yourself|oneself|someone|themselves)|overdose|od|slit (?:my |your |someone s |their )?wrists?|poison (?:someone|a person|myself|yourself|him|her|them|(?:my|their|his|her|your|a) \w+)|suffocate|drown (?:myself|yourself|someone|themselves)|make it look like an accident|bleed out|stop (?:my|your|someone s|a) heart|not wake up|disappear (?:forever|for good)|get away with (?:murder|killing)|tie a noose|make a noose|get a gun without)\b"),
-    ("method.best_way", "method_request", C, 0, r"\b(?:best|easiest|quickest|fastest|simplest|surest|most effective|most reliable|painless|painlessly|least painful|cleanest|peaceful|peacefully|quiet|quietest|quickest|sure|certain|good|effective|reliable|foolproof) (?:way|ways|method|methods|means) (?:for (?:\w+ ){1,3})?(?:to|of) (?:die|dying|kill (?:myself|yourself|oneself|someone|a person|me|themselves|people|him|her|himself|herself)|killing (?:myself|yourself|oneself|someone|a person|themselves|himself|herself)|end (?:it|my life|your life|one s life|a life|things|it all)|ending (?:it|my life|it all)|commit suicide|committing suicide|suicide|overdose|overdosing|od|hang|hanging|not wake up|go)\b"),
-    ("method.ways_to", "method_request", C, 0, r"\b(?:ways|methods|method) (?:to|of) (?:die|dying|kill (?:myself|yourself|oneself|someone|themselves)|killing (?:myself|yourself|oneself|someone|themselves)|end (?:it|my life|your life|it all)|commit suicide|committing suicide|suicide|overdose|overdosing|od)\b"),
-    ("method.how_long", "method_request", C, 0, r"\bhow (?:long|quickly|fast) (?:does|would|will|can|did) (?:it take|you|someone|a person|one|i) (?:to )?(?:die|bleed out|bleed to death|suffocate|drown|lose consciousness|pass out and die|be dead|stop breathing)\b"),
-    ("method.where_cut", "method_request", C, 0, r"\b(?:how|where|which way) (?:deep|far|hard) (?:to|do i|should i|would i|do you|would you|does one) cut\b|\bwhere (?:to|should i|do i|would i|do you) cut (?:my |your |the )?(?:wrist|wrists|vein|veins|artery|arteries|arm|arms|throat|neck)\b|\bwhich (?:vein|veins|artery|arteries|way) to cut\b"),
-    ("method.how_high", "method_request", C, 0, r"\bhow (?:high|tall|far|many floors|many stories|many storeys) (?:\w+ ){0,6}(?:to (?:die|kill|be fatal|not survive|be sure)|would (?:kill|be fatal)|to survive|need to (?:jump|fall) (?:from|off)?)\b"),
-    ("method.which_kills", "method_request", C, 0, r"\b(?:which|what) (?:pills|drugs|medications|medication|medicines|medicine|poisons|poison|chemicals|household chemicals|household products|plants|mushrooms|substances|combination|mix|\w+) (?:\w+ ){0,3}(?:would|will|could|can|are|is) (?:kill|be lethal|be fatal|be deadly|lethal|fatal|deadly|make (?:me|you|someone) (?:not wake up|die)|overdose)\b"),
-    ("method.can_die_from", "method_request", C, 0, r"\bcan (?:you|i|someone|a person|people|one) (?:die|overdose|od) (?:from|of|on|by|if)\b.*\b(?:{DRUG}|{POISON}|jumping|hanging|cutting|bleeding|drowning|carbon monoxide|exhaust|fumes|gas)\b|\bcan (?:you|i|someone|a person|people|one) (?:overdose|od) on\b"),
-    ("method.enough_to_die", "method_request", C, 0, r"\benough (?:\w+ ){0,3}to (?:kill (?:me|you|someone|a person|myself|yourself|a man|a woman)|die|overdose|od|end it|not wake up|be fatal|be lethal|stop (?:my|your|a) heart)\b|\bis (?:it|that|this|\w+(?: \w+)?) (?:lethal|fatal|deadly)\b|\bwould (?:\w+ ){1,5}(?:kill me|kill you|kill a person|kill someone|be fatal|be lethal)\b"),
-    ("method.painful", "method_request", C, 0, r"\b(?:is it|would it be|does it|is dying|would dying) (?:painful|hurt|quick|peaceful|painless) (?:to )?(?:die|overdose|od|hang|drown|bleed out|from|by)\b|\b(?:does|would|is|will) (?:dying|an overdose|overdosing|hanging|drowning|bleeding out|jumping|suicide|slitting (?:your|my) wrists) (?:hurt|painful|quick|peaceful|painless)\b|\bis (?:\w+ ){1,3}(?:a )?(?:painless|peaceful|quick|quiet|easy) (?:death|way to die|way to go)\b|\bwhat (?:happens|would happen|will happen) (?:if|when) (?:you|i|someone|a person|one) (?:take|takes|swallow|swallows|drink|drinks|overdose|overdoses|od) (?:{MANY}|(?:\w+ ){0,2}(?:{POISON}))\b|\bwhere (?:is|are) the (?:main )?(?:artery|arteries|vein|veins) in (?:the|my|your|a) (?:wrist|wrists|arm|neck|thigh|leg)\b|\b(?:best|strongest|right) knot for hanging\b|\bhanging knot\b"),
-    ("method.toxic_gas", "method_request", C, 0, r"\b(?:make|making|mix|mixing|create|creating) (?:a )?(?:toxic|poisonous|deadly|lethal) (?:gas|fumes|mix|mixture|combination|cocktail)\b"),
-    ("method.noose", "method_request", C, 0, r"\b(?:tie|make|tying|making) a noose\b|\bnoose knot\b"),
-    ("method.get_gun_to", "method_request", C, 0, r"\b(?:buy|get) (?:a gun|a rope|pills|a lot of pills|sleeping pills|poison) (?:to|so i can|so i could|for) (?:kill|end|die|shoot|hang)\b"),
-    ("method.research", "method_request", C, SELF, r"\b(?:looked|looking|look|searched|searching|search|googled|googling|google|researched|researching|read up|reading up|watched videos) (?:up )?(?:on |about )?(?:ways|how|methods|the best way|the easiest way|a way) to (?:die|kill myself|overdose|od|end (?:it|my life)|commit suicide|hang myself|end it all|kill yourself)\b"),
+    (
+        "method.lethal_dose",
+        "method_request",
+        C,
+        0,
+        r"\b(?:lethal|fatal|deadly|toxic|killing|overdose) (?:dose|doses|dosage|amount|amounts|quantity|level|limit|threshold)\b",
+    ),
+    (
+        "method.how_many_to_die",
+        "method_request",
+        C,
+        0,
+        r"\bhow (?:many|much) (?:of )?(?:my |the |these |those |your |her |his )?(?:\w+ )?(?:{DRUG})\b.*\b(?:would it take|does it take|will it take|do you need|would you need|would i need|do i need|would someone need|to (?:die|kill|od|overdose|not wake up|be fatal|be lethal|stop)|is (?:lethal|fatal|deadly|too much|an overdose|dangerous|enough)|would (?:kill|be fatal|be lethal|be deadly|be an overdose|be too many|be too much|be enough)|are (?:lethal|fatal|deadly|too many|an overdose|enough)|is too many|can kill|could kill|will kill|put (?:me|you|someone|a person) to sleep forever|make (?:me|you|someone) (?:die|not wake up|never wake up|sleep forever)|never wake up|not wake up|be enough to die)\b",
+    ),
+    (
+        "method.how_many_take",
+        "method_request",
+        C,
+        0,
+        r"\bhow many (?:\w+ ){0,3}(?:would|does|will) it take (?:to )?(?:die|kill|od|overdose|end it|not wake up|be fatal)?\b(?:.*\b(?:{DRUG})\b)?",
+    ),
+    (
+        "method.how_to",
+        "method_request",
+        C,
+        0,
+        r"\bhow (?:to|(?:do|does|did|can|could|would|should|might|will) (?:i|you|one|someone|somebody|people|a person|they|he|she|a character|my character|the character|the killer|a \w+|my \w+|the \w+|someone s \w+)) (?:quickly |painlessly |easily |quietly |successfully |actually |best )?(?:die|kill (?:myself|yourself|oneself|someone|a person|themselves|himself|herself|me|people|him|her|my \w+|their \w+|his \w+|her \w+)|end (?:my|your|one s|their|a|his|her|someone s) (?:own )?life|commit suicide|hang (?:myself|yourself|oneself|someone|themselves|himself|herself)|shoot (?:myself|yourself|oneself|themselves|himself|herself)|overdose|od|slit (?:my |your |someone s |their )?wrists?|poison (?:someone|a person|myself|yourself|him|her|them|(?:my|their|his|her|your|a) \w+)|suffocate|drown (?:myself|yourself|someone|themselves)|make it look like an accident|bleed out|stop (?:my|your|someone s|a) heart|not wake up|disappear (?:forever|for good)|get away with (?:murder|killing)|tie a noose|make a noose|get a gun without)\b",
+    ),
+    (
+        "method.best_way",
+        "method_request",
+        C,
+        0,
+        r"\b(?:best|easiest|quickest|fastest|simplest|surest|most effective|most reliable|painless|painlessly|least painful|cleanest|peaceful|peacefully|quiet|quietest|quickest|sure|certain|good|effective|reliable|foolproof) (?:way|ways|method|methods|means) (?:for (?:\w+ ){1,3})?(?:to|of) (?:die|dying|bleed out|bleed to death|drown|suffocate|kill (?:myself|yourself|oneself|someone|a person|me|themselves|people|him|her|himself|herself)|killing (?:myself|yourself|oneself|someone|a person|themselves|himself|herself)|end (?:it|my life|your life|one s life|a life|things|it all)|ending (?:it|my life|it all)|commit suicide|committing suicide|suicide|overdose|overdosing|od|hang|hanging|not wake up|go)\b",
+    ),
+    (
+        "method.ways_to",
+        "method_request",
+        C,
+        0,
+        r"\b(?:ways|methods|method) (?:to|of) (?:die|dying|kill (?:myself|yourself|oneself|someone|themselves)|killing (?:myself|yourself|oneself|someone|themselves)|end (?:it|my life|your life|it all)|commit suicide|committing suicide|suicide|overdose|overdosing|od)\b",
+    ),
+    (
+        "method.how_long",
+        "method_request",
+        C,
+        0,
+        r"\bhow (?:long|quickly|fast) (?:does|would|will|can|did) (?:it take|you|someone|a person|one|i) (?:to )?(?:die|bleed out|bleed to death|suffocate|drown|lose consciousness|pass out and die|be dead|stop breathing)\b",
+    ),
+    (
+        "method.where_cut",
+        "method_request",
+        C,
+        0,
+        r"\b(?:how|where|which way) (?:deep|far|hard) (?:to|do i|should i|would i|do you|would you|does one) cut\b|\bwhere (?:to|should i|do i|would i|do you) cut (?:my |your |the )?(?:wrist|wrists|vein|veins|artery|arteries|arm|arms|throat|neck)\b|\bwhich (?:vein|veins|artery|arteries|way) to cut\b",
+    ),
+    (
+        "method.how_high",
+        "method_request",
+        C,
+        0,
+        r"\bhow (?:high|tall|far|many floors|many stories|many storeys) (?:\w+ ){0,6}(?:to (?:die|kill|be fatal|not survive|be sure)|would (?:kill|be fatal)|to survive|need to (?:jump|fall) (?:from|off)?)\b",
+    ),
+    (
+        "method.which_kills",
+        "method_request",
+        C,
+        0,
+        r"\b(?:which|what) (?:pills|drugs|medications|medication|medicines|medicine|poisons|poison|chemicals|household chemicals|household products|plants|mushrooms|substances|combination|mix|\w+) (?:\w+ ){0,3}(?:would|will|could|can|are|is) (?:kill|be lethal|be fatal|be deadly|lethal|fatal|deadly|make (?:me|you|someone) (?:not wake up|die)|overdose)\b",
+    ),
+    (
+        "method.can_die_from",
+        "method_request",
+        C,
+        0,
+        r"\bcan (?:you|i|someone|a person|people|one) (?:die|overdose|od) (?:from|of|on|by|if)\b.*\b(?:{DRUG}|{POISON}|jumping|hanging|cutting|bleeding|drowning|carbon monoxide|exhaust|fumes|gas)\b|\bcan (?:you|i|someone|a person|people|one) (?:overdose|od) on\b",
+    ),
+    (
+        "method.enough_to_die",
+        "method_request",
+        C,
+        0,
+        r"\benough (?:\w+ ){0,3}to (?:kill (?:me|you|someone|a person|myself|yourself|a man|a woman)|die|overdose|od|end it|not wake up|be fatal|be lethal|stop (?:my|your|a) heart)\b|\bis (?:it|that|this|\w+(?: \w+)?) (?:lethal|fatal|deadly)\b|\bwould (?:\w+ ){1,7}(?:kill me|kill you|kill a person|kill someone|be fatal|be lethal)\b",
+    ),
+    (
+        "method.painful",
+        "method_request",
+        C,
+        0,
+        r"\b(?:is it|would it be|does it|is dying|would dying) (?:painful|hurt|quick|peaceful|painless) (?:to )?(?:die|overdose|od|hang|drown|bleed out|from|by)\b|\b(?:does|would|is|will) (?:dying|an overdose|overdosing|hanging|drowning|bleeding out|jumping|suicide|slitting (?:your|my) wrists) (?:hurt|painful|quick|peaceful|painless)\b|\bis (?:\w+ ){1,3}(?:a )?(?:painless|peaceful|quick|quiet|easy) (?:death|way to die|way to go)\b|\bwhat (?:happens|would happen|will happen) (?:if|when) (?:you|i|someone|a person|one) (?:take|takes|swallow|swallows|drink|drinks|overdose|overdoses|od) (?:{MANY}|(?:\w+ ){0,2}(?:{POISON}))\b|\bwhere (?:is|are) the (?:main )?(?:artery|arteries|vein|veins) in (?:the|my|your|a) (?:wrist|wrists|arm|neck|thigh|leg)\b|\b(?:best|strongest|right) knot for hanging\b|\bhanging knot\b",
+    ),
+    (
+        "method.undetectable",
+        "method_request",
+        C,
+        0,
+        r"\b(?:undetectable|untraceable|traceless) (?:poison|poisons|way|method|drug|drugs|murder)\b|\b(?:poison|poisons|drug|drugs) (?:is|are|that is|that are|that would be|would be) (?:undetectable|untraceable|hard to detect|not detected)\b",
+    ),
+    (
+        "method.overdose_on",
+        "method_request",
+        C,
+        0,
+        r"\b(?:strongest|best|quickest|easiest|most dangerous|deadliest|surest) (?:\w+ ){0,3}(?:to |i could |you could |i can |you can |someone could )?(?:overdose|od) (?:on|with)\b|\b(?:what|which) (?:\w+ ){0,4}(?:overdose|od) on\b|\bwhat (?:\w+ ){0,3}(?:to|could i|can i|should i) (?:overdose|od) (?:on|with)\b",
+    ),
+    (
+        "method.dangerous_overdose",
+        "method_request",
+        C,
+        0,
+        r"\b(?:most|more|least) (?:dangerous|deadly|lethal|toxic|fatal) (?:in (?:an )?overdose|to overdose|if you overdose|pills|medications|medication|drugs|way|method|poison)\b|\bmake (?:my|it|his|her|their|the) (?:death |suicide |murder )?look like an accident\b|\b(?:does|would|is|will) (?:dying|an overdose|overdosing|hanging|drowning|bleeding out|jumping|suicide|slitting (?:your|my) wrists|falling|being hit by a train)(?: \w+){0,5} (?:hurt|painful|quick|peaceful|painless|instant|fatal|lethal|deadly)\b|\b(?:end (?:her|his|their|my) (?:own )?life|kill (?:herself|himself|themselves|myself)|die|suicide|overdose)\b.*\b(?:what|which|how many|how much) (?:\w+ ){0,2}(?:pills|drugs|meds|poison|method|way) (?:would|will|could|should|do|does) (?:work|do it|be best|be quickest|be fastest|be enough|be most effective|kill)\b",
+    ),
+    (
+        "method.compare",
+        "method_request",
+        C,
+        0,
+        r"\b(?:hanging|pills|overdose|overdosing|jumping|drowning|cutting|bleeding out|a gun|shooting|suffocation|carbon monoxide|poison)\b.{0,40}\b(?:or|vs|versus)\b.{0,40}\b(?:hanging|pills|overdose|overdosing|jumping|drowning|cutting|bleeding out|a gun|shooting|suffocation|carbon monoxide|poison)\b",
+    ),
+    (
+        "method.dose_that_kills",
+        "method_request",
+        C,
+        0,
+        r"\b(?:dose|doses|amount|quantity|how much|how many|number of)\b.*\b(?:would|will|could|to|that|can|it takes to) (?:kill|be fatal|be lethal|end (?:it|my life|a life)|stop (?:my|your|a|someone s) heart)\b",
+    ),
+    (
+        "method.make_sure",
+        "method_request",
+        C,
+        0,
+        r"\bmake sure (?:you|i|someone|they|he|she|it) (?:do not|does not|will not|never|would not) (?:survive|wake up|get found|get saved|come back|fail)\b",
+    ),
+    (
+        "method.toxic_gas",
+        "method_request",
+        C,
+        0,
+        r"\b(?:make|making|mix|mixing|create|creating) (?:a )?(?:toxic|poisonous|deadly|lethal) (?:gas|fumes|mix|mixture|combination|cocktail)\b",
+    ),
+    (
+        "method.noose",
+        "method_request",
+        C,
+        0,
+        r"\b(?:tie|make|tying|making) a noose\b|\bnoose knot\b",
+    ),
+    (
+        "method.get_gun_to",
+        "method_request",
+        C,
+        0,
+        r"\b(?:buy|get) (?:a gun|a rope|pills|a lot of pills|sleeping pills|poison) (?:to|so i can|so i could|for) (?:kill|end|die|shoot|hang)\b",
+    ),
+    (
+        "method.research",
+        "method_request",
+        C,
+        SELF,
+        r"\b(?:looked|looking|look|searched|searching|search|googled|googling|google|researched|researching|read up|reading up|watched videos) (?:up )?(?:on |about )?(?:ways|how|methods|the best way|the easiest way|a way) to (?:die|kill myself|overdose|od|end (?:it|my life)|commit suicide|hang myself|end it all|kill yourself)\b",
+    ),
 ];
 
 /// Emergencies: danger to life now.
 const EMERGENCY: &[Row] = &[
     // Overdose and poisoning (anyone, including third parties).
-    ("emergency.overdose_taken", "overdose", E, NEG | PASTDOWN | HIST, r"\b(?:took|taken|swallowed|downed|ate|have eaten|had|overdosed on|od on|chugged|drank|necked|popped) (?:{MANY}) (?:of )?(?:\w+ ){0,3}(?:{DRUG})\b"),
-    ("emergency.overdosed", "overdose", E, NEG | PASTDOWN | HIST, r"\b(?:overdosed|have overdosed|has overdosed|took an overdose|taken an overdose|had an overdose|i od|i odd|he od|she od|having an overdose|is overdosing|am overdosing)\b"),
-    ("emergency.poison_swallowed", "poisoning", E, NEG | PASTDOWN | HIST, r"\b(?:drank|drunk|drinking|swallowed|swallowing|ate|eaten|ingested|took|had|drink|chugged) (?:some |a |the |a bottle of |a cup of |a glass of |a lot of |some of the |half a bottle of |a whole bottle of )?(?:{POISON})\b"),
-    ("emergency.poisoned", "poisoning", E, NEG | PASTDOWN, r"\b(?:been poisoned|poisoned (?:myself|me|him|her|them|us)|(?:i am|he is|she is|they are|we are) poisoned|poisoning (?:myself|me)|carbon monoxide)\b"),
+    (
+        "emergency.overdose_taken",
+        "overdose",
+        E,
+        NEG | PASTDOWN | HIST | MEDIA_3P,
+        r"\b(?:took|taken|swallowed|downed|ate|have eaten|had|overdosed on|od on|chugged|drank|necked|popped|injected|snorted|smoked|shot up|used|did) (?:about |around |like |maybe |nearly |almost |over |more than |at least |roughly |probably )?(?:{MANY}) (?:of )?(?:\w+ ){0,3}(?:{DRUG})\b",
+    ),
+    (
+        "emergency.at_once",
+        "overdose",
+        E,
+        NEG | PASTDOWN | HIST,
+        r"\b(?:took|taken|swallowed|downed|had|ate|popped) (?:\w+ ){0,4}(?:{DRUG}|bottle|packet|box|strip|supply|stash) (?:all )?at once\b|\b(?:kid|child|son|daughter|baby|toddler|brother|sister|dog|grandson|granddaughter) (?:\w+ )?(?:swallowed|ate|took|drank|got into|has eaten|has swallowed) (?:some |a |my |the |her |his |a lot of |all )?(?:\w+ ){0,3}(?:{DRUG}|{POISON})\b",
+    ),
+    (
+        "emergency.overdosed",
+        "overdose",
+        E,
+        NEG | PASTDOWN | HIST | MEDIA_3P,
+        r"\b(?:overdosed|have overdosed|has overdosed|took an overdose|taken an overdose|had an overdose|i od|i odd|he od|she od|having an overdose|is overdosing|am overdosing)\b",
+    ),
+    (
+        "emergency.poison_swallowed",
+        "poisoning",
+        E,
+        NEG | PASTDOWN | HIST,
+        r"\b(?:drank|drunk|drinking|swallowed|swallowing|ate|eaten|ingested|took|had|drink|chugged) (?:\w+ ){0,4}(?:{POISON})\b",
+    ),
+    (
+        "emergency.poisoned",
+        "poisoning",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:been poisoned|poisoned (?:myself|me|him|her|them|us)|(?:i am|he is|she is|they are|we are) poisoned|poisoning (?:myself|me)|carbon monoxide)\b",
+    ),
     // Self-injury that will not stop, attempts under way.
-    ("emergency.bleeding", "severe_bleeding", E, NEG | PASTDOWN, r"\b(?:bleeding|blood|the cut|the cuts|the wound)\b.*\b(?:will not|can not|does not|is not|wont|not) (?:stop|stopping)\b|\bcut (?:too |so |really )?deep\b|\b(?:lost|losing) (?:a lot of|so much|too much|lots of) blood\b|\bbleeding (?:a lot|badly|heavily|everywhere|out|so much|much|profusely)\b|\bblood (?:everywhere|all over|is pouring|pouring|gushing|spurting)\b|\bcan not stop the bleeding\b|\bbleeding to death\b"),
-    ("emergency.wrists", "severe_bleeding", E, NEG | PASTDOWN | HIST, r"\b(?:slit|slashed|slit open|cut open) (?:his|her|their|my) (?:wrists|wrist|throat)\b"),
-    ("emergency.carbon_monoxide", "suicide_attempt", E, NEG | PASTDOWN, r"\b(?:car|engine) (?:is )?(?:running|on) in the (?:closed |shut )?garage\b|\bgarage\b.*\b(?:car|engine) (?:is )?running\b|\b(?:lit|burning) (?:the )?charcoal (?:in|inside)\b|\bgas (?:is )?(?:on|turned on|leaking) and\b"),
-    ("emergency.ambulance", "medical_emergency", E, NEG, r"\b(?:call|need|get|send|calling) (?:an |the |me an )?(?:ambulance|paramedics|police|cops|nine one one|nine nine nine|triple zero|911|999|000|112)\b"),
-    ("emergency.about_to", "suicide_attempt", E, NEG, r"\babout to (?:jump|step off|do it|end it|kill myself|end my life|take (?:them|the pills|it all|all of them|my life|(?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG}))|swallow (?:them|the pills|(?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG}))|pull the trigger|hang myself|cut|overdose|swallow|drink|drive off|let go)\b"),
-    ("emergency.location_jump", "suicide_attempt", E, NEG, r"\b(?:on|at|standing on|up on|sitting on|on top of|on the edge of|at the edge of) (?:the |a |this |my )?(?:roof|rooftop|bridge|ledge|edge|cliff|cliff edge|balcony|railing|tracks|railway|train tracks|railway tracks|platform edge|top of (?:the|a) (?:building|car park|parking garage|tower|stairs))\b.*\b(?:jump|jumping|step off|let go|end it|do it|kill myself|die|about to|going to|want to|falling)\b|\b(?:jump|jumping|step off) .*\b(?:i am|i m) (?:on|at|standing on) (?:the |a )?(?:roof|bridge|ledge|edge|cliff|balcony|tracks)\b"),
-    ("emergency.means_ready", "suicide_attempt", E, NEG, r"\b(?:rope|noose|gun|pistol|rifle|shotgun)s? (?:is |are )?(?:ready|loaded|tied|set up|up|around my neck|pointed at me|in my mouth|to my head|cocked)\b|\b(?:have|got|put|holding|hold) (?:the |a |my )?(?:rope|noose|gun|pistol|rifle|shotgun) (?:ready|loaded|tied|set up|around my neck|to my head|in my mouth|in my hand|in my hands|right now|now)\b|\bgun (?:to|against) my head\b|\bnoose around my neck\b|\bpills (?:are )?in my (?:hand|hands|mouth)\b"),
-    ("emergency.means_and_intent", "suicide_attempt", E, NEG, r"\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets|bottle|the pills)\b.*\b(?:going to do it|do it now|doing it now|about to|end it now|going to end it|do it tonight|doing it tonight|take them all|take them now|going to use it)\b|\b(?:do it|end it|doing it|take them) (?:tonight|now|right now)\b.*\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets)\b"),
-    ("emergency.intent_now", "imminent_plan", E, NEG | SELF, r"\b(?:{INTENT}) (?:{SUICIDE_ACT})\b.*\b(?:{NOW_ANY})\b|\b(?:{NOW_ANY})\b.*\b(?:{INTENT}) (?:{SUICIDE_ACT})\b|\b(?:want to|need to|have to) (?:{SUICIDE_ACT})\b.*\b(?:{NOW_STRICT})\b|\b(?:{INTENT}) (?:end|ending) (?:it|everything|things)\b.*\b(?:{NOW_STRICT})\b|\b(?:{NOW_STRICT})\b.*\b(?:{INTENT}) (?:end|ending) (?:it|everything|things)\b"),
-    ("emergency.final_goodbye", "suicide_attempt", E, NEG, r"\bby the time (?:you|anyone|they|someone) (?:hear|hears|find|finds|read|reads) (?:this|me)\b|\bthis is my last (?:night|message|goodbye|words|breath)\b"),
+    (
+        "emergency.bleeding",
+        "severe_bleeding",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:bleeding|blood|the cut|the cuts|the wound)\b.*\b(?:will not|can not|does not|is not|wont|not) (?:stop|stopping)\b|\bcut (?:too |so |really )?deep\b|\b(?:lost|losing) (?:a lot of|so much|too much|lots of) blood\b|\bbleeding (?:a lot|badly|heavily|everywhere|out|so much|much|profusely)\b|\bblood (?:everywhere|all over|is pouring|pouring|gushing|spurting)\b|\bcan not stop the bleeding\b|\bbleeding to death\b|\b(?:pouring|gushing|spurting) blood\b|\b(?:a lot of|lots of|so much|too much|loads of|a pool of) blood\b|\bblood (?:pouring|gushing|spurting)\b|\b(?:will not|can not|does not|is not|not) stop (?:the )?bleeding\b|\b(?:been|got|was|have been|i am|he is|she is|he was|she was|just got|has been) (?:stabbed|shot)\b",
+    ),
+    (
+        "emergency.wrists",
+        "severe_bleeding",
+        E,
+        NEG | PASTDOWN | HIST,
+        r"\b(?:slit|slashed|slit open|cut open) (?:his|her|their|my) (?:wrists|wrist|throat)\b",
+    ),
+    (
+        "emergency.carbon_monoxide",
+        "suicide_attempt",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:car|engine) (?:is )?(?:running|on) in the (?:closed |shut )?garage\b|\bgarage\b.*\b(?:car|engine) (?:is )?running\b|\b(?:lit|burning) (?:the )?charcoal (?:in|inside)\b|\bgas (?:is )?(?:on|turned on|leaking) and\b",
+    ),
+    (
+        "emergency.ambulance",
+        "medical_emergency",
+        E,
+        NEG,
+        r"\b(?:call|need|get|send|calling) (?:an |the |me an )?(?:ambulance|paramedics|police|cops|nine one one|nine nine nine|triple zero|911|999|000|112)\b",
+    ),
+    (
+        "emergency.wrists_first_person",
+        "severe_bleeding",
+        E,
+        NEG | PASTDOWN | HIST,
+        r"\b(?:have|just|i|i have|i have just) (?:cut|slit|slashed|sliced) (?:open )?my (?:wrists|wrist|throat)\b",
+    ),
+    (
+        "emergency.about_to",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\babout to (?:jump|step off|do it|end it|kill myself|end my life|take (?:them|the pills|it all|all of them|my life|(?:{MANY}) (?:of )?(?:\w+ ){0,3}(?:{DRUG}|bottle|packet|box|strip|lot|supply|stash))|swallow (?:them|the pills|(?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG}))|pull the trigger|hang myself|cut|overdose|swallow|drink|drive off|drive into|crash (?:my|the) car|step in front|throw myself|let go)\b",
+    ),
+    (
+        "emergency.location_jump",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\b(?:on|at|standing on|up on|sitting on|on top of|on the edge of|at the edge of) (?:the |a |this |my )?(?:\w+ ){0,4}(?:roof|rooftop|bridge|ledge|edge|cliff|cliff edge|balcony|railing|tracks|railway|train tracks|railway tracks|platform edge|platform|train platform|station|overpass|motorway bridge|pier|river bank|riverbank|dam|top of (?:the|a) (?:building|car park|parking garage|tower|stairs))\b.*\b(?:jump|jumping|step off|let go|end it|do it|kill myself|die|about to|going to|want to|falling|climbing over|climb over|over the railing|over the edge|going over)\b|\b(?:jump|jumping|step off) .*\b(?:i am|i m) (?:on|at|standing on) (?:the |a )?(?:roof|bridge|ledge|edge|cliff|balcony|tracks)\b",
+    ),
+    (
+        "emergency.means_ready",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\b(?:rope|noose|gun|pistol|rifle|shotgun)s? (?:is |are )?(?:ready|loaded|tied|set up|up|around my neck|pointed at me|in my mouth|to my head|cocked)\b|\b(?:have|got|put|holding|hold) (?:the |a |my )?(?:rope|noose|gun|pistol|rifle|shotgun) (?:ready|loaded|tied|set up|around my neck|to my head|in my mouth|in my hand|in my hands|right now|now)\b|\bgun (?:to|against) my head\b|\bnoose around my neck\b|\bpills (?:are )?in my (?:hand|hands|mouth)\b",
+    ),
+    ("emergency.weapon_on_body", "suicide_attempt", E, NEG, r"\b(?:knife|blade|razor|gun|pistol|rifle)s? (?:is |are )?(?:to|against|on|at|in) my (?:wrist|wrists|throat|neck|head|arm|chest|temple|mouth)\b"),
+    ("emergency.hands_on_neck", "violence_now", E, NEG, r"\bhands? (?:around|round|on) my (?:neck|throat)\b"),
+    (
+        "emergency.means_and_intent",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets|bottle|the pills)\b.*\b(?:going to do it|do it now|doing it now|about to|end it now|going to end it|do it tonight|doing it tonight|take them all|take them now|going to use it|(?:going to|about to|gonna|will) (?:swallow|take|use|drink) (?:them|it|these|those)(?: all)? (?:now|right now|tonight))\b|\b(?:do it|end it|doing it|take them) (?:tonight|now|right now)\b.*\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets)\b",
+    ),
+    (
+        "emergency.in_progress",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\bi am (?:taking|swallowing|downing) (?:the|all the|all of the|them|these|those) (?:pills|tablets|meds)?(?: ?(?:now|right now|all|as we speak))\b|\b(?:loading|cocking) (?:the|my|a) (?:gun|pistol|rifle|shotgun)\b|\b(?:tying|tied|put|putting|hung|hanging) (?:the |a |my )?(?:rope|noose|belt|cord) (?:around my neck|to the|from the|up)\b|\bi (?:have )?(?:just )?jumped\b.*\b(?:hurt|bleeding|broken|can not move|pain|help)\b|\b(?:hurt|injured) (?:really |very )?(?:bad|badly|seriously)\b|\b(?:cut|sliced|slashed) (?:my|his|her) (?:arm|wrist|leg|thigh|throat) open\b",
+    ),
+    (
+        "emergency.rope",
+        "suicide_attempt",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:tied|tying|made|making|hung|hanging up) (?:the |a |my )?noose\b|\brope\b.*\b(?:chair|stool|beam|banister|ceiling|neck|door frame|loft hatch)\b",
+    ),
+    (
+        "emergency.violence_other_now",
+        "violence_now",
+        E,
+        NEG,
+        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting) (?:her|him|them|my \w+|someone|somebody|a woman|a man|a child|the kids|the baby)\b",
+    ),
+    (
+        "emergency.alcohol_and_pills",
+        "overdose",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:drank|drunk|drinking|had|downed)\b.*\b(?:bottle|lot|loads|tons)\b.*\b(?:took|taken|swallowed|popped)\b.*\b(?:{DRUG})\b|\b(?:took|taken|swallowed|popped) (?:\w+ ){0,3}(?:{DRUG}) with (?:a (?:whole )?bottle of |lots of |a lot of )?(?:vodka|wine|whiskey|alcohol|booze|gin|rum|beer)\b",
+    ),
+    (
+        "emergency.too_late",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\b(?:already|just) (?:took|taken|swallowed|downed|drank|done it|did it) (?:the|them|it|all)?\b.*\btoo late\b|\btoo late\b.*\b(?:already|just) (?:took|taken|swallowed|downed|drank|did it|done it)\b",
+    ),
+    ("emergency.dead_by", "imminent_plan", E, NEG, r"\b(?:will|going to|gonna) be (?:dead|gone) (?:by|before|in|tonight|tomorrow)\b"),
+    (
+        "emergency.intent_now",
+        "imminent_plan",
+        E,
+        NEG | SELF,
+        r"\b(?:{INTENT}) (?:{SUICIDE_ACT})\b.*\b(?:{NOW_ANY})\b|\b(?:{NOW_ANY})\b.*\b(?:{INTENT}) (?:{SUICIDE_ACT})\b|\b(?:want to|need to|have to) (?:{SUICIDE_ACT})\b.*\b(?:{NOW_STRICT})\b|\b(?:{INTENT}) (?:end|ending) (?:it|everything|things)\b.*\b(?:{NOW_STRICT})\b|\b(?:{NOW_STRICT})\b.*\b(?:{INTENT}) (?:end|ending) (?:it|everything|things)\b",
+    ),
+    (
+        "emergency.final_goodbye",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\bby the time (?:you|anyone|they|someone) (?:hear|hears|find|finds|read|reads) (?:this|me)\b|\bthis is my last (?:night|message|goodbye|words|breath)\b|\b(?:doing it|do it|ending it|end it) (?:now|right now|tonight)\b.*\b(?:goodbye|bye|sorry|love you)\b|\b(?:goodbye|bye)\b.*\b(?:doing it|do it|ending it|end it) (?:now|tonight|right now)\b",
+    ),
     // Violence happening now.
-    ("emergency.violence_now", "violence_now", E, NEG, r"\b(?:is|are|keeps on|started|starting) (?:hitting|beating|choking|strangling|attacking|stabbing|kicking|punching|hurting|raping|assaulting|strangling|smothering|beating up) (?:me|us|my (?:mom|kids|kid|children|son|daughter|baby|sister|brother))\b|\b(?:hitting|beating|choking|strangling|attacking|kicking|punching) (?:me|us) (?:right now|now)\b"),
-    ("emergency.break_in", "violence_now", E, NEG, r"\b(?:someone|somebody|a man|a guy|he|they|people|men) (?:is|are) (?:breaking|trying to break|trying to get) (?:in|into)\b|\b(?:is|are) (?:outside|at) (?:my|the) (?:door|window|house|home)\b.*\b(?:knife|gun|kill|hurt|weapon|threat|scared|afraid)\b|\b(?:a man|someone|somebody|he|she|they|a guy|people|men|my \w+) (?:is |are )?(?:outside|at|banging on|trying to open) (?:my|the) (?:door|window|house|home|flat|apartment)\b.*\b(?:knife|gun|kill|hurt|weapon|axe|bat|threatening)\b"),
-    ("emergency.armed_threat", "violence_now", E, NEG, r"\b(?:{PERP}) (?:is |has |have )?(?:has|have|got|holding|waving|pulled|pulled out|grabbed|picked up) (?:a |the |his |her |my )?(?:knife|gun|weapon|pistol|rifle|bat|hammer|axe)\b|\b(?:{PERP}) (?:is|are) (?:trying|going) to (?:kill|stab|shoot|strangle) (?:me|us)\b.*\b(?:now|right now|outside|coming|here|door|knife|gun|house)\b|\b(?:{PERP}) (?:is|are) trying to (?:kill|stab|shoot|strangle) (?:me|us)\b|\b(?:pointing|pointed|holding) a (?:gun|knife) (?:at|to) (?:me|my|us)\b"),
-    ("emergency.hiding", "violence_now", E, NEG, r"\bhiding (?:from (?:him|her|them|my (?:{REL_ADULT}))|in the (?:bathroom|closet|cupboard|wardrobe|bedroom)) (?:because|from|he|she|they)\b|\bhiding from (?:him|her|them|my (?:{REL_ADULT}))\b"),
+    (
+        "emergency.violence_now",
+        "violence_now",
+        E,
+        NEG,
+        r"\b(?:is|are|keeps on|started|starting) (?:hitting|beating|choking|strangling|attacking|stabbing|kicking|punching|hurting|raping|assaulting|strangling|smothering|beating up) (?:me|us|my (?:mom|kids|kid|children|son|daughter|baby|sister|brother))\b|\b(?:hitting|beating|choking|strangling|attacking|kicking|punching) (?:me|us) (?:right now|now)\b",
+    ),
+    ("emergency.threat_tonight", "violence_now", E, NEG | THREAT_IDIOM, r"\b(?:{PERP}) (?:is|are|says|said|keeps saying) (?:that )?(?:he is |she is |they are |he will |she will |they will )?(?:going to )?(?:kill|hurt|stab|shoot|strangle) (?:me|us)\b.*\b(?:{NOW_STRICT}|now)\b|\b(?:having|is having|am having) an? (?:\w+ ){0,2}asthma attack\b|\binhaler (?:is not|isn t|not|does not|is no longer) (?:working|helping)\b"),
+    (
+        "emergency.tracks_weapon",
+        "violence_now",
+        E,
+        NEG,
+        r"\b(?:lying|sitting|standing|laying|lay|sat|stood) (?:down )?on (?:the )?(?:railway |train |rail )?(?:tracks|line|rails)\b|\b(?:swinging|waving|pointing|throwing|brandishing) (?:a |the |his |her )?(?:bat|knife|gun|axe|hammer|bottle|chair|machete|weapon) at (?:me|us|my \w+|her|him|them)\b|\b(?:{PERP}) (?:stabbed|shot|strangled|choked|stamped on|set fire to|poisoned) (?:me|us|my \w+)\b|\bi am driving\b.*\b(?:crash|drive off|drive into|swerve|end it)\b|\bheart (?:is )?(?:stopping|stopped|has stopped|is failing)\b|\b(?:cutting|cut) (?:really |too |so )?deep\b",
+    ),
+    (
+        "emergency.wont_stop_hitting",
+        "violence_now",
+        E,
+        NEG,
+        r"\b(?:will not|can not|does not|won t) stop (?:hitting|beating|kicking|punching|choking|hurting|attacking|strangling|slapping) (?:me|us|my \w+)\b",
+    ),
+    (
+        "emergency.break_in",
+        "violence_now",
+        E,
+        NEG,
+        r"\b(?:someone|somebody|a man|a guy|he|they|people|men) (?:is|are) (?:breaking|trying to break|trying to get) (?:in|into)\b|\b(?:is|are) (?:outside|at) (?:my|the) (?:door|window|house|home)\b.*\b(?:knife|gun|kill|hurt|weapon|threat|scared|afraid)\b|\b(?:a man|someone|somebody|he|she|they|a guy|people|men|my \w+) (?:is |are )?(?:outside|at|banging on|trying to open) (?:my|the) (?:door|window|house|home|flat|apartment)\b.*\b(?:knife|gun|kill|hurt|weapon|axe|bat|threatening)\b",
+    ),
+    (
+        "emergency.armed_threat",
+        "violence_now",
+        E,
+        NEG,
+        r"\b(?:{PERP}) (?:is |has |have )?(?:has|have|got|holding|waving|pulled|pulled out|grabbed|picked up) (?:a |the |his |her |my )?(?:knife|gun|weapon|pistol|rifle|bat|hammer|axe)\b|\b(?:{PERP}) (?:is|are) (?:trying|going) to (?:kill|stab|shoot|strangle) (?:me|us)\b.*\b(?:now|right now|outside|coming|here|door|knife|gun|house)\b|\b(?:{PERP}) (?:is|are) trying to (?:kill|stab|shoot|strangle) (?:me|us)\b|\b(?:pointing|pointed|holding) a (?:gun|knife) (?:at|to) (?:me|my|us)\b",
+    ),
+    (
+        "emergency.armed_outside",
+        "violence_now",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:{PERP}|my \w+) (?:is |are )?(?:outside|here|at the door|in the house|in my house|in my home|in my flat|in my apartment|in my room|inside|downstairs|upstairs|coming|coming over|on his way|on her way|in the hallway|following me|chasing me|coming at me|coming after me|after me|threatening me|waving|pointing) (?:\w+ ){0,3}(?:with )?(?:a |the |his |her )?(?:knife|gun|weapon|axe|bat|machete)\b",
+    ),
+    (
+        "emergency.hiding",
+        "violence_now",
+        E,
+        NEG,
+        r"\bhiding (?:from (?:him|her|them|my (?:{REL_ADULT}))|in the (?:bathroom|closet|cupboard|wardrobe|bedroom)) (?:because|from|he|she|they)\b|\bhiding from (?:him|her|them|my (?:{REL_ADULT}))\b",
+    ),
     // Medical emergencies.
-    ("emergency.chest_pain", "medical_emergency", E, NEG | PASTDOWN, r"\bchest (?:pain|pains|is hurting|hurts|is tight|feels tight|is so tight|tightness|pressure|is crushing|crushing|feels heavy|is on fire)\b|\bpain in (?:my|his|her) chest\b|\bpain (?:down|in) my left arm\b"),
-    ("emergency.cant_breathe", "medical_emergency", E, NEG | PASTDOWN, r"\b(?:can not|could not|can barely|can hardly|unable to|struggling to|hard to|trouble|having trouble|difficulty) breath(?:e|ing)\b|\b(?:is|are|not|stopped) breathing\b(?: properly)?|\bcan not (?:catch|get) my breath\b|\bturning blue\b|\blips are blue\b"),
-    ("emergency.stroke", "medical_emergency", E, NEG | PASTDOWN, r"\b(?:face|mouth|smile) (?:is |has |looks |seems |went |has gone )?(?:drooping|droopy|droops|dropped|gone numb|went numb|lopsided|numb on one side)\b|\bcan not (?:feel|move|lift) (?:my|his|her|the) (?:face|arm|leg|left|right|side|hand)\b|\bone side of (?:my|his|her) (?:face|body|mouth)\b|\b(?:speech|words|talking) (?:is |are )?(?:slurred|slurring|garbled)\b|\bslurring (?:my|his|her) (?:words|speech)\b|\bnumb(?:ness)? on one side\b|\bhaving a stroke\b|\bsudden (?:severe |terrible |worst )?headache\b|\bworst headache of my life\b|\bcan not (?:see|speak|talk) (?:suddenly|properly|out of one)\b"),
-    ("emergency.heart_attack", "medical_emergency", E, NEG | PASTDOWN, r"\b(?:having|is having|am having|think i am having|might be having|could be having) a (?:heart attack|seizure|stroke|fit|allergic reaction)\b|\bheart attack\b"),
-    ("emergency.unresponsive", "medical_emergency", E, NEG | PASTDOWN, r"\b(?:is|are|went|has gone|has passed out and is) (?:unconscious|unresponsive|not responding|not waking up|limp|cold and blue)\b|\b(?:will not|does not|can not|won t) wake (?:him|her|them|up)\b|\bcollapsed\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:having a seizure|seizing|convulsing)\b|\b(?:throat|tongue) (?:is )?(?:closing|swelling|swollen|closing up)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\b(?:is|am|he is|she is) choking\b"),
-    ("emergency.head_injury", "medical_emergency", E, NEG | PASTDOWN, r"\bhit (?:my|his|her) head\b.*\b(?:confused|dizzy|vomiting|throwing up|passed out|unconscious|bleeding|can not remember)\b"),
-    ("emergency.dying_now", "medical_emergency", E, NEG, r"\b(?:think|feel like|scared|afraid) (?:that )?i am dying\b|\bi am dying(?: ,|$)|\bhelp (?:me )?i am dying\b|\bi am about to die\b"),
+    (
+        "emergency.chest_pain",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\bchest (?:has been |keeps |is |started |starts |has started )?(?:hurting|aching|pounding|burning|tightening)\b|\bchest (?:pain|pains|is hurting|hurts|is tight|feels tight|is so tight|tightness|pressure|is crushing|crushing|feels heavy|is on fire)\b|\bpain in (?:my|his|her) chest\b|\bpain (?:down|in) my left arm\b",
+    ),
+    (
+        "emergency.cant_breathe",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:can not|could not|can barely|can hardly|unable to|struggling to|hard to|trouble|having trouble|difficulty) breath(?:e|ing)\b|\b(?:is|are|not|stopped) breathing\b(?: properly)?|\bcan not (?:catch|get) my breath\b|\bturning blue\b|\blips are blue\b",
+    ),
+    (
+        "emergency.stroke",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:standing|sitting|stood|sat) on (?:the )?(?:edge of (?:the |a )?(?:cliff|roof|bridge|building|platform|balcony)|ledge|railing)\b.*\b(?:right now|now)\b|\b(?:face|mouth|smile) (?:is |has |looks |seems |went |has gone )?(?:drooping|droopy|droops|dropped|gone numb|went numb|lopsided|numb on one side)\b|\bcan not (?:feel|move|lift) (?:my|his|her|the) (?:face|arm|leg|left|right|side|hand)\b|\bone side of (?:my|his|her) (?:face|body|mouth)\b|\b(?:speech|words|talking) (?:is |are )?(?:slurred|slurring|garbled)\b|\bslurring (?:my|his|her) (?:words|speech)\b|\bnumb(?:ness)? on one side\b|\bhaving a stroke\b|\bsudden (?:severe |terrible |worst )?headache\b|\bworst headache of my life\b|\bcan not (?:see|speak|talk) (?:suddenly|properly|out of one)\b",
+    ),
+    (
+        "emergency.heart_attack",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:having|is having|am having|think i am having|might be having|could be having) an? (?:heart attack|seizure|stroke|fit|allergic reaction|severe allergic reaction|asthma attack)\b|\b(?:half|one side|the left side|the right side|left side|right side) (?:of )?(?:my|his|her) (?:face|body|mouth) (?:is |went |feels |has gone |is going )?(?:numb|drooping|droopy|paralysed|paralyzed|dead|weak|tingling|not working|limp)\b|\bsuddenly (?:can not|could not|can t) (?:see|speak|talk|move|walk|feel)\b|\bheart attack\b",
+    ),
+    (
+        "emergency.unresponsive",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:is|are|went|has gone|has passed out and is) (?:unconscious|unresponsive|not responding|not waking up|limp|cold and blue)\b|\b(?:will not|does not|can not|won t) wake (?:him|her|them|up)\b|\bcollapsed\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:having a seizure|seizing|convulsing)\b|\b(?:throat|tongue|lips) (?:is |are |feels |feel )?(?:closing|swelling|swollen|closing up|tight|tightening|getting tight|like it is closing)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\bfoaming at the mouth\b|\b(?:will not|does not|is not|won t) respond(?:ing)?\b|\b(?:is|am|he is|she is) choking\b",
+    ),
+    (
+        "emergency.head_injury",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\bhit (?:my|his|her) head\b.*\b(?:confused|dizzy|vomiting|throwing up|passed out|unconscious|bleeding|can not remember)\b",
+    ),
+    (
+        "emergency.dying_now",
+        "medical_emergency",
+        E,
+        NEG,
+        r"\b(?:think|feel like|scared|afraid) (?:that )?i am dying\b|\bi am dying(?: ,|$)|\bhelp (?:me )?i am dying\b|\bi am about to die\b",
+    ),
 ];
 
 /// Crisis: a risk disclosure that stops everything and starts the crisis protocol.
 const CRISIS: &[Row] = &[
     // Active and passive suicidal thoughts.
-    ("crisis.kill_myself", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:kill|killing|kills|killed|off|offing) myself\b|\bend myself\b"),
-    ("crisis.suicidal_self", "suicidal_ideation", C, NEG | HIST | SELF, r"\bi (?:am|feel|have been|was|get|keep getting|have|keep feeling|been|feel very|am feeling|have been feeling|start feeling|started feeling|started to feel|feel a bit|am a bit|am kind of) (?:feeling |very |kind of |a bit |so |pretty |quite |really |extremely |actually |quite |more |less |constantly |always |often |sometimes |a little )?suicidal\b|\bsuicidal (?:thoughts|feelings|ideation|urges)\b|\bthoughts of suicide\b"),
-    ("crisis.want_to_die", "suicidal_ideation", C, NEG | HIST | SELF | MEDIA_3P, r"\b(?:want|wanted|wanting|need|needed|would like|feel like|like|ready|trying|tried|try|plan|planning|mean|meant|decided|deserve|deserved|deserving|urge|urges|wish|have|has|had|desire|itch|tempted|temptation) to (?:die|be dead|not exist|not be alive|stop existing|not live|not wake up|end (?:it|it all|everything|my life|my own life|things|my suffering|the pain)|kill myself|end myself|take my (?:own )?life|commit suicide|go to sleep (?:forever|and (?:not|never) wake up)|sleep forever|fall asleep (?:forever|and (?:not|never) wake up)|be gone(?: forever)?|jump off (?:a |the |something )?(?:bridge|building|roof|cliff|balcony|tower|ledge|car park|parking garage|high|motorway bridge|overpass)|jump in front of|hang myself|shoot myself|overdose|od|slit my wrists|cut my wrists|drown myself|not be here(?: anymore| any more)?|disappear(?: forever| for good| permanently| completely)?(?: ,|$)|vanish(?: forever)?(?: ,|$)|leave this world|leave this earth|be with (?:my )?(?:\w+ )?in heaven|give up on life|check out (?:of life|for good|permanently|early))\b"),
-    ("crisis.wants_to_die_third", "third_party_risk", C, NEG | MEDIA, r"\bwants to (?:die|be dead|end it|end it all|end (?:his|her|their) life|kill (?:himself|herself|themselves|themself)|commit suicide|not be alive|disappear forever)\b"),
-    ("crisis.not_want_to_live", "suicidal_ideation", C, HIST | SELF, r"\b(?:do not|does not|did not|no longer|not|never) (?:want|wanna|feel like|wish|care) to (?:be alive|exist|be here anymore|be here any more|be here any longer|be around anymore|be around any more|be around any longer|be on this earth|be in this world|be here on earth|keep living|continue living|stay alive)\b|\b(?:do not|does not|did not|no longer|not|never) (?:want|wanna|feel like|wish|care) to (?:live|wake up)(?: anymore| any more| any longer| like this| this life| in this world| on this earth| tomorrow| again| ever| in the morning)?(?: ,|$| and\b| but\b| because\b| i\b| so\b| or\b| if\b| after\b| since\b| when\b)|\b(?:do not|does not|no longer|not|never) (?:want|wanna|feel like) to (?:go on|keep going|carry on)(?: anymore| any more| any longer| like this| living| with (?:my )?life)?(?: ,|$)|\b(?:do not|does not) want to be here (?:anymore|any more|any longer)\b|\bno longer want to be here\b"),
-    ("crisis.unsure_want_to_live", "suicidal_ideation", C, HIST | SELF, r"\bnot (?:sure|certain|know|know if|know whether|think) (?:if |whether |that )?i (?:want|wanna|can|will|would) (?:to )?(?:live|be alive|go on|keep going|keep living|be here|stay alive|make it|survive this|carry on)\b"),
-    ("crisis.not_see_alive", "suicidal_ideation", C, HIST | SELF, r"\b(?:do not|can not|no longer) see (?:myself|me) (?:being |staying |still )?(?:alive|living|around|here|making it|existing|surviving)\b|\bnot (?:going to|gonna) (?:be|stay) (?:around|here|alive) (?:much longer|for long|anymore|any longer|tomorrow|next week|next year|by)\b|\bwill not be (?:around|here|alive) (?:much longer|for long|tomorrow|next week)\b"),
-    ("crisis.wish_dead", "suicidal_ideation", C, NEG | HIST | SELF, r"\bwish(?:ing|ed|es)? (?:that )?i (?:was|were|could be|had been|would be) (?:dead|never born|not born|not here|gone|not alive|not around|in heaven)\b|\bwish (?:that )?i had (?:never been born|died|not been born|not woken up|never woken up)\b|\bwish(?:ing|ed|es)? (?:that )?i (?:could|would) (?:die|disappear|vanish|sleep forever|not exist|stop existing|not wake up|never wake up|go to sleep and (?:not|never) wake up|fall asleep and (?:not|never) wake up|end it|be gone|just die)\b|\bwish (?:that )?i (?:would not|would never|did not|could not|do not|will not|wont) wake up\b|\bwish (?:that )?(?:a |some |the )?(?:car|bus|truck|lorry|train|someone|somebody|lightning|a bullet) (?:would |could |will )?(?:hit|kill|run over|take|shoot) me\b|\bwish (?:that )?(?:i|i would|i could) (?:get|got) (?:hit|killed|cancer|a terminal)\b|\bwish (?:that )?(?:it|everything|all of this|this) (?:would|could) (?:all )?(?:end|be over|stop)(?: forever| for good)?(?: ,|$)|\bwish (?:that )?i (?:was|were) (?:never|not) (?:born|alive)\b"),
-    ("crisis.hope_not_wake", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:hope|pray|praying|hoping) (?:that )?i (?:die|get hit|do not wake up|never wake up|will not wake up|would die|get (?:cancer|killed|hit by)|do not make it|do not survive)\b|\bsleep (?:and|then) (?:not|never) wake up\b|\bgo to sleep forever\b|\bnot wake up (?:again|ever|tomorrow|in the morning)(?: ,|$)"),
-    ("crisis.better_off_dead", "suicidal_ideation", C, NEG | HIST | SELF, r"\bbetter off (?:dead|gone|without me|if i (?:was|were|was not|were not|had not been|died|was gone|were gone|did not exist|disappeared|killed myself|was dead|were dead|was not around|were not around|left for good|never existed))\b|\b(?:happier|better|easier|fine|lighter) (?:if i (?:was|were) (?:dead|gone|not here|not around|never born)|if i (?:died|disappeared|killed myself|did not exist|never existed|was not alive)|without me (?:around|here|alive|in the world|on this earth)?(?: ,|$))|\bif i (?:was|were|ended up) dead\b|\b(?:world|everyone|everybody|they|family|kids) would be better without me\b"),
-    ("crisis.nobody_would_miss", "suicidal_ideation", C, HIST | SELF, r"\b(?:no one|nobody|not one person|not a single person|no one at all|nobody at all) (?:would|will|is going to|would ever|will ever) (?:miss me|care if i (?:died|was gone|disappeared|was dead|was not here|did not exist|killed myself|vanished|did not wake up)|notice if i (?:died|was gone|disappeared|was dead|was not here|did not exist|killed myself|vanished|did not wake up)|come to my funeral|cry (?:at my funeral|if i died|over me))\b|\bno one would (?:miss|even miss) me\b|\bwho would (?:even )?miss me\b"),
-    ("crisis.no_reason_to_live", "suicidal_ideation", C, HIST | SELF, r"\b(?:no|not any|not a single|nothing to|have no|there is no|there are no|not one) (?:reasons? )?(?:to|for) (?:live|living|be alive|keep going|go on|stay alive|carry on|wake up|exist|keep living)(?: for)?\b|\bnothing (?:left )?to live for\b|\bno reason to (?:be here|stay)(?: anymore| any more)?\b|\bwhat is the point (?:of|in) (?:living|life|being alive|going on|existing|staying alive|waking up|me being here|me living|carrying on|my life|me)\b|\bno point (?:in |to |of )?(?:living|life|being alive|going on|existing|staying alive|carrying on|me being here|my life)\b|\b(?:life|living|my life|existence|being alive|it) (?:is not|is no longer|does not seem|does not feel|no longer feels|no longer seems|is never|is not really|feels not|seems not) worth (?:living|it anymore|going on|the pain|the effort)\b|\blife is not worth it\b|\bnot worth living\b|\b(?:my )?life (?:is|feels|seems) (?:meaningless|pointless|worthless|over|not worth living)\b"),
-    ("crisis.burden", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:i am|i feel like i am|i feel like|i feel|i am only|i am such|i have become|i became) (?:such |just |only |nothing but |a total |a huge |a massive |an )?(?:a )?(?:burden|waste of space|waste of oxygen|waste of air|waste of life)\b|\bbe a burden (?:anymore|any more|to anyone)\b"),
-    ("crisis.thoughts_of_dying", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:thinking|think|thought|thoughts|thinkin|fantasi[sz]e|fantasi[sz]ing|dream|dreaming|daydream|daydreaming|obsess|obsessing|obsessed|planning|plan|planned|imagine|imagining|research|researching) (?:a lot |lots |more |so much |constantly |again |every day |all the time )?(?:about|of|on) (?:dying|death|my death|my own death|suicide|killing myself|ending (?:it|it all|my life|things|everything|myself)|taking my (?:own )?life|not being (?:here|alive|around)|being dead|not existing|no longer existing|hanging myself|overdosing|jumping off|jumping in front|my funeral|my own funeral|disappearing forever|ways to die|how to die|how i would die|how i would do it|doing it)\b"),
-    ("crisis.end_it_all", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:end|ending|ended) it all\b|\bend (?:my|my own) life\b|\bending my life\b|\btake my (?:own )?life\b|\btaking my (?:own )?life\b|\b(?:commit|committing) suicide\b|\bhang myself\b|\bhanging myself\b|\bshoot myself\b|\bslit my wrists\b|\bjump (?:off|from) (?:a|the) (?:bridge|building|roof|cliff|balcony|tower|car park|parking garage)\b|\b(?:step|jump|walk|throw myself) in front of (?:a |the )?(?:train|bus|car|truck|lorry|traffic)\b|\b(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car |myself )?(?:into|off) (?:a |the )?(?:tree|wall|bridge|cliff|river|lake|oncoming traffic|truck|lorry|pole)\b|\bcrash my car on purpose\b|\bwalk into (?:the )?(?:traffic|sea|ocean|river|lake)\b|\bdrown myself\b"),
-    ("crisis.want_out", "suicidal_ideation", C, NEG | HIST | SELF, r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bwant (?:everything|it all|all of it|this life|my life|the pain|all the pain) to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b"),
-    ("crisis.death_relief", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:death|dying|being dead|not existing|not waking up) (?:would be|would feel like|sounds like|seems like|is|feels like|would be such) (?:a relief|easier|better|peaceful|nice|the answer|the only way|the only option|a release|a way out|a gift|freedom)\b|\bdo not care (?:if|whether) i (?:live or die|die|wake up|live|am alive)\b|\b(?:i am )?ready to die\b|\bonly way out is (?:death|dying|to die|suicide)\b|\bno way out(?: ,|$| but| except| other)"),
-    ("crisis.preparation", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:wrote|written|writing|write|left|leaving) (?:a |my )?(?:suicide|goodbye) (?:note|notes|letter|letters)\b|\b(?:giving|gave|give) away (?:all )?(?:my|of my) (?:things|stuff|possessions|belongings|pets)\b|\b(?:said|saying|say) (?:my )?goodbyes?\b.*\b(?:everyone|for good|forever|last time|family)\b|\bthis is (?:my )?goodbye\b|\bgoodbye forever\b|\b(?:saving|stockpiling|collecting|hoarding|storing|saved|stockpiled|collected|hoarded) (?:up )?(?:my |some |all my |enough )?(?:pills|meds|tablets|medication|sleeping pills)\b|\b(?:have|made|got|worked out|figured out|came up with|planned) (?:a|the|my) (?:plan|way) (?:to|for|on how to|of how to|to how to) (?:kill|end|die|take my|commit|hang|overdose|do it)\b|\bknow (?:how|exactly how|when|where) (?:i would|i will|i am going to|i would do it|i will do it|i am going to do it|to do it|i would end it|i will end it)\b|\b(?:bought|got|have) (?:a |the |some )?(?:rope|noose|gun|pills|razor blades|charcoal) (?:to|so i can|so i could|for when) (?:kill|end|die|do it|hang)\b|\btell (?:my|them|her|him) (?:family|kids|mom|dad|parents|wife|husband|children|partner) (?:i love them|that i love them|i am sorry|goodbye)\b|\b(?:last|final) (?:message|note|goodbye|wishes)\b"),
-    ("crisis.attempt_history", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:tried|try|trying|attempted|attempt) (?:to )?(?:kill myself|end my life|take my life|commit suicide|overdose|hang myself|end it)\b|\b(?:my |a |the |last |previous |first |second )?suicide attempts?\b|\b(?:my|last|previous) attempt\b"),
-    ("crisis.why_alive", "suicidal_ideation", C, NEG | HIST | SELF, r"\bwhy can not i (?:die|be dead|disappear|stop existing)\b|\bwhy (?:am i|do i have to be|do i have to stay|am i even) (?:still )?alive\b|\bwhy (?:did|do) i (?:have to )?(?:wake up|survive)\b|\b(?:ending it|ending my life|ending it all|death|dying|suicide|killing myself|not being here) (?:feels like|seems like|is|would be|might be|looks like) (?:the only|my only|the best|the easiest) (?:way out|option|answer|choice|way|solution)\b|\bdie in my sleep\b"),
-    ("crisis.going_to", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:going to|gonna|about to) (?:{SUICIDE_ACT}|end it|end everything|end things|not be here (?:anymore|much longer|tomorrow)|disappear forever|take (?:them|it) all)\b"),
-    ("crisis.tired_of_living", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:tired|sick|exhausted|weary) of (?:being alive|living|life|existing|waking up|being here|it all for good)\b|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven\b|\b(?:take|taking|swallow|swallowing) them all\b"),
-    ("crisis.rather_die", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:would|had|d) rather (?:die|be dead|not (?:be alive|exist|wake up|be here))\b|\bfinally (?:die|be dead|end it|be gone for good)\b|\b(?:maybe|hopefully|hope|wish) (?:i will|i would|i could|i might) (?:finally )?(?:die|be dead|not wake up)\b"),
-    ("crisis.intend_overdose", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:going to|want to|wanted to|about to|will|plan to|planning to|thinking about|thinking of|tempted to|urge to) (?:take|swallow|taking|swallowing) (?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG})\b"),
-    ("crisis.disappear", "suicidal_ideation", C, NEG | HIST | SELF, r"\bwant to (?:disappear|vanish|not exist|stop existing|not be here)(?: forever| for good| permanently| completely| anymore)?(?: ,|$)|\bdo not want to exist\b|\bwish i did not exist\b|\bwant to go to sleep and never wake up\b|\bwish i could sleep and (?:not|never) wake up\b"),
-    ("crisis.scared_of_self", "suicidal_ideation", C, NEG | SELF, r"\b(?:scared|afraid|worried|terrified|frightened) (?:of )?(?:what i (?:might|will|could) do(?: to myself)?|i (?:might|will|could|am going to) (?:do something|hurt myself|kill myself|act on it|do it|end it|go through with it))\b|\bnot (?:sure|certain|think|know if|know whether) (?:that )?i (?:can|will be able to|could) (?:keep|stay) (?:myself )?safe\b|\bcan not keep myself safe\b"),
-    ("crisis.not_safe", "safety_concern", C, 0, r"\b(?:i am|i feel|i do not feel|feel|i am not feeling) not safe\b|\bi am not safe\b|\bdo not feel safe(?: ,|$| at home| here| around| with| anymore| in my| right now| tonight| with myself)|\bnot safe (?:at home|in my (?:own )?home|in my house|around (?:him|her|them|my)|with (?:him|her|them|my)|right now|tonight)\b|\bi need help (?:right now|now|please|immediately)(?: ,|$)|\bplease help me(?: ,|$)"),
-    ("crisis.suicide_mention", "suicidal_ideation", C, NEG | HIST | MEDIA | SELF, r"\bsuicid(?:e|al)\b|\bend it\b(?: ,|$)|\bending it(?: ,|$)"),
-    ("crisis.help_request", "help_request", C, 0, r"\b(?:suicide|crisis|suicide prevention) (?:hotline|helpline|help line|hot line|line|lifeline|number|text line|chat)\b|\b(?:nine eight eight|988|samaritans|lifeline|crisis text line)\b"),
-    ("crisis.can_not_go_on", "suicidal_ideation", C, NEG | HIST | SELF, r"\bcan not (?:go on|keep going|carry on|do life|live like this|live with this|live with myself|survive this)(?: anymore| any more| any longer)?(?: ,|$)|\bdo not want to do (?:life|this life) (?:anymore|any more)\b"),
+    (
+        "crisis.kill_myself",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:kill|killing|kills|killed|off|offing) myself\b|\bend myself\b",
+    ),
+    (
+        "crisis.suicidal_self",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bi (?:am|feel|have been|was|get|keep getting|have|keep feeling|been|feel very|am feeling|have been feeling|start feeling|started feeling|started to feel|feel a bit|am a bit|am kind of) (?:feeling |very |kind of |a bit |so |pretty |quite |really |extremely |actually |quite |more |less |constantly |always |often |sometimes |a little )?suicidal\b|\bsuicidal (?:thoughts|feelings|ideation|urges)\b|\bthoughts of suicide\b",
+    ),
+    (
+        "crisis.want_to_die",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF | MEDIA_3P,
+        r"\b(?:want|wanted|wanting|need|needed|would like|feel like|like|ready|trying|tried|try|plan|planning|mean|meant|decided|deserve|deserved|deserving|urge|urges|wish|have|has|had|desire|itch|tempted|temptation) to (?:die|be dead|not exist|not be alive|stop existing|not live|not wake up|end (?:it|it all|everything|my life|my own life|things|my suffering|the pain)|kill myself|end myself|take my (?:own )?life|commit suicide|go to sleep (?:forever|and (?:not|never) wake up)|sleep forever|fall asleep (?:forever|and (?:not|never) wake up)|be gone(?: forever)?|jump off (?:(?:a |the |this |that |my )?(?:bridge|building|roof|cliff|balcony|tower|ledge|car park|parking garage|motorway bridge|overpass)|something high)|jump in front of|hang myself|shoot myself|overdose|od|slit my wrists|cut my wrists|drown myself|not be here(?: anymore| any more)?|disappear(?: forever| for good| permanently| completely)?(?: ,|$)|vanish(?: forever)?(?: ,|$)|leave this world|leave this earth|be with (?:my )?(?:\w+ )?in heaven|give up on life|check out (?:of life|for good|permanently|early))\b",
+    ),
+    (
+        "crisis.wants_to_die_third",
+        "third_party_risk",
+        C,
+        NEG | MEDIA,
+        r"\bwants to (?:die|be dead|end it|end it all|end (?:his|her|their) life|kill (?:himself|herself|themselves|themself)|commit suicide|not be alive|disappear forever)\b",
+    ),
+    (
+        "crisis.not_want_to_live",
+        "suicidal_ideation",
+        C,
+        HIST | SELF,
+        r"\b(?:do not|does not|did not|no longer|not|never) (?:want|wanna|feel like|wish|care) to (?:be alive|exist|be here anymore|be here any more|be here any longer|be around anymore|be around any more|be around any longer|be on this earth|be in this world|be here on earth|keep living|continue living|stay alive)\b|\b(?:do not|does not|did not|no longer|not|never) (?:want|wanna|feel like|wish|care) to (?:live|wake up)(?: anymore| any more| any longer| like this| this life| in this world| on this earth| tomorrow| again| ever| in the morning| morning| today| tonight| after this){0,3}(?: ,|$| and\b| but\b| because\b| i\b| so\b| or\b| if\b| after\b| since\b| when\b)|\b(?:do not|does not|no longer|not|never) (?:want|wanna|feel like) to (?:go on|keep going|carry on)(?: anymore| any more| any longer| like this| living| with (?:my )?life)?(?: ,|$)|\b(?:do not|does not) want to be here (?:anymore|any more|any longer)\b|\bno longer want to be here\b",
+    ),
+    (
+        "crisis.unsure_want_to_live",
+        "suicidal_ideation",
+        C,
+        HIST | SELF,
+        r"\bnot (?:sure|certain|know|know if|know whether|think) (?:if |whether |that )?i (?:want|wanna|can|will|would) (?:to )?(?:live|be alive|go on|keep going|keep living|be here|stay alive|make it|survive this|carry on)\b",
+    ),
+    (
+        "crisis.not_see_alive",
+        "suicidal_ideation",
+        C,
+        HIST | SELF,
+        r"\b(?:do not|can not|no longer) see (?:myself|me) (?:being |staying |still )?(?:alive|living|around|here|making it|existing|surviving)\b|\bnot (?:going to|gonna) (?:be|stay) (?:around|here|alive) (?:much longer|for long|anymore|any longer|tomorrow|next week|next year|by)\b|\bwill not be (?:around|here|alive) (?:much longer|for long|tomorrow|next week)\b",
+    ),
+    (
+        "crisis.wish_dead",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bwish(?:ing|ed|es)? (?:that )?i (?:was|were|could be|had been|would be) (?:dead|never born|not born|not here|never here|gone|not alive|not around|in heaven)\b|\bwish (?:that )?i (?:had|would) (?:never been born|died|not been born|not woken up|never woken up|never woke up|not woke up)\b|\bwish(?:ing|ed|es)? (?:that )?i (?:could|would) (?:die|disappear|vanish|sleep forever|not exist|stop existing|not wake up|never wake up|go to sleep and (?:not|never) wake up|fall asleep and (?:not|never) wake up|end it|be gone|just die)\b|\bwish (?:that )?i (?:would not|would never|did not|could not|do not|will not|wont) wake up\b|\bwish (?:that )?(?:a |some |the )?(?:car|bus|truck|lorry|train|someone|somebody|lightning|a bullet) (?:would |could |will )?(?:hit|kill|run over|take|shoot) me\b|\bwish (?:that )?(?:i|i would|i could) (?:get|got) (?:hit|killed|cancer|a terminal)\b|\bwish (?:that )?(?:it|everything|all of this|this) (?:would|could) (?:all )?(?:end|be over|stop)(?: forever| for good)?(?: ,|$)|\bwish (?:that )?i (?:was|were) (?:never|not) (?:born|alive)\b",
+    ),
+    (
+        "crisis.hope_not_wake",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:hope|pray|praying|hoping) (?:that )?i (?:die|get hit|do not wake up|never wake up|will not wake up|would die|get (?:cancer|killed|hit by)|do not make it|do not survive)\b|\bsleep (?:and|then) (?:not|never) wake up\b|\bgo to sleep forever\b|\bnot wake up (?:again|ever|tomorrow|in the morning)(?: ,|$)",
+    ),
+    (
+        "crisis.better_off_dead",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bbetter off (?:dead|gone|without me|if i (?:was|were|was not|were not|had not been|died|was gone|were gone|did not exist|disappeared|killed myself|was dead|were dead|was not around|were not around|left for good|never existed))\b|\b(?:happier|better|easier|fine|lighter) (?:if i (?:was|were) (?:dead|gone|not here|not around|never born)|if i (?:died|disappeared|killed myself|did not exist|never existed|was not alive)|without me (?:around|here|alive|in the world|on this earth)?(?: ,|$))|\bif i (?:was|were|ended up) dead\b|\b(?:world|everyone|everybody|they|family|kids) would be better without me\b",
+    ),
+    (
+        "crisis.nobody_would_miss",
+        "suicidal_ideation",
+        C,
+        HIST | SELF,
+        r"\b(?:no one|nobody|not one person|not a single person|no one at all|nobody at all) (?:would|will|is going to|would ever|will ever) (?:miss me|care if i (?:died|was gone|disappeared|was dead|was not here|did not exist|killed myself|vanished|did not wake up)|notice if i (?:died|was gone|disappeared|was dead|was not here|did not exist|killed myself|vanished|did not wake up)|come to my funeral|cry (?:at my funeral|if i died|over me))\b|\bno one would (?:miss|even miss) me\b|\bwho would (?:even )?miss me\b",
+    ),
+    (
+        "crisis.no_reason_to_live",
+        "suicidal_ideation",
+        C,
+        HIST | SELF,
+        r"\b(?:no|not any|not a single|nothing to|have no|there is no|there are no|not one) (?:reasons? )?(?:to|for) (?:live|living|be alive|keep going|go on|stay alive|carry on|wake up|exist|keep living)(?: for)?\b|\bnothing (?:left )?to live for\b|\bno reason to (?:be here|stay)(?: anymore| any more)?\b|\bwhat is the point (?:of|in) (?:living|life|being alive|going on|existing|staying alive|waking up|me being here|me living|carrying on|my life|me)\b|\bno point (?:in |to |of )?(?:living|life|being alive|going on|existing|staying alive|carrying on|me being here|my life)\b|\b(?:life|living|my life|existence|being alive|it) (?:is not|is no longer|does not seem|does not feel|no longer feels|no longer seems|is never|is not really|feels not|seems not) worth (?:living|it anymore|going on|the pain|the effort)\b|\blife is not worth it\b|\bnot worth living\b|\b(?:my )?life (?:is|feels|seems) (?:meaningless|pointless|worthless|over|not worth living)\b",
+    ),
+    (
+        "crisis.burden",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:i am|i feel like i am|i feel like|i feel|i am only|i am such|i have become|i became) (?:such |just |only |nothing but |a total |a huge |a massive |an )?(?:a )?(?:burden|waste of space|waste of oxygen|waste of air|waste of life)\b|\bbe a burden (?:anymore|any more|to anyone)\b",
+    ),
+    (
+        "crisis.thoughts_of_dying",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:thinking|think|thought|thoughts|thinkin|fantasi[sz]e|fantasi[sz]ing|dream|dreaming|daydream|daydreaming|obsess|obsessing|obsessed|planning|plan|planned|imagine|imagining|research|researching) (?:a lot |lots |more |so much |constantly |again |every day |all the time )?(?:about|of|on) (?:dying|death|my death|my own death|suicide|killing myself|ending (?:it|it all|my life|things|everything|myself)|taking my (?:own )?life|not being (?:here|alive|around)|being dead|not existing|no longer existing|hanging myself|overdosing|jumping off|jumping in front|my funeral|my own funeral|disappearing forever|ways to die|how to die|how i would die|how i would do it|doing it)\b",
+    ),
+    (
+        "crisis.end_it_all",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:end|ending|ended) it all\b|\bend (?:my|my own) life\b|\bending my life\b|\btake my (?:own )?life\b|\btaking my (?:own )?life\b|\b(?:commit|committing) suicide\b|\bhang myself\b|\bhanging myself\b|\bshoot myself\b|\bslit my wrists\b|\bjump (?:off|from) (?:a|the|this|that|my) (?:bridge|building|roof|cliff|balcony|tower|car park|parking garage|ledge|overpass)\b|\b(?:step|jump|walk|throw myself) in front of (?:a |the )?(?:train|bus|car|truck|lorry|traffic)\b|\b(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car |myself )?(?:into|off) (?:a |the )?(?:tree|wall|bridge|cliff|river|lake|oncoming traffic|truck|lorry|pole)\b|\bcrash my car on purpose\b|\bwalk into (?:the )?(?:traffic|sea|ocean|river|lake)\b|\bdrown myself\b",
+    ),
+    (
+        "crisis.want_out",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bwant (?:everything|it all|all of it|this life|my life|the pain|all the pain) to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
+    ),
+    (
+        "crisis.death_relief",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:death|dying|being dead|not existing|not waking up) (?:would be|would feel like|sounds like|seems like|is|feels like|would be such) (?:a relief|easier|better|peaceful|nice|the answer|the only way|the only option|a release|a way out|a gift|freedom)\b|\bdo not care (?:if|whether) i (?:live or die|die|wake up|live|am alive)\b|\b(?:i am )?ready to die\b|\bonly way out is (?:death|dying|to die|suicide)\b|\bno way out(?: ,|$| but| except| other)",
+    ),
+    (
+        "crisis.preparation",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:wrote|written|writing|write|left|leaving) (?:a |my )?(?:suicide|goodbye) (?:note|notes|letter|letters)\b|\b(?:giving|gave|give) away (?:all )?(?:my|of my) (?:things|stuff|possessions|belongings|pets)\b|\b(?:said|saying|say) (?:my )?goodbyes?\b.*\b(?:everyone|for good|forever|last time|family)\b|\bthis is (?:my )?goodbye\b|\bgoodbye forever\b|\b(?:saving|stockpiling|collecting|hoarding|storing|saved|stockpiled|collected|hoarded) (?:up )?(?:my |some |all my |enough )?(?:pills|meds|tablets|medication|sleeping pills)\b|\b(?:have|made|got|worked out|figured out|came up with|planned) (?:a|the|my) (?:plan|way) (?:to|for|on how to|of how to|to how to) (?:kill|end|die|take my|commit|hang|overdose|do it)\b|\bknow (?:how|exactly how|when|where) (?:i would|i will|i am going to|i would do it|i will do it|i am going to do it|to do it|i would end it|i will end it)\b|\b(?:bought|got|have) (?:a |the |some )?(?:rope|noose|gun|pills|razor blades|charcoal) (?:to|so i can|so i could|for when) (?:kill|end|die|do it|hang)\b|\btell (?:my|them|her|him) (?:family|kids|mom|dad|parents|wife|husband|children|partner) (?:i love them|that i love them|i am sorry|goodbye)\b|\b(?:last|final) (?:message|note|goodbye|wishes)\b",
+    ),
+    (
+        "crisis.attempt_history",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:tried|try|trying|attempted|attempt) (?:to )?(?:kill myself|end my life|take my life|commit suicide|overdose|hang myself|end it)\b|\b(?:my |a |the |last |previous |first |second )?suicide attempts?\b|\b(?:my|last|previous) attempt\b",
+    ),
+    (
+        "crisis.why_alive",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bwhy can not i (?:die|be dead|disappear|stop existing)\b|\bwhy (?:am i|do i have to be|do i have to stay|am i even) (?:still )?alive\b|\bwhy (?:did|do) i (?:have to )?(?:wake up|survive)\b|\b(?:ending it|ending my life|ending it all|death|dying|suicide|killing myself|not being here) (?:feels like|seems like|is|would be|might be|looks like) (?:the only|my only|the best|the easiest) (?:way out|option|answer|choice|way|solution)\b|\bdie in my sleep\b",
+    ),
+    (
+        "crisis.feel_like_dying",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF | MEDIA_3P,
+        r"\bfeel like (?:dying|killing myself|ending it|ending it all|ending my life|ending everything|disappearing forever|not existing|giving up on life|i should not (?:be alive|exist|be here anymore))\b|\b(?:should not|should never|do not deserve to|was never meant to|am not meant to|was not meant to) (?:be alive|exist|have been born|live anymore|be here anymore|still be alive)\b|\bi (?:(?:really|just|sometimes|often|still|kind|of|so|truly|honestly|actually|do|also|almost|secretly|kinda|always|constantly|even|genuinely|desperately|seriously) ){0,2}(?:want|wanna|wish|wishing|hope|hoping|need|long|crave|yearn|pray|praying|would love|ready|deserve) (?:(?:to|i|could|would|can|that|already|finally|sometimes|often|still|all|it|everything|go|and|then|sleep|fall|asleep|just|simply|somehow|quietly|peacefully|painlessly|will|might|may|be|able|just) ){0,4}(?:die|be dead|death|not exist|not be here anymore|not wake up|end it all|end my life|kill myself|be gone forever)\b",
+    ),
+    (
+        "crisis.imagining_death",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:imagining|imagine|picturing|picture|planning|plan|planned|thinking about|dreaming about|daydreaming about|fantasi[sz]ing about|writing|wrote|written) my (?:own )?(?:funeral|death|suicide|suicide note|goodbye note|goodbye letter|will and goodbyes)\b",
+    ),
+    (
+        "crisis.soft_net",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF | MEDIA_3P,
+        r"\b(?:want|wanna|wanting|wanted|wish|wishing|hope|hoping|need|thinking|think|thought|thoughts|feel like|plan|planning|planned|ready|rather|prefer|long|longing|crave|craving|close to|deserve|fantasi\w+|consider|considering|considered|contemplate|contemplating|contemplated|tempted|urge|urges|guts to|courage to|brave enough to|nerve to|decided|deciding|obsessed with|obsessing over|researching|so close to|on the verge of|one step from|dream of|dreaming of|dream about) (?:(?:i|to|of|about|that|could|would|can|will|might|be|able|go|and|then|simply|finally|maybe|sometimes|often|all|the|way|ways|how|a|lot|my|own|actually|on|it|into|with|am|was|have|had|been|being|much|more|every|day|night|time|constantly|again|already|almost|guts|courage|nerve|strength|just|get|it) ){0,5}(?:die|be dead|dying|my death|not exist|not existing|not be alive|not being alive|end it|end it all|ending it|ending it all|end my life|ending my life|kill myself|killing myself|suicide|overdose|overdosing|od|take my life|taking my life|not wake up|never wake up|not waking up)\b|\b(?:lost|lost all|no|zero|not any|have no|losing|losing the|lost the|lost my|losing my|there is no) will to (?:live|go on|keep going|carry on|survive)\b|\bnot (?:going to|gonna) (?:make it|survive|last) (?:through|past|until|till) (?:the night|tonight|tomorrow|the weekend|morning|the morning)\b|\b(?:want|wanna|wish|ready|long|hope|going) to (?:join|be with|see) (?:\w+ ){1,3}(?:in heaven|on the other side)\b|\bdo something (?:stupid|bad|dumb|drastic|terrible|dangerous|permanent)(?: to myself)?(?: ,|$| tonight| to myself)|\bbetter off (?:not existing|not being here|not being alive|not alive|not here|never born)\b|\b(?:no )?way out (?:except|but|other than|apart from|besides) (?:dying|death|suicide|ending it|killing myself|to die)\b",
+    ),
+    (
+        "crisis.going_to",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:going to|gonna|about to) (?:{SUICIDE_ACT}|end it|end everything|end things|not be here (?:anymore|much longer|tomorrow)|disappear forever|take (?:them|it) all)\b",
+    ),
+    (
+        "crisis.tired_of_living",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary) of (?:being alive|living|life|existing|waking up|being here|it all for good)\b|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven\b|\b(?:take|taking|swallow|swallowing) them all\b",
+    ),
+    ("crisis.throw_myself", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:throw|throwing|threw|fling|flinging|hurl|hurling) myself (?:off|from|in front of|under|into)\b|\b(?:step|stepping|stepped|walk|walking|jump|jumping|lie|lying|lay) (?:down )?(?:in front of|under) (?:a |the )?(?:train|bus|car|truck|lorry|traffic|tram)\b|\b(?:can not|do not|can t) (?:see|find|think of) (?:a |any |one |a single )?reasons? (?:to|for) (?:live|living|keep living|keep going|go on|stay alive|be alive|carry on|wake up|stay)\b|\bdisappear (?:and |, )?(?:never|not) (?:come back|return|be found|be seen again)\b"),
+    ("crisis.happier_dead", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:happier|better|better off|easier|fine|at peace|free|relieved) (?:if i (?:was|were) )?dead\b|\b(?:use|using|turn|turning) (?:it|them|a knife|the knife|the gun|a gun|the blade|a blade|the razor|the pills) on myself\b"),
+    (
+        "crisis.rather_die",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:would|had|d) rather (?:die|be dead|not (?:be alive|exist|wake up|be here))\b|\bfinally (?:die|be dead|end it|be gone for good)\b|\b(?:maybe|hopefully|hope|wish) (?:i will|i would|i could|i might) (?:finally )?(?:die|be dead|not wake up)\b",
+    ),
+    (
+        "crisis.intend_overdose",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:going to|want to|wanted to|about to|will|plan to|planning to|thinking about|thinking of|tempted to|urge to) (?:take|swallow|taking|swallowing) (?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG})\b",
+    ),
+    (
+        "crisis.disappear",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bwant to (?:disappear|vanish|not exist|stop existing|not be here)(?: forever| for good| permanently| completely| anymore)?(?: ,|$)|\bdo not want to exist\b|\bwish i did not exist\b|\bwant to go to sleep and never wake up\b|\bwish i could sleep and (?:not|never) wake up\b",
+    ),
+    (
+        "crisis.scared_of_self",
+        "suicidal_ideation",
+        C,
+        NEG | SELF,
+        r"\b(?:scared|afraid|worried|terrified|frightened) (?:of )?(?:what i (?:might|will|could) do(?: to myself)?|i (?:might|will|could|am going to) (?:do something|hurt myself|kill myself|act on it|do it|end it|go through with it))\b|\bnot (?:sure|certain|think|know if|know whether) (?:that )?i (?:can|will be able to|could) (?:keep|stay) (?:myself )?safe\b|\bcan not keep myself safe\b",
+    ),
+    (
+        "crisis.not_safe",
+        "safety_concern",
+        C,
+        0,
+        r"\b(?:i am|i feel|i do not feel|feel|i am not feeling) not safe\b|\bi am not safe\b|\bdo not feel safe(?: ,|$| at home| here| around| with| anymore| in my| right now| tonight| with myself)|\bnot safe (?:at home|in my (?:own )?home|in my house|around (?:him|her|them|my)|with (?:him|her|them|my)|right now|tonight)\b|\bi need help (?:right now|now|please|immediately)(?: ,|$)|\bplease help me(?: ,|$)",
+    ),
+    (
+        "crisis.suicide_mention",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA | SELF,
+        r"\bsuicid(?:e|al)\b|\bend it\b(?: ,|$)|\bending it(?: ,|$)",
+    ),
+    (
+        "crisis.help_request",
+        "help_request",
+        C,
+        PREMASK,
+        r"\b(?:suicide|crisis|suicide prevention) (?:hotline|helpline|help line|hot line|line|lifeline|number|text line|chat)\b|\b(?:nine eight eight|988|samaritans|lifeline|crisis text line)\b",
+    ),
+    (
+        "crisis.can_not_go_on",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bcan not (?:go on|keep going|carry on|do life|live like this|live with this|live with myself|survive this)(?: anymore| any more| any longer)?(?: ,|$)|\bdo not want to do (?:life|this life) (?:anymore|any more)\b",
+    ),
     // Self-harm.
-    ("crisis.self_harm_verbs", "self_harm", C, NEG | HIST | ACC | SELF, r"\b(?:cut|cutting|cuts|burn|burning|burned|burnt|burns|hurt|hurting|hurts|harm|harming|harmed|harms|scratch|scratching|scratched|hit|hitting|hits|punch|punching|punched|bang|banging|banged|starve|starving|starved|punish|punishing|punished|bite|biting|bit|scar|scarring|scarred|carve|carving|carved|mutilate|mutilating|mutilated|choke|choking|choked|strangle|strangling|strangled|stab|stabbing|stabbed|bruise|bruising|bruised) (?:at )?myself\b"),
-    ("crisis.self_harm_noun", "self_harm", C, NEG | HIST | MEDIA | SELF, r"\bself (?:harm|harming|harmed|injury|injuring|injure|injured|mutilation|mutilating|inflicted|hurt|hurting|harmer)\b"),
-    ("crisis.self_harm_body", "self_harm", C, NEG | HIST | ACC | SELF, r"\b(?:cutting|cut|slit|slitting|slice|slicing|sliced|carve|carving|carved|burn|burning|burned|burnt|scratch|scratching|scratched) (?:up )?(?:my |at my |into my )?(?:wrists|wrist|arms|arm|legs|leg|thighs|thigh|skin|stomach|hips|hip|belly)\b(?: (?:again|open|deep|with))?"),
-    ("crisis.urge_to_cut", "self_harm", C, NEG | HIST | SELF, r"\b(?:urge|urges|craving|cravings|itching|tempted|temptation) to (?:cut|burn|hurt|harm|self harm|bleed|feel pain)\b|\b(?:need|want|wanted|have) to (?:cut|bleed)(?: ,|$| again| so\b| and\b| but\b| because\b| tonight| right now| deep| myself)|\b(?:need|want|wanted) to (?:burn myself|hurt myself|harm myself|self harm|feel pain)\b|\b(?:relapsed|relapse|relapsing) (?:on|with|into)? ?(?:self harm|cutting|harming)\b|\bstarted (?:cutting|self harming|hurting myself) again\b|\bdeserve to (?:die|be hurt|be in pain|suffer|bleed|be punished)\b|\b(?:razor|blade|blades) (?:to|on|against) my (?:skin|wrist|wrists|arm|arms|leg|legs|thigh)\b|\bmake myself bleed\b|\bwant to feel pain\b|\b(?:hit|hitting|bang|banging|punch|punching|slam|slamming) (?:my head|my fist|my fists|my hand|my hands|my arm|myself) (?:against|into|on) (?:the |a )?(?:wall|walls|door|floor|table|mirror)\b"),
-    ("crisis.self_harm_bare", "self_harm", C, NEG | HIST | SELF, r"\b(?:used to|started|start|began|keep|been|have been) (?:cutting|cut|burning|self harming)(?: again)?(?: ,|$| and\b| but\b| because\b| when\b| to cope| to feel| on my)"),
-    ("crisis.third_party_self_harm", "third_party_risk", C, NEG | MEDIA | ACC, r"\b(?:kill|killing|kills|hurt|hurting|hurts|harm|harming|harms|cut|cutting|cuts|hang|hanging|hangs|shoot|shooting|starve|starving|burn|burning|off|offing|end) (?:himself|herself|themselves|themself|his self|her self)\b|\b(?:end|ending|take|taking) (?:his|her|their) (?:own )?life\b|\b(?:he|she|they|my \w+|my best friend) (?:is|are|seems|seem|sounds|sound|might be|may be|has been|have been|was|were|said (?:he|she|they) (?:is|was|were|are|feel|felt)) (?:\w+ )?suicidal\b|\b(?:he|she|they|friend|brother|sister|son|daughter|mom|dad|mother|father|partner|husband|wife|boyfriend|girlfriend|roommate|cousin|uncle|aunt|student|kid|child|colleague|coworker|someone|somebody|neighbour) (?:\w+ )?(?:is |has |keeps |was |have |are )?(?:threatening|threatened|threatens|talking about|talks about|talked about|keeps talking about|mentioned|mentions|planning|plans|tried|attempted|posted about|posting about|joked about|joking about|texted about|writing about|wrote about) (?:to )?(?:suicide|killing (?:himself|herself|themselves)|ending (?:it|it all|his life|her life|their life)|dying|wanting to die|commit suicide)\b|\b(?:his|her|their) suicide (?:note|plan|letter)\b|\b(?:he|she|they|my \w+) (?:is|are|was|keeps|keep|says|said) (?:\w+ )?(?:going to|about to|planning to|threatening to|trying to|wants to|want to|will) (?:jump|overdose|od|take all (?:his|her|their) pills)\b"),
+    (
+        "crisis.self_harm_verbs",
+        "self_harm",
+        C,
+        NEG | HIST | ACC | SELF,
+        r"\b(?:cut|cutting|cuts|burn|burning|burned|burnt|burns|hurt|hurting|hurts|harm|harming|harmed|harms|scratch|scratching|scratched|hit|hitting|hits|punch|punching|punched|bang|banging|banged|starve|starving|starved|punish|punishing|punished|bite|biting|bit|scar|scarring|scarred|carve|carving|carved|mutilate|mutilating|mutilated|choke|choking|choked|strangle|strangling|strangled|stab|stabbing|stabbed|bruise|bruising|bruised) (?:at )?myself\b",
+    ),
+    (
+        "crisis.self_harm_noun",
+        "self_harm",
+        C,
+        NEG | HIST | MEDIA | SELF,
+        r"\bself (?:harm|harming|harmed|injury|injuring|injure|injured|mutilation|mutilating|inflicted|hurt|hurting|harmer)\b",
+    ),
+    (
+        "crisis.self_harm_body",
+        "self_harm",
+        C,
+        NEG | HIST | ACC | SELF,
+        r"\b(?:cutting|cut|slit|slitting|slice|slicing|sliced|carve|carving|carved|burn|burning|burned|burnt|scratch|scratching|scratched) (?:up )?(?:my |at my |into my )?(?:wrists|wrist|arms|arm|legs|leg|thighs|thigh|skin|stomach|hips|hip|belly)\b(?: (?:again|open|deep|with))?",
+    ),
+    (
+        "crisis.urge_to_cut",
+        "self_harm",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:urge|urges|craving|cravings|itching|tempted|temptation) to (?:cut|burn|hurt|harm|self harm|bleed|feel pain)\b|\b(?:need|want|wanted|have) to (?:cut|bleed)(?: ,|$| again| so\b| and\b| but\b| because\b| tonight| right now| deep| myself)|\b(?:need|want|wanted) to (?:burn myself|hurt myself|harm myself|self harm|feel pain)\b|\b(?:relapsed|relapse|relapsing) (?:on|with|into)? ?(?:self harm|cutting|harming)\b|\bstarted (?:cutting|self harming|hurting myself) again\b|\bdeserve to (?:die|be hurt|be in pain|suffer|bleed|be punished)\b|\b(?:razor|blade|blades) (?:to|on|against) my (?:skin|wrist|wrists|arm|arms|leg|legs|thigh)\b|\bmake myself bleed\b|\bwant to feel pain\b|\b(?:hit|hitting|bang|banging|punch|punching|slam|slamming) (?:my head|my fist|my fists|my hand|my hands|my arm|myself) (?:against|into|on) (?:the |a )?(?:wall|walls|door|floor|table|mirror)\b",
+    ),
+    (
+        "crisis.self_harm_bare",
+        "self_harm",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:used to|started|start|began|keep|been|have been) (?:cutting|cut|burning|self harming)(?: again)?(?: ,|$| and\b| but\b| because\b| when\b| to cope| to feel| on my)",
+    ),
+    (
+        "crisis.self_harm_marks",
+        "self_harm",
+        C,
+        NEG | HIST | SELF,
+        r"\bi (?:cut|burned|burnt|hurt myself|harmed myself|scratched) again\b|\b(?:fresh )?(?:cuts|burns|wounds) (?:on|all over|up and down) my (?:wrists|wrist|arms|arm|legs|leg|thighs|thigh|body|stomach|hips)\b|\bmy (?:wrists|arms|legs|thighs|wrist|arm|leg|thigh) (?:are|is) (?:covered in|full of|all) (?:cuts|burns|blood|cut up)\b",
+    ),
+    (
+        "crisis.until_bleed",
+        "self_harm",
+        C,
+        NEG | HIST | ACC | SELF,
+        r"\buntil (?:i|it|my \w+|they|the skin) (?:bleed|bleeds|bled|bruise|bruises|bruised|break|breaks|scar|scars)\b",
+    ),
+    (
+        "crisis.goodbye_message",
+        "third_party_risk",
+        C,
+        NEG,
+        r"\b(?:sent|texted|wrote|posted|left|sending|posting|writing) (?:me |us |her |him |them |everyone )?(?:a |an |this |some )?(?:goodbye|farewell|suicide|final|last) (?:message|messages|text|texts|note|notes|letter|letters|post|video|voicemail)\b",
+    ),
+    (
+        "crisis.third_party_self_harm",
+        "third_party_risk",
+        C,
+        NEG | MEDIA | ACC,
+        r"\b(?:kill|killing|kills|hurt|hurting|hurts|harm|harming|harms|cut|cutting|cuts|hang|hanging|hangs|shoot|shooting|starve|starving|burn|burning|off|offing|end) (?:himself|herself|themselves|themself|his self|her self)\b|\b(?:end|ending|take|taking) (?:his|her|their) (?:own )?life\b|\b(?:he|she|they|my \w+|my best friend) (?:is|are|seems|seem|sounds|sound|might be|may be|has been|have been|was|were|said (?:he|she|they) (?:is|was|were|are|feel|felt)) (?:\w+ )?suicidal\b|\b(?:he|she|they|friend|brother|sister|son|daughter|mom|dad|mother|father|partner|husband|wife|boyfriend|girlfriend|roommate|cousin|uncle|aunt|student|kid|child|colleague|coworker|someone|somebody|neighbour) (?:\w+ )?(?:is |has |keeps |was |have |are )?(?:threatening|threatened|threatens|talking about|talks about|talked about|keeps talking about|mentioned|mentions|planning|plans|tried|attempted|posted about|posting about|joked about|joking about|texted about|writing about|wrote about) (?:to )?(?:suicide|killing (?:himself|herself|themselves)|ending (?:it|it all|his life|her life|their life)|dying|wanting to die|commit suicide)\b|\b(?:his|her|their) suicide (?:note|plan|letter)\b|\b(?:he|she|they|my \w+) (?:is|are|was|keeps|keep|says|said) (?:\w+ )?(?:going to|about to|planning to|threatening to|trying to|wants to|want to|will) (?:jump|overdose|od|take all (?:his|her|their) pills)\b",
+    ),
     // Harm to others.
-    ("crisis.harm_others", "harm_to_others", C, NEG | TRIV | HIST, r"\b(?:want to|wanted to|wanting to|going to|am going to|will|about to|feel like|felt like|might|plan to|planning to|planning on|have to|need to|tempted to|urge to|urges to|thoughts of|thoughts about|thinking about|thinking of|fantasi[sz]e about|fantasi[sz]ing about|dream about|dreaming about|scared i will|afraid i will|scared i might|afraid i might|scared i am going to|afraid i am going to|worried i will|worried i might|snap and|lose it and|almost|nearly|keep wanting to|imagine|imagining) (?:{VIOLENT}) (?:{PERSON})\b"),
-    ("crisis.harm_others_weapon", "harm_to_others", C, NEG | TRIV, r"\bshoot up (?:the|my|a|our) (?:school|office|work|workplace|place|mall|church|class|college|university|party)\b|\b(?:bring|take|bringing|taking) (?:a |my |the )?(?:gun|knife|weapon|bomb) (?:to|into) (?:school|work|the office|class|college|church)\b|\bmake them all pay\b|\b(?:kill|hurt) (?:them|everyone|everybody|people) (?:all|at (?:school|work))\b|\bmake a bomb\b"),
+    (
+        "crisis.harm_others",
+        "harm_to_others",
+        C,
+        NEG | TRIV | HIST,
+        r"\b(?:want to|wanted to|wanting to|going to|am going to|will|about to|feel like|felt like|might|plan to|planning to|planning on|have to|need to|tempted to|urge to|urges to|thoughts of|thoughts about|thinking about|thinking of|fantasi[sz]e about|fantasi[sz]ing about|dream about|dreaming about|scared i will|afraid i will|scared i might|afraid i might|scared i am going to|afraid i am going to|worried i will|worried i might|snap and|lose it and|almost|nearly|keep wanting to|imagine|imagining) (?:(?:{VIOLENT}) (?:{PERSON})|(?:beat|beating) (?:my|the|our|his|her) (?:{REL})|(?:beat|beating) (?:{PERSON}) up|(?:smash|smashing|bash|bashing|break|breaking|cave|caving|punch|punching|kick|kicking|slash|slashing|stab|stabbing) (?:his|her|their|someone|that \w+|my \w+|the \w+) (?:s )?(?:face|head|skull|teeth|jaw|legs|neck|nose|throat)(?: in)?)\b",
+    ),
+    (
+        "crisis.harm_others_weapon",
+        "harm_to_others",
+        C,
+        NEG | TRIV,
+        r"\bshoot up (?:the|my|a|our) (?:school|office|work|workplace|place|mall|church|class|college|university|party)\b|\b(?:bring|take|bringing|taking) (?:a |my |the )?(?:gun|knife|weapon|bomb) (?:to|into) (?:school|work|the office|class|college|church)\b|\bmake them all pay\b|\b(?:kill|hurt) (?:them|everyone|everybody|people) (?:all|at (?:school|work))\b|\bmake a bomb\b",
+    ),
     // Abuse and threats at home.
-    ("crisis.threatened", "abuse", C, NEG | THREAT_IDIOM | HIST, r"\b(?:{PERP}) (?:is|are) going to (?:kill|hurt|murder|stab|shoot|strangle) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna) (?:kill|hurt|murder|stab|shoot|strangle|take) (?:me|us|my (?:kids|kid|children|son|daughter|baby)|the kids|himself|herself)\b|\b(?:{PERP}) (?:would|will) kill (?:me|us) if i (?:leave|left|tell|told|go|went|call|called|report|reported|speak|talk)\b|\b(?:threatens|threatened|threatening|keeps threatening) (?:me|us|my|to (?:kill|hurt|hit|beat|take the kids|take my kids|take the baby|leave me with nothing))\b|\b(?:death|violent) threats?\b"),
-    ("crisis.abuse", "abuse", C, NEG | HIST, r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:mom|kids|kid|children|son|daughter|baby|sister|brother))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave|go out|see (?:my )?(?:friends|family)|have (?:money|my phone)|out of (?:the|his|her) sight|eat|sleep)\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b"),
-    ("crisis.afraid_of_partner", "abuse", C, NEG | HIST, r"\b(?:afraid|scared|terrified|frightened) (?:of|to go home to|to be around|to be alone with) (?:my (?:{REL_ADULT})|him|her)\b|\b(?:afraid|scared|terrified|frightened) (?:to go home|of going home)\b|\b(?:afraid|scared|terrified) (?:he|she|they) (?:will|might|is going to|are going to) (?:kill|hurt|hit|beat) (?:me|us|the kids|my)\b"),
+    (
+        "crisis.threatened",
+        "abuse",
+        C,
+        NEG | THREAT_IDIOM | HIST,
+        r"\b(?:{PERP}) (?:is|are) going to (?:kill|hurt|murder|stab|shoot|strangle) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna) (?:kill|hurt|murder|stab|shoot|strangle|take) (?:me|us|my (?:kids|kid|children|son|daughter|baby)|the kids|himself|herself)\b|\b(?:{PERP}) (?:would|will) kill (?:me|us) if i (?:leave|left|tell|told|go|went|call|called|report|reported|speak|talk)\b|\b(?:threatens|threatened|threatening|keeps threatening) (?:me|us|my|to (?:kill|hurt|hit|beat|take the kids|take my kids|take the baby|leave me with nothing))\b|\b(?:death|violent) threats?\b",
+    ),
+    (
+        "crisis.abuse",
+        "abuse",
+        C,
+        NEG | HIST,
+        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave|go out|see (?:my )?(?:friends|family)|have (?:money|my phone)|out of (?:the|his|her) sight|eat|sleep)\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
+    ),
+    (
+        "crisis.abuse_habitual",
+        "abuse",
+        C,
+        NEG | HIST,
+        r"\b(?:hits|beats|punches|kicks|slaps|chokes|strangles|shoves|batters|bites|burns) me\b|\band (?:hit|hits|beat|punched|kicked|slapped|choked|pushed|shoved|hurt) me\b",
+    ),
+    (
+        "crisis.afraid_of_partner",
+        "abuse",
+        C,
+        NEG | HIST,
+        r"\b(?:afraid|scared|terrified|frightened) (?:of|to go home to|to be around|to be alone with) (?:my (?:{REL_ADULT})|him|her)\b|\b(?:afraid|scared|terrified|frightened) (?:to go home|of going home)\b|\b(?:afraid|scared|terrified) (?:he|she|they) (?:will|might|is going to|are going to) (?:kill|hurt|hit|beat) (?:me|us|the kids|my)\b",
+    ),
 ];
 
 /// Referral: outside a wellbeing companion's scope.
 const REFER: &[Row] = &[
-    ("refer.diagnose_me", "diagnosis", R, NEG, r"\bdiagnose (?:me|my|this|what)\b|\bcan you diagnose\b|\bgive me a diagnosis\b|\bwhat is my diagnosis\b|\bwhat (?:disorder|condition|illness|mental illness|diagnosis|mental disorder|personality disorder) (?:do|might|could) i have\b|\b(?:should|do|could|can) i (?:get|be) (?:tested|assessed|evaluated|screened|diagnosed) (?:for|with)\b|\bam i (?:clinically )?(?:depressed|bipolar|autistic|schizophrenic|psychotic|anorexic|bulimic|mentally ill|manic|neurodivergent|adhd|ocd|a narcissist|a sociopath|a psychopath|having a breakdown|having a manic episode|having psychosis)\b|\b(?:symptoms|signs) of (?:adhd|add|bipolar|ptsd|ocd|autism|depression|an anxiety disorder|anxiety disorder|a personality disorder|bpd|borderline|schizophrenia|psychosis|an eating disorder|dementia|mania)\b"),
-    ("refer.do_i_have", "diagnosis", R, NEG, r"\b(?:do|could|might|would|can|may) (?:i|you think i|you tell if i|you tell me if i|i possibly|i maybe) (?:have|has|be having|be|be suffering from|suffer from|be showing signs of) (?:an? |some |the )?(?:{CONDITION}|anxiety|depression|cancer|diabetes|covid|an infection|a tumou?r|a concussion|long covid|chronic fatigue|fibromyalgia|trauma|an illness|a mental health condition)\b|\b(?:do you think|would you say|are you saying) i am (?:{CONDITION}|depressed|bipolar|autistic|psychotic|manic|anorexic|bulimic|mentally ill)\b|\bis (?:this|it|that) (?:depression|clinical depression|an anxiety disorder|adhd|bipolar|ptsd|ocd|a panic disorder|psychosis|mania|normal or (?:depression|a disorder|anxiety)|cancer|a tumou?r)\b"),
-    ("refer.i_think_i_have", "diagnosis", R, NEG, r"\b(?:think|wonder|wondering|suspect|worried|worry|if|whether|maybe|possible|possibly|chance|afraid|scared|know) (?:that )?(?:i am|i have|i might have|i might be|i could have|i could be|i may have|i may be|i have got|i got|i suffer from|i am suffering from|i am a|i am on the) (?:an? |the )?(?:{CONDITION})\b|\b(?:want|need|get|getting|have) (?:a |an )?(?:diagnosis|assessment|psych evaluation|evaluation) (?:for|of)?\b"),
-    ("refer.dose", "medication", R, NEG, r"\b(?:what|which|how much|how many|right|correct|max|maximum|safe|higher|lower|starting|daily|usual|normal|recommended|double) (?:dose|doses|dosage|dosages|mg|milligrams)\b|\b(?:dose|dosage) (?:of|for) (?:{DRUG})\b|\b(?:{DRUG}) (?:dose|dosage)\b|\bhow (?:much|many) (?:{DRUG}|mg|milligrams)\b.*\b(?:can|should|do|may|could|is it ok to|is it safe to) (?:i|you|someone|my \w+) (?:take|have|give)\b|\bhow (?:much|many) (?:\w+ )?(?:{DRUG}) (?:can|should|do|may|could) (?:i|you|someone|my \w+) (?:take|have|give)\b"),
-    ("refer.med_decision", "medication", R, NEG, r"\b(?:(?:should|can|could|may|do|does|will) (?:i|my \w+|he|she|you|we|a \w+)|would it be (?:ok|okay|safe|bad|dangerous) (?:to|if i)|is it (?:ok|okay|safe|bad|dangerous|fine|alright|wise) (?:to|if i|for (?:me|my \w+|him|her) to)|do i need to|how do i|when should i|when can i|how should i|is it a good idea to|should i try to|i want to|i would like to|i am thinking of|i am thinking about|thinking about|thinking of|i am going to|i am planning to|planning to|i need to|i think i need to|i think i should|maybe i should|i should) (?:i )?(?:take|stop|start|increase|decrease|up|lower|raise|double|halve|skip|miss|come off|get off|go off|quit|taper|taper off|switch|change|mix|combine|drink (?:on|with|while)|drink alcohol (?:on|with|while)|have a drink (?:on|with|while)|reduce|cut down|wean off|wean myself off|ditch|go back on|try|be on|go on|get on|ask for|keep taking|stop taking|start taking|take more|take less|take extra) (?:\w+ ){0,4}(?:{DRUG}|dose|dosage|prescription|meds)\b|\b(?:come|coming|get|getting|go|going|wean|weaning) off (?:my |the )?(?:{DRUG})\b"),
-    ("refer.stopped_meds", "medication", R, NEG, r"\b(?:\d+|\w+) (?:mg|milligrams|mcg|micrograms)\b|\b(?:recommend|suggest|prescribe) (?:me )?(?:a |an |some |any )?(?:\w+ )?(?:medication|medicine|meds|pills|antidepressant|antidepressants|drug|{DRUG}|supplement|supplements|sleeping pill)\b|\bwhat (?:should|can|could|do|would) i take (?:for|to)\b|\b(?:best|good|right|strongest|better) (?:\w+ )?(?:antidepressant|antidepressants|medication|medications|meds|pills|drug|drugs|medicine|{DRUG}) (?:for|to)\b|\b(?:{DRUG})\b.*\b(?:is it safe|safe to take|ok to take|okay to take|should i take|addictive|interact|interaction|take to work|to kick in|is it normal|making me|make me|made me)\b|\bis (?:\w+ ){0,2}(?:{DRUG}) (?:addictive|safe|dangerous|bad for|good for|okay|ok|habit forming|strong|working)\b|\bhow long (?:does|do|will|until|before) (?:\w+ ){0,2}(?:{DRUG}) (?:take|last|stay|work|kick)\b|\b(?:difference between|compare|better than) (?:\w+ ){0,2}(?:{DRUG})\b|\b(?:stopped|quit|quitting|stopping|came off|coming off|went off|going off|ran out of|skipped|skip|skipping|missed|miss|missing|forgot|forget|forgetting|doubled|double) (?:taking )?(?:my |the |a |some |one )?(?:\w+ )?(?:{DRUG}|dose|doses)\b|\bside effects?\b|\bwithdrawal (?:from|symptoms)\b|\b(?:mix|mixing|combine|combining|take|taking) (?:\w+ )?(?:{DRUG}) (?:with|and|together with) (?:alcohol|wine|beer|drinks|my \w+|\w+)\b"),
-    ("refer.prescribe", "medication", R, NEG, r"\bprescribe (?:me|something|anything)\b|\bcan you prescribe\b|\bwrite me a prescription\b|\bget (?:me )?a prescription\b|\b(?:is|are) (?:my )?(?:\w+ )?(?:bad|severe|serious|enough) enough (?:for|to need|to get|to take|to go on|to justify) (?:medication|meds|therapy|treatment|a diagnosis|pills|antidepressants|help|a psychiatrist|a therapist)\b|\bbad enough for (?:medication|meds|therapy|treatment|pills|antidepressants)\b|\b(?:do i need|should i (?:be on|go on|get|try|ask for|start|take)|would i benefit from|will i need) (?:\w+ )?(?:medication|meds|antidepressants|anti depressants|{DRUG}|treatment|cbt|dbt|emdr|rehab|a prescription|therapy|a therapist|a psychiatrist|counselling)\b"),
-    ("refer.therapist", "therapy_request", R, NEG, r"\b(?:can|could|will|would) you (?:be|act as|act like|pretend to be|become|work as|replace) (?:my|a|an) (?:therapist|counsellor|psychologist|psychiatrist|doctor|shrink|psychotherapist|gp|nurse|psychoanalyst)\b|\bbe my (?:therapist|counsellor|psychologist|psychiatrist|doctor|shrink|psychotherapist)\b|\byou (?:are|can be) my (?:therapist|counsellor|psychologist|psychiatrist|doctor|shrink)\b|\b(?:give|do|provide|start|run|offer) (?:me |us )?(?:some )?(?:therapy|cbt|dbt|emdr|psychotherapy|counselling|a therapy session|therapy sessions|a session of therapy|psychoanalysis)\b|\b(?:treat|cure|fix|heal) my (?:depression|anxiety|ptsd|ocd|adhd|bipolar|insomnia|trauma|panic attacks|panic disorder|eating disorder|addiction|mental illness|disorder|bpd|schizophrenia|psychosis)\b|\b(?:instead of|replace|rather than|in place of) (?:a |my |seeing a |going to |seeing my |talking to a )?(?:therapist|therapy|counsellor|psychologist|psychiatrist|doctor|counselling)\b|\bshould i (?:see|go to|talk to|get|find|call|ring|book|try) (?:a |my |an )?(?:therapist|counsellor|psychologist|psychiatrist|doctor|gp|professional|specialist)\b|\bshould i (?:go|be going|start going|go back) to (?:therapy|counselling|rehab)\b|\b(?:do i|do you think i|should i|i think i|would i|maybe i) (?:need|have) to (?:see|go to|talk to|call|get) (?:a |my |an )?(?:doctor|therapist|counsellor|psychologist|psychiatrist|gp|professional|specialist)\b|\bask (?:my |a |the )?(?:doctor|gp|psychiatrist|pharmacist|nurse) (?:for|about) (?:\w+ ){0,2}(?:{DRUG}|medication|meds|a prescription|antidepressants|something)\b|\b(?:what|which) (?:\w+ )?(?:medication|medications|medicine|meds|pills|antidepressant|antidepressants|drug|drugs|treatment|therapy|{DRUG}) (?:is|are|would be|should i|do you|works|would|will|do i) (?:\w+ )?(?:best|good|better|right|take|recommend|try|help|work|use|need)\b|\b(?:what|which) (?:therapy|treatment|kind of therapy|type of therapy) (?:should|would|do) (?:i|you)\b|\bshould i try (?:cbt|dbt|emdr|therapy|medication|meds|antidepressants)\b"),
+    (
+        "refer.diagnose_me",
+        "diagnosis",
+        R,
+        NEG,
+        r"\bdiagnose (?:me|my|this|what)\b|\bcan you diagnose\b|\bgive me a diagnosis\b|\bwhat is my diagnosis\b|\bwhat (?:disorder|condition|illness|mental illness|diagnosis|mental disorder|personality disorder) (?:do|might|could) i have\b|\b(?:should|do|could|can) i (?:get|be) (?:tested|assessed|evaluated|screened|diagnosed) (?:for|with)\b|\bam i (?:clinically )?(?:depressed|bipolar|autistic|schizophrenic|psychotic|anorexic|bulimic|mentally ill|manic|neurodivergent|adhd|ocd|a narcissist|a sociopath|a psychopath|having a breakdown|having a manic episode|having psychosis)\b|\b(?:symptoms|signs) of (?:adhd|add|bipolar|ptsd|ocd|autism|depression|an anxiety disorder|anxiety disorder|a personality disorder|bpd|borderline|schizophrenia|psychosis|an eating disorder|dementia|mania)\b",
+    ),
+    (
+        "refer.do_i_have",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:do|could|might|would|can|may) (?:i|you think i|you tell if i|you tell me if i|i possibly|i maybe) (?:have|has|be having|be|be suffering from|suffer from|be showing signs of) (?:an? |some |the )?(?:{CONDITION}|anxiety|depression|cancer|diabetes|covid|an infection|a tumou?r|a concussion|long covid|chronic fatigue|fibromyalgia|trauma|an illness|a mental health condition)\b|\b(?:do you think|would you say|are you saying) i am (?:{CONDITION}|depressed|bipolar|autistic|psychotic|manic|anorexic|bulimic|mentally ill)\b|\bis (?:this|it|that) (?:depression|clinical depression|an anxiety disorder|adhd|bipolar|ptsd|ocd|a panic disorder|psychosis|mania|normal or (?:depression|a disorder|anxiety)|cancer|a tumou?r)\b",
+    ),
+    (
+        "refer.i_think_i_have",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:think|wonder|wondering|suspect|worried|worry|if|whether|maybe|possible|possibly|chance|afraid|scared|know) (?:that )?(?:i am|i have|i might have|i might be|i could have|i could be|i may have|i may be|i have got|i got|i suffer from|i am suffering from|i am a|i am on the) (?:an? |the )?(?:{CONDITION})\b|\b(?:want|need|get|getting|have) (?:a |an )?(?:diagnosis|assessment|psych evaluation|evaluation) (?:for|of)?\b",
+    ),
+    (
+        "refer.is_this_condition",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:if|whether) (?:this|it|that|what i have|what i am feeling) is (?:an? )?(?:{CONDITION}|panic disorder|a panic attack|depression|anxiety|normal or)\b|\b(?:right|correct|max|maximum|safe|normal|usual|recommended) (?:amount|quantity|number) of (?:\w+ )?(?:{DRUG})\b",
+    ),
+    (
+        "refer.third_person_diagnosis",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:does|do|could|might|can you tell (?:me )?if|if|whether|think) (?:my \w+|he|she|they) (?:has|have|might have|could have|is|might be|could be) (?:an? )?(?:{CONDITION})\b|\b(?:raise|increase|lower|reduce|change|up|double|cut|halve) my (?:dose|dosage|meds|medication)\b|\b(?:therapy|meds|medication|antidepressants|cbt|counselling|pills)\b (?:or|vs|versus) (?:\w+ )?\b(?:therapy|meds|medication|antidepressants|cbt|counselling|pills)\b",
+    ),
+    ("refer.give_me_something", "medication", R, NEG, r"\b(?:give|get|prescribe|recommend|suggest) me (?:something|anything|some pills|some medication|a pill|some tablets|some meds) (?:for|to help (?:me )?with|to help me|to calm|to stop) (?:\w+ ){0,2}(?:sleep|anxiety|depression|nerves|panic|pain|mood|insomnia|sleeping|calm down|the voices|stress)\b"),
+    (
+        "refer.dose",
+        "medication",
+        R,
+        NEG,
+        r"\b(?:what|which|how much|how many|right|correct|max|maximum|safe|higher|lower|starting|daily|usual|normal|recommended|double) (?:dose|doses|dosage|dosages|mg|milligrams)\b|\b(?:dose|dosage) (?:of|for) (?:{DRUG})\b|\b(?:{DRUG}) (?:dose|dosage)\b|\bhow (?:much|many) (?:{DRUG}|mg|milligrams)\b.*\b(?:can|should|do|may|could|is it ok to|is it safe to) (?:i|you|someone|my \w+) (?:take|have|give)\b|\bhow (?:much|many) (?:\w+ )?(?:{DRUG}) (?:can|should|do|may|could) (?:i|you|someone|my \w+) (?:take|have|give|be on|be taking|use)\b|\b(?:would|will|could|can|does|do|might) (?:\w+ ){0,2}(?:{DRUG}) (?:help|work|fix|make|cure|treat)\b|\bhow (?:much|many) (?:\w+ )?(?:{DRUG}) (?:is|are) (?:safe|ok|okay|normal|allowed|recommended|fine)\b|\bis it (?:normal|okay|ok|safe|bad|dangerous|common) (?:\w+ ){0,6}(?:{DRUG})\b",
+    ),
+    (
+        "refer.med_decision",
+        "medication",
+        R,
+        NEG,
+        r"\b(?:(?:should|can|could|may|do|does|will) (?:i|my \w+|he|she|you|we|a \w+)|would it be (?:ok|okay|safe|bad|dangerous) (?:to|if i)|is it (?:ok|okay|safe|bad|dangerous|fine|alright|wise) (?:to|if i|for (?:me|my \w+|him|her) to)|do i need to|how do i|when should i|when can i|how should i|is it a good idea to|should i try to|maybe i should|i should) (?:i )?(?:take|stop|start|increase|decrease|up|lower|raise|double|halve|skip|miss|come off|get off|go off|quit|taper|taper off|switch|change|mix|combine|drink (?:on|with|while)|drink alcohol (?:on|with|while)|have a drink (?:on|with|while)|reduce|cut down|wean off|wean myself off|ditch|go back on|try|be on|go on|get on|ask for|keep taking|stop taking|start taking|take more|take less|take extra) (?:\w+ ){0,4}(?:{DRUG}|dose|dosage|prescription|meds)\b|\b(?:come|coming|get|getting|go|going|wean|weaning) off (?:my |the )?(?:{DRUG})\b|\b(?:i want to|i would like to|i am thinking of|i am thinking about|thinking about|thinking of|i am going to|i am planning to|planning to|i need to|i think i need to|i think i should) (?:stop|stop taking|quit|quit taking|come off|get off|go off|increase|decrease|up|lower|raise|double|halve|skip|taper|taper off|switch|change|reduce|cut down|wean off|wean myself off|ditch) (?:\w+ ){0,3}(?:{DRUG}|dose|dosage|prescription|meds)\b",
+    ),
+    (
+        "refer.stopped_meds",
+        "medication",
+        R,
+        NEG,
+        r"\b(?:\d+|\w+) (?:mg|milligrams|mcg|micrograms)\b|\b(?:recommend|suggest|prescribe) (?:me )?(?:a |an |some |any )?(?:\w+ )?(?:medication|medicine|meds|pills|antidepressant|antidepressants|drug|{DRUG}|supplement|supplements|sleeping pill)\b|\bwhat (?:should|can|could|do|would) i take (?:for|to)\b|\b(?:best|good|right|strongest|better) (?:\w+ )?(?:antidepressant|antidepressants|medication|medications|meds|pills|drug|drugs|medicine|{DRUG})(?: for\b| to\b| ,|$)|\b(?:{DRUG})\b.*\b(?:is it safe|safe to take|ok to take|okay to take|should i take|addictive|interact|interaction|take to work|to kick in|is it normal|making me|make me|made me)\b|\bis (?:\w+ ){0,2}(?:{DRUG}) (?:addictive|safe|dangerous|bad for|good for|okay|ok|habit forming|strong|working)\b|\bhow long (?:does|do|will|until|before) (?:\w+ ){0,2}(?:{DRUG}) (?:take|last|stay|work|kick)\b|\b(?:difference between|compare|better than) (?:\w+ ){0,2}(?:{DRUG})\b|\b(?:stopped|quit|quitting|stopping|came off|coming off|went off|going off|ran out of|skipped|skip|skipping|missed|miss|missing|forgot|forget|forgetting|doubled|double) (?:taking )?(?:my |the |a |some |one )?(?:\w+ )?(?:{DRUG}|dose|doses)\b|\bside effects?\b|\bwithdrawal (?:from|symptoms)\b|\b(?:mix|mixing|combine|combining|take|taking) (?:\w+ )?(?:{DRUG}) (?:with|and|together with) (?:alcohol|wine|beer|drinks|my \w+|\w+)\b",
+    ),
+    (
+        "refer.prescribe",
+        "medication",
+        R,
+        NEG,
+        r"\bprescribe (?:me|something|anything)\b|\bcan you prescribe\b|\bwrite me a prescription\b|\bget (?:me )?a prescription\b|\b(?:is|are) (?:my )?(?:\w+ )?(?:bad|severe|serious|enough) enough (?:for|to need|to get|to take|to go on|to justify) (?:medication|meds|therapy|treatment|a diagnosis|pills|antidepressants|help|a psychiatrist|a therapist)\b|\bbad enough for (?:medication|meds|therapy|treatment|pills|antidepressants)\b|\b(?:do i need|should i (?:be on|go on|get|try|ask for|start|take)|would i benefit from|will i need) (?:\w+ )?(?:medication|meds|antidepressants|anti depressants|{DRUG}|treatment|cbt|dbt|emdr|rehab|a prescription|therapy|a therapist|a psychiatrist|counselling)\b",
+    ),
+    (
+        "refer.treatment_decision",
+        "treatment",
+        R,
+        NEG,
+        r"\bshould i (?:be )?(?:taking|take|get|be on|start|try) (?:something|anything|medication|meds|pills|tablets) (?:for|to help)\b|\bshould i (?:stop|quit|start|keep|continue|change|switch|leave|give up) (?:going to |seeing |with )?(?:therapy|my therapist|a therapist|counselling|my counsellor|my psychiatrist|treatment|rehab|my treatment|my meds|my medication)\b",
+    ),
+    (
+        "refer.therapist",
+        "therapy_request",
+        R,
+        NEG,
+        r"\b(?:can|could|will|would) you (?:be|act as|act like|pretend to be|become|work as|replace) (?:my|a|an) (?:therapist|counsellor|psychologist|psychiatrist|doctor|shrink|psychotherapist|gp|nurse|psychoanalyst)\b|\bbe my (?:therapist|counsellor|psychologist|psychiatrist|doctor|shrink|psychotherapist)\b|\byou (?:are|can be) my (?:therapist|counsellor|psychologist|psychiatrist|doctor|shrink)\b|\b(?:give|do|provide|start|run|offer) (?:me |us )?(?:some )?(?:therapy|cbt|dbt|emdr|psychotherapy|counselling|a therapy session|therapy sessions|a session of therapy|psychoanalysis)\b|\b(?:treat|cure|fix|heal) my (?:depression|anxiety|ptsd|ocd|adhd|bipolar|insomnia|trauma|panic attacks|panic disorder|eating disorder|addiction|mental illness|disorder|bpd|schizophrenia|psychosis)\b|\b(?:instead of|replace|rather than|in place of) (?:a |my |seeing a |going to |seeing my |talking to a )?(?:therapist|therapy|counsellor|psychologist|psychiatrist|doctor|counselling)\b|\bshould i (?:see|go to|talk to|get|find|call|ring|book|try) (?:a |my |an )?(?:therapist|counsellor|psychologist|psychiatrist|doctor|gp|professional|specialist)\b|\bshould i (?:go|be going|start going|go back) to (?:therapy|counselling|rehab)\b|\b(?:do i|do you think i|should i|i think i|would i|maybe i) (?:need|have) to (?:see|go to|talk to|call|get) (?:a |my |an )?(?:doctor|therapist|counsellor|psychologist|psychiatrist|gp|professional|specialist)\b|\bask (?:my |a |the )?(?:doctor|gp|psychiatrist|pharmacist|nurse) (?:for|about) (?:\w+ ){0,2}(?:{DRUG}|medication|meds|a prescription|antidepressants|something)\b|\b(?:what|which) (?:\w+ )?(?:medication|medications|medicine|meds|pills|antidepressant|antidepressants|drug|drugs|treatment|therapy|{DRUG}) (?:is|are|would be|should i|do you|works|would|will|do i) (?:\w+ )?(?:best|good|better|right|take|recommend|try|help|work|use|need)\b|\b(?:what|which) (?:therapy|treatment|kind of therapy|type of therapy) (?:should|would|do) (?:i|you)\b|\bshould i try (?:cbt|dbt|emdr|therapy|medication|meds|antidepressants)\b",
+    ),
 ];
 
 /// Support: distress without risk.
 const SUPPORT: &[Row] = &[
-    ("support.feelings", "distress", S, NEG, r"\b(?:i am|i feel|i have been|feeling|i am feeling|i felt|i keep feeling|i get|i got|i have felt|i was|makes me feel|i have been feeling|feel) (?:\w+ )?(?:sad|down|low|depressed|miserable|unhappy|lonely|alone|isolated|empty|numb|hopeless|helpless|worthless|useless|overwhelmed|stressed|stressed out|anxious|panicky|scared|afraid|frightened|terrified|worried|nervous|on edge|broken|lost|stuck|exhausted|drained|burnt out|burned out|heartbroken|devastated|crushed|gutted|grieving|angry|furious|ashamed|guilty|like a failure|a failure|invisible|unloved|unwanted|rejected|abandoned|trapped|defeated|awful|terrible|horrible|crap|rubbish|like crap|upset|distressed|desperate|fragile|out of control|not myself|on the verge|like crying|like i am drowning|like i am falling apart|like giving up|blue|flat|shaky|tearful|insecure|inadequate|like nothing matters|like nobody cares|like no one cares|like everything is falling apart|a mess|a wreck|like a burden on|unmotivated|like i can not cope|burnt out|overworked|panicked|disconnected|tired of everything)\b"),
-    ("support.not_okay", "distress", S, 0, r"\b(?:i am|i feel|feeling) not (?:okay|alright|doing well|good|great|fine|myself)\b|\bnot doing (?:well|okay|great|good)\b|\b(?:struggling|having a (?:hard|rough|tough|bad|terrible|awful) (?:time|day|week|night|month|year))\b|\b(?:bad|rough|awful|terrible|horrible|hard|tough) (?:day|week|night|time)\b|\bbreaking down\b|\bbreakdown\b|\bfalling apart\b|\bcan not cope\b|\bcan not (?:do|take|handle|deal with) (?:this|it|any of this|this anymore|it anymore|anything)(?: anymore| any more| any longer)?\b|\bi give up(?: ,|$)|\bwhat is the point(?: ,|$| of (?:anything|it all|trying|even trying|any of this))\b|\bcan not go on like this\b|\bwhat is wrong with me\b|\bi hate (?:myself|my life|everything|who i am|how i feel)\b|\b(?:nobody|no one) (?:cares|loves|likes|understands|listens|gets) (?:about )?me\b|\bi have no (?:friends|one|one to talk to|body)\b|\bi am a (?:failure|disappointment|mess|loser)\b|\bno future\b|\beverything is (?:too much|falling apart|going wrong|awful|hopeless|pointless)\b|\bcan not (?:stop|help) crying\b|\bpanic attacks?\b|\b(?:can not|could not) sleep\b|\binsomnia\b|\b(?:bullied|bullying)\b|\bbroke up with me\b|\bdumped me\b|\bcheated on me\b|\b(?:lost|losing) my job\b|\b(?:got|been) (?:fired|laid off|made redundant)\b|\bdivorce\b"),
-    ("support.crying", "distress", S, NEG, r"\b(?:crying|cried|cry|sobbing|sobbed|in tears|weeping|wept)\b"),
-    ("support.grief", "grief", S, 0, r"\b(?:my|our) (?:\w+ )?(?:{REL}|dog|cat|pet|puppy|kitten|horse|bird|hamster|rabbit|bunny|guinea pig|grandma|grandpa|nan|nana|gran|granny|grandad|granddad|husband|wife|partner|best friend|mother|father|mom|dad|baby|fish|parrot|tortoise|budgie|goldfish) (?:\w+ )?(?:died|passed away|passed|is dying|was put down|was put to sleep|had to be put down|got put down|has died|just died|was killed|got killed|died suddenly)\b|\b(?:lost|losing) my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|baby|pregnancy|husband|wife|partner|mom|dad|mother|father)\b|\bmiss (?:him|her|them|my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|husband|wife|partner|mom|dad|mother|father|home|old life))\b|\b(?:grief|grieving|mourning|bereaved|bereavement|funeral|miscarriage|anniversary of (?:his|her|their|my \w+ s) death)\b"),
-    ("support.lonely", "loneliness", S, NEG, r"\b(?:lonely|loneliness|all alone|so alone|on my own all the time|no one to talk to|nobody to talk to|isolated)\b"),
-    ("support.anger", "anger", S, NEG, r"\b(?:i|i am going to|i will) (?:could|might) (?:kill|murder|strangle|throttle) (?:him|her|them|my \w+)\b|\bso angry\b|\bfurious\b|\bcould (?:kill|murder|strangle|throttle) (?:him|her|them|my \w+)\b"),
-    ("support.anxiety", "anxiety", S, NEG, r"\b(?:anxiety|anxious|panicking|panic|stressed|stress|overthinking|worrying|worried|nervous|dread|dreading)\b"),
+    (
+        "support.feelings",
+        "distress",
+        S,
+        NEG,
+        r"\b(?:i am|i feel|i have been|feeling|i am feeling|i felt|i keep feeling|i get|i got|i have felt|i was|makes me feel|i have been feeling|feel) (?:\w+ )?(?:sad|down|low|depressed|miserable|unhappy|lonely|alone|isolated|empty|numb|hopeless|helpless|worthless|useless|overwhelmed|stressed|stressed out|anxious|panicky|scared|afraid|frightened|terrified|worried|nervous|on edge|broken|lost|stuck|exhausted|drained|burnt out|burned out|heartbroken|devastated|crushed|gutted|grieving|angry|furious|ashamed|guilty|like a failure|a failure|invisible|unloved|unwanted|rejected|abandoned|trapped|defeated|awful|terrible|horrible|crap|rubbish|like crap|upset|distressed|desperate|fragile|out of control|not myself|on the verge|like crying|like i am drowning|like i am falling apart|like giving up|blue|flat|shaky|tearful|insecure|inadequate|like nothing matters|like nobody cares|like no one cares|like everything is falling apart|a mess|a wreck|like a burden on|unmotivated|like i can not cope|burnt out|overworked|panicked|disconnected|tired of everything)\b",
+    ),
+    (
+        "support.not_okay",
+        "distress",
+        S,
+        0,
+        r"\b(?:i am|i feel|feeling) not (?:okay|alright|doing well|good|great|fine|myself)\b|\bnot doing (?:well|okay|great|good)\b|\b(?:struggling|having a (?:hard|rough|tough|bad|terrible|awful) (?:time|day|week|night|month|year))\b|\b(?:bad|rough|awful|terrible|horrible|hard|tough) (?:day|week|night|time)\b|\bbreaking down\b|\bbreakdown\b|\bfalling apart\b|\bcan not cope\b|\bcan not (?:do|take|handle|deal with) (?:this|it|any of this|this anymore|it anymore|anything)(?: anymore| any more| any longer)?\b|\bi give up(?: ,|$)|\bwhat is the point(?: ,|$| of (?:anything|it all|trying|even trying|any of this))\b|\bcan not go on like this\b|\bwhat is wrong with me\b|\bi hate (?:myself|my life|everything|who i am|how i feel)\b|\b(?:nobody|no one) (?:cares|loves|likes|understands|listens|gets) (?:about )?me\b|\bi have no (?:friends|one|one to talk to|body)\b|\bi am a (?:failure|disappointment|mess|loser)\b|\bno future\b|\beverything is (?:too much|falling apart|going wrong|awful|hopeless|pointless)\b|\bcan not (?:stop|help) crying\b|\bpanic attacks?\b|\b(?:can not|could not) sleep\b|\binsomnia\b|\b(?:bullied|bullying)\b|\bbroke up with me\b|\bdumped me\b|\bcheated on me\b|\b(?:lost|losing) my job\b|\b(?:got|been) (?:fired|laid off|made redundant)\b|\bdivorce\b",
+    ),
+    (
+        "support.crying",
+        "distress",
+        S,
+        NEG,
+        r"\b(?:crying|cried|cry|sobbing|sobbed|in tears|weeping|wept)\b",
+    ),
+    (
+        "support.grief",
+        "grief",
+        S,
+        0,
+        r"\b(?:my|our) (?:\w+ )?(?:{REL}|dog|cat|pet|puppy|kitten|horse|bird|hamster|rabbit|bunny|guinea pig|grandma|grandpa|nan|nana|gran|granny|grandad|granddad|husband|wife|partner|best friend|mother|father|mom|dad|baby|fish|parrot|tortoise|budgie|goldfish) (?:\w+ )?(?:died|passed away|passed|is dying|was put down|was put to sleep|had to be put down|got put down|has died|just died|was killed|got killed|died suddenly)\b|\b(?:lost|losing) my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|baby|pregnancy|husband|wife|partner|mom|dad|mother|father)\b|\bmiss (?:him|her|them|my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|husband|wife|partner|mom|dad|mother|father|home|old life))\b|\b(?:grief|grieving|mourning|bereaved|bereavement|funeral|miscarriage|anniversary of (?:his|her|their|my \w+ s) death)\b",
+    ),
+    (
+        "support.lonely",
+        "loneliness",
+        S,
+        NEG,
+        r"\b(?:lonely|loneliness|all alone|so alone|on my own all the time|no one to talk to|nobody to talk to|isolated)\b",
+    ),
+    (
+        "support.anger",
+        "anger",
+        S,
+        NEG,
+        r"\b(?:i|i am going to|i will) (?:could|might) (?:kill|murder|strangle|throttle) (?:him|her|them|my \w+)\b|\bso angry\b|\bfurious\b|\bcould (?:kill|murder|strangle|throttle) (?:him|her|them|my \w+)\b",
+    ),
+    (
+        "support.anxiety",
+        "anxiety",
+        S,
+        NEG,
+        r"\b(?:anxiety|anxious|panicking|panic|stressed|stress|overthinking|worrying|worried|nervous|dread|dreading)\b",
+    ),
 ];
 
 /// Identity questions: handled by the dialogue's disclosure; no safety action.
@@ -227,10 +1132,10 @@ const HIST_PAST: &str = r"\bused to\b|\byears ago\b|\bas a (?:teen|teenager|kid|
 const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\btoday\b|\btonight\b|\bthis week\b|\brecently\b|\blately\b|\bthese days\b|\brelaps\w*\b|\bright now\b|\bstill\b|\burges?\b|\bstarted\b|\b(?:are|is|came|coming|keep coming|have come) back\b|\bcreeping back\b|\breturn(?:ed|ing)?\b|\bbut now\b|\bnow i\b|\bthis time\b|\bthis year\b|\bmissing it\b|\bmiss it\b";
 
 /// Fiction, media and study framing.
-const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary)\b";
+const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching)\b";
 
 /// Accidental injury framing (cancelled by DELIBERATE).
-const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned)\b";
+const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned)\b";
 
 /// Deliberate self-injury framing (cancels ACCIDENT).
 const DELIBERATE: &str = r"\b(?:on purpose|deliberately|intentionally|again|to feel|because i (?:deserve|wanted|needed|had to|hate)|so i could feel|so that i (?:could|would) feel|to punish|to cope|to make it stop|to numb|as punishment|want to|wanted to|urge)\b";
@@ -246,15 +1151,102 @@ const THREAT_IDIOM_RE: &str = r"\b(?:when|if|once|after|because) (?:he|she|they|
 
 /// Words that can come between a negator and the words it negates ("i am not going to ...").
 const BRIDGE: &[&str] = &[
-    "i", "am", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have",
-    "has", "had", "will", "would", "could", "should", "might", "may", "must", "going", "to", "want",
-    "wanting", "wanted", "plan", "planning", "thinking", "think", "thought", "thoughts", "about",
-    "of", "feel", "feeling", "felt", "like", "trying", "try", "intend", "intending", "ever",
-    "that", "any", "longer", "a", "at", "all", "currently", "got", "get", "getting", "said",
-    "saying", "say", "he", "she", "they", "it", "considering", "considered", "contemplating",
-    "talking", "talked", "anymore", "person", "type", "kind", "the", "one", "someone", "who",
-    "ever", "for", "me", "seriously", "really", "actively", "in", "danger", "actually", "gonna",
-    "anything", "can", "cause", "need", "needs", "wants", "means", "mean",
+    "i",
+    "am",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "do",
+    "does",
+    "did",
+    "have",
+    "has",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "might",
+    "may",
+    "must",
+    "going",
+    "to",
+    "want",
+    "wanting",
+    "wanted",
+    "plan",
+    "planning",
+    "thinking",
+    "think",
+    "thought",
+    "thoughts",
+    "about",
+    "of",
+    "feel",
+    "feeling",
+    "felt",
+    "like",
+    "trying",
+    "try",
+    "intend",
+    "intending",
+    "ever",
+    "that",
+    "any",
+    "longer",
+    "a",
+    "at",
+    "all",
+    "currently",
+    "got",
+    "get",
+    "getting",
+    "said",
+    "saying",
+    "say",
+    "he",
+    "she",
+    "they",
+    "it",
+    "considering",
+    "considered",
+    "contemplating",
+    "talking",
+    "talked",
+    "anymore",
+    "person",
+    "type",
+    "kind",
+    "the",
+    "one",
+    "someone",
+    "who",
+    "ever",
+    "for",
+    "me",
+    "seriously",
+    "really",
+    "actively",
+    "in",
+    "danger",
+    "tried",
+    "attempted",
+    "done",
+    "did",
+    "actually",
+    "gonna",
+    "anything",
+    "can",
+    "cause",
+    "need",
+    "needs",
+    "wants",
+    "means",
+    "mean",
 ];
 
 /// One compiled rule.
@@ -303,12 +1295,22 @@ impl RuleSet {
     pub fn build() -> Result<Self, String> {
         let mut masks = Vec::with_capacity(MASKS.len());
         for (id, support, pattern) in MASKS {
-            masks.push(Mask { id, support: *support, re: compile(id, pattern)? });
+            masks.push(Mask {
+                id,
+                support: *support,
+                re: compile(id, pattern)?,
+            });
         }
         let mut rules = Vec::new();
         for table in [METHOD, EMERGENCY, CRISIS, REFER, SUPPORT] {
             for (id, category, action, flags, pattern) in table {
-                rules.push(Rule { id, category, action: *action, flags: *flags, re: compile(id, pattern)? });
+                rules.push(Rule {
+                    id,
+                    category,
+                    action: *action,
+                    flags: *flags,
+                    re: compile(id, pattern)?,
+                });
             }
         }
         Ok(Self {
@@ -328,7 +1330,10 @@ impl RuleSet {
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
             )?,
             means: compile("means", r"\b(?:{MEANS})\b")?,
-            now_any: compile("now_any", r"\b(?:{NOW_STRICT}|now|ready|in my hand|in front of me|right here|next to me|loaded|set up)\b")?,
+            now_any: compile(
+                "now_any",
+                r"\b(?:{NOW_STRICT}|now|ready|in my hand|in front of me|right here|next to me|loaded|set up)\b",
+            )?,
         })
     }
 
@@ -369,31 +1374,55 @@ impl RuleSet {
         let mut self_risk = false;
         let mut suppressed: Option<Candidate> = None;
         for rule in &self.rules {
-            for m in rule.re.find_iter(&text) {
+            let hay = if rule.flags & PREMASK != 0 {
+                norm
+            } else {
+                text.as_str()
+            };
+            for m in rule.re.find_iter(hay) {
                 let flags = rule.flags;
-                if flags & NEG != 0 && negated(&text[..m.start()]) {
-                    note_suppressed(&mut suppressed, Candidate::new(SafetyAction::None, "none", rule.id, "negated"));
+                let before = &hay[..m.start()];
+                if flags & NEG != 0 && negated(before) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "negated"),
+                    );
                     continue;
                 }
                 if flags & ACC != 0 && accident {
-                    note_suppressed(&mut suppressed, Candidate::new(SafetyAction::None, "none", rule.id, "accident"));
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "accident"),
+                    );
                     continue;
                 }
-                if (flags & MEDIA != 0 || (flags & MEDIA_3P != 0 && !after_i(&text[..m.start()]))) && media {
-                    note_suppressed(&mut suppressed, Candidate::new(SafetyAction::None, "none", rule.id, "media"));
+                if (flags & MEDIA != 0 || (flags & MEDIA_3P != 0 && !after_i(before))) && media {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "media"),
+                    );
                     continue;
                 }
                 if flags & TRIV != 0 && trivial {
-                    note_suppressed(&mut suppressed, Candidate::new(SafetyAction::Support, "anger", rule.id, "idiom"));
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "anger", rule.id, "idiom"),
+                    );
                     continue;
                 }
                 if flags & THREAT_IDIOM != 0 && threat_idiom {
-                    note_suppressed(&mut suppressed, Candidate::new(SafetyAction::None, "none", rule.id, "idiom"));
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "idiom"),
+                    );
                     continue;
                 }
                 let mut cand = Candidate::new(rule.action, rule.category, rule.id, "");
                 if flags & HIST != 0 && history && rule.action >= SafetyAction::Crisis {
-                    note_suppressed(&mut suppressed, Candidate::new(SafetyAction::Support, "past_history", rule.id, "history"));
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "past_history", rule.id, "history"),
+                    );
                     continue;
                 }
                 if flags & PASTDOWN != 0 && past_time && rule.action == SafetyAction::Emergency {
@@ -402,12 +1431,20 @@ impl RuleSet {
                 if flags & SELF != 0 && cand.action >= SafetyAction::Crisis {
                     self_risk = true;
                 }
-                if best.as_ref().map(|b| cand.action > b.action).unwrap_or(true) {
+                if best
+                    .as_ref()
+                    .map(|b| cand.action > b.action)
+                    .unwrap_or(true)
+                {
                     best = Some(cand);
                 }
                 break;
             }
-            if best.as_ref().map(|b| b.action == SafetyAction::Emergency).unwrap_or(false) {
+            if best
+                .as_ref()
+                .map(|b| b.action == SafetyAction::Emergency)
+                .unwrap_or(false)
+            {
                 break;
             }
         }
@@ -416,15 +1453,24 @@ impl RuleSet {
         if let Some(b) = &best {
             if b.action == SafetyAction::Crisis && self_risk {
                 if self.weak_now.is_match(&text) {
-                    return Assessment::new(SafetyAction::Emergency, "imminent_plan", "escalate.intent_and_time");
+                    return Assessment::new(
+                        SafetyAction::Emergency,
+                        "imminent_plan",
+                        "escalate.intent_and_time",
+                    );
                 }
                 if self.means.is_match(&text) && self.now_any.is_match(&text) {
-                    return Assessment::new(SafetyAction::Emergency, "imminent_plan", "escalate.means_and_time");
+                    return Assessment::new(
+                        SafetyAction::Emergency,
+                        "imminent_plan",
+                        "escalate.means_and_time",
+                    );
                 }
             }
         }
 
-        let support_from_mask = masked_support.map(|(cat, id)| Candidate::new(SafetyAction::Support, cat, id, ""));
+        let support_from_mask =
+            masked_support.map(|(cat, id)| Candidate::new(SafetyAction::Support, cat, id, ""));
         let chosen = [best, suppressed, support_from_mask]
             .into_iter()
             .flatten()
@@ -453,12 +1499,26 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn new(action: SafetyAction, category: &'static str, rule: &'static str, guard: &'static str) -> Self {
-        Self { action, category, rule, guard }
+    fn new(
+        action: SafetyAction,
+        category: &'static str,
+        rule: &'static str,
+        guard: &'static str,
+    ) -> Self {
+        Self {
+            action,
+            category,
+            rule,
+            guard,
+        }
     }
 
     fn into_assessment(self) -> Assessment {
-        let reason = if self.guard.is_empty() { self.rule.to_string() } else { format!("{}:{}", self.guard, self.rule) };
+        let reason = if self.guard.is_empty() {
+            self.rule.to_string()
+        } else {
+            format!("{}:{}", self.guard, self.rule)
+        };
         Assessment::new(self.action, self.category, reason)
     }
 }
@@ -473,11 +1533,14 @@ fn note_suppressed(slot: &mut Option<Candidate>, c: Candidate) {
 /// Whether the words before a match end with the speaker as subject ("i", "i would").
 fn after_i(before: &str) -> bool {
     let mut it = before.split_whitespace().rev();
-    match (it.next(), it.next()) {
-        (Some("i"), _) => true,
-        (Some("would" | "really" | "do" | "still" | "also"), Some("i")) => true,
-        _ => false,
-    }
+    matches!(
+        (it.next(), it.next()),
+        (Some("i"), _)
+            | (
+                Some("would" | "really" | "do" | "still" | "also"),
+                Some("i")
+            )
+    )
 }
 
 /// Whether a negator governs the words right after `before` (the text up to a match): walking
@@ -490,7 +1553,12 @@ fn negated(before: &str) -> bool {
         match t {
             "not" | "never" | "nor" => return true,
             // "no" directly before a pronoun is an answer ("no i want to die"), not a negation.
-            "no" => return !matches!(after, Some("i" | "he" | "she" | "they" | "it" | "we" | "you")),
+            "no" => {
+                return !matches!(
+                    after,
+                    Some("i" | "he" | "she" | "they" | "it" | "we" | "you")
+                )
+            }
             _ if BRIDGE.contains(&t) => {}
             _ => return false,
         }

@@ -21,7 +21,14 @@ use super::helplines::{Helpline, HelplineTable};
 use crate::engine::PromptError;
 
 /// The files read from `<prompts>/safety/`.
-pub const FILES: &[&str] = &["crisis.toml", "emergency.toml", "referral.toml", "support.toml", "disclosure.toml", "helplines.toml"];
+pub const FILES: &[&str] = &[
+    "crisis.toml",
+    "emergency.toml",
+    "referral.toml",
+    "support.toml",
+    "disclosure.toml",
+    "helplines.toml",
+];
 
 /// The placeholders a script line may use.
 pub const PLACEHOLDERS: &[&str] = &["line_name", "line", "text_line", "emergency", "hours"];
@@ -188,7 +195,10 @@ impl Phrasings {
     fn pick(&self, variant: u64) -> &str {
         // Never empty: validation rejects empty lists.
         let n = self.0.len().max(1) as u64;
-        self.0.get((variant % n) as usize).map(String::as_str).unwrap_or("")
+        self.0
+            .get((variant % n) as usize)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 }
 
@@ -211,37 +221,71 @@ enum Check {
     Disclosure,
 }
 
-fn validate(file: &Path, source: &str, key: &str, lines: &Lines, check: Check) -> Result<Phrasings, PromptError> {
+fn validate(
+    file: &Path,
+    source: &str,
+    key: &str,
+    lines: &Lines,
+    check: Check,
+) -> Result<Phrasings, PromptError> {
     if lines.is_empty() {
-        return Err(PromptError::new(file, 0, format!("`{key}` needs at least one phrasing")));
+        return Err(PromptError::new(
+            file,
+            0,
+            format!("`{key}` needs at least one phrasing"),
+        ));
     }
     let mut out = Vec::with_capacity(lines.len());
     for l in lines {
-        let err = |msg: String| PromptError::at_offset(file, source, l.span().start, format!("`{key}`: {msg}"));
+        let err = |msg: String| {
+            PromptError::at_offset(file, source, l.span().start, format!("`{key}`: {msg}"))
+        };
         let text = l.get_ref().trim();
         if text.is_empty() {
             return Err(err("empty line".into()));
         }
         if text.chars().count() > MAX_LINE {
-            return Err(err(format!("line is longer than {MAX_LINE} characters; keep spoken lines short")));
+            return Err(err(format!(
+                "line is longer than {MAX_LINE} characters; keep spoken lines short"
+            )));
         }
         if text.chars().any(|c| c.is_ascii_digit()) {
-            return Err(err("digits in a spoken line; write numbers as words or use {line} / {emergency}".into()));
+            return Err(err(
+                "digits in a spoken line; write numbers as words or use {line} / {emergency}"
+                    .into(),
+            ));
         }
         let lower = text.to_ascii_lowercase();
-        if lower.contains("http") || lower.contains("www.") || lower.contains("://") || lower.contains(".com") || lower.contains(".org") {
+        if lower.contains("http")
+            || lower.contains("www.")
+            || lower.contains("://")
+            || lower.contains(".com")
+            || lower.contains(".org")
+        {
             return Err(err("web addresses cannot be spoken; remove it".into()));
         }
         if text.starts_with(['-', '*', '\u{2022}', '#']) || text.contains('\n') {
-            return Err(err("bullets and line breaks do not work in speech; write a sentence".into()));
+            return Err(err(
+                "bullets and line breaks do not work in speech; write a sentence".into(),
+            ));
         }
         check_placeholders(text).map_err(err)?;
         if check == Check::Disclosure {
             let says_ai = text.contains("AI") || lower.contains("artificial intelligence");
-            let not_person = lower.contains("not a person") || lower.contains("not a human") || lower.contains("not a real person") || lower.contains("not human");
-            let not_therapist = lower.contains("not a therapist") || lower.contains("not a counsellor") || lower.contains("not your therapist") || lower.contains("nor a therapist") || lower.contains("or a therapist");
+            let not_person = lower.contains("not a person")
+                || lower.contains("not a human")
+                || lower.contains("not a real person")
+                || lower.contains("not human");
+            let not_therapist = lower.contains("not a therapist")
+                || lower.contains("not a counsellor")
+                || lower.contains("not your therapist")
+                || lower.contains("nor a therapist")
+                || lower.contains("or a therapist");
             if !(says_ai && not_person && not_therapist) {
-                return Err(err("a disclosure must say Hearth is an AI, not a person, and not a therapist".into()));
+                return Err(err(
+                    "a disclosure must say Hearth is an AI, not a person, and not a therapist"
+                        .into(),
+                ));
             }
         }
         out.push(text.to_string());
@@ -256,7 +300,10 @@ fn check_placeholders(text: &str) -> Result<(), String> {
         let close = after.find('}').ok_or_else(|| "unclosed `{`".to_string())?;
         let name = &after[..close];
         if !PLACEHOLDERS.contains(&name) {
-            return Err(format!("unknown placeholder {{{name}}} (known: {})", PLACEHOLDERS.join(", ")));
+            return Err(format!(
+                "unknown placeholder {{{name}}} (known: {})",
+                PLACEHOLDERS.join(", ")
+            ));
         }
         rest = &after[close + 1..];
     }
@@ -287,7 +334,8 @@ impl SafetyScripts {
         let mut sources = Vec::with_capacity(FILES.len());
         for name in FILES {
             let path = safety.join(name);
-            let text = std::fs::read_to_string(&path).map_err(|e| PromptError::new(&path, 0, format!("cannot read: {e}")))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| PromptError::new(&path, 0, format!("cannot read: {e}")))?;
             sources.push((*name, text));
         }
         let borrowed: Vec<(&str, &str)> = sources.iter().map(|(n, t)| (*n, t.as_str())).collect();
@@ -300,12 +348,30 @@ impl SafetyScripts {
         Self::from_sources(
             Path::new("<builtin>/prompts/safety"),
             &[
-                ("crisis.toml", include_str!("../../../prompts/safety/crisis.toml")),
-                ("emergency.toml", include_str!("../../../prompts/safety/emergency.toml")),
-                ("referral.toml", include_str!("../../../prompts/safety/referral.toml")),
-                ("support.toml", include_str!("../../../prompts/safety/support.toml")),
-                ("disclosure.toml", include_str!("../../../prompts/safety/disclosure.toml")),
-                ("helplines.toml", include_str!("../../../prompts/safety/helplines.toml")),
+                (
+                    "crisis.toml",
+                    include_str!("../../../prompts/safety/crisis.toml"),
+                ),
+                (
+                    "emergency.toml",
+                    include_str!("../../../prompts/safety/emergency.toml"),
+                ),
+                (
+                    "referral.toml",
+                    include_str!("../../../prompts/safety/referral.toml"),
+                ),
+                (
+                    "support.toml",
+                    include_str!("../../../prompts/safety/support.toml"),
+                ),
+                (
+                    "disclosure.toml",
+                    include_str!("../../../prompts/safety/disclosure.toml"),
+                ),
+                (
+                    "helplines.toml",
+                    include_str!("../../../prompts/safety/helplines.toml"),
+                ),
             ],
         )
     }
@@ -325,11 +391,31 @@ impl SafetyScripts {
         use CrisisLine as L;
         let table: Vec<(CrisisLine, &str, &Lines)> = vec![
             (L::Acknowledge, "acknowledge", &c.acknowledge),
-            (L::AcknowledgeThirdParty, "acknowledge_third_party", &c.acknowledge_third_party),
-            (L::AcknowledgeHarmToOthers, "acknowledge_harm_to_others", &c.acknowledge_harm_to_others),
-            (L::AcknowledgeAbuse, "acknowledge_abuse", &c.acknowledge_abuse),
-            (L::AcknowledgeMethodRequest, "acknowledge_method_request", &c.acknowledge_method_request),
-            (L::AcknowledgeUnavailable, "acknowledge_unavailable", &c.acknowledge_unavailable),
+            (
+                L::AcknowledgeThirdParty,
+                "acknowledge_third_party",
+                &c.acknowledge_third_party,
+            ),
+            (
+                L::AcknowledgeHarmToOthers,
+                "acknowledge_harm_to_others",
+                &c.acknowledge_harm_to_others,
+            ),
+            (
+                L::AcknowledgeAbuse,
+                "acknowledge_abuse",
+                &c.acknowledge_abuse,
+            ),
+            (
+                L::AcknowledgeMethodRequest,
+                "acknowledge_method_request",
+                &c.acknowledge_method_request,
+            ),
+            (
+                L::AcknowledgeUnavailable,
+                "acknowledge_unavailable",
+                &c.acknowledge_unavailable,
+            ),
             (L::GiveLine, "give_line", &c.give_line),
             (L::GiveTextLine, "give_text_line", &c.give_text_line),
             (L::AskSafe, "ask_safe", &c.ask_safe),
@@ -344,7 +430,11 @@ impl SafetyScripts {
             (L::Listening, "listening", &c.listening),
             (L::KeepTalking, "keep_talking", &c.keep_talking),
             (L::CheckIn, "check_in", &c.check_in),
-            (L::CheckInWithLine, "check_in_with_line", &c.check_in_with_line),
+            (
+                L::CheckInWithLine,
+                "check_in_with_line",
+                &c.check_in_with_line,
+            ),
             (L::Stop, "stop", &c.stop),
             (L::Finish, "finish", &c.finish),
         ];
@@ -352,7 +442,14 @@ impl SafetyScripts {
         for (k, name, lines) in table {
             crisis.push((k, validate(&p, s, name, lines, Check::Spoken)?));
         }
-        for (k, name) in [(L::GiveLine, "give_line"), (L::RepeatNumber, "repeat_number"), (L::Stop, "stop"), (L::Finish, "finish"), (L::NotSafe, "not_safe"), (L::CheckInWithLine, "check_in_with_line")] {
+        for (k, name) in [
+            (L::GiveLine, "give_line"),
+            (L::RepeatNumber, "repeat_number"),
+            (L::Stop, "stop"),
+            (L::Finish, "finish"),
+            (L::NotSafe, "not_safe"),
+            (L::CheckInWithLine, "check_in_with_line"),
+        ] {
             require_placeholder(&p, &crisis, k, name, "{line}")?;
         }
 
@@ -362,8 +459,16 @@ impl SafetyScripts {
         let table: Vec<(EmergencyLine, &str, &Lines)> = vec![
             (M::CallNow, "call_now", &e.call_now),
             (M::CallNowMedical, "call_now_medical", &e.call_now_medical),
-            (M::CallNowViolence, "call_now_violence", &e.call_now_violence),
-            (M::CallNowOverdose, "call_now_overdose", &e.call_now_overdose),
+            (
+                M::CallNowViolence,
+                "call_now_violence",
+                &e.call_now_violence,
+            ),
+            (
+                M::CallNowOverdose,
+                "call_now_overdose",
+                &e.call_now_overdose,
+            ),
             (M::AlsoLine, "also_line", &e.also_line),
             (M::Stay, "stay", &e.stay),
             (M::AskCalled, "ask_called", &e.ask_called),
@@ -376,45 +481,114 @@ impl SafetyScripts {
         for (k, name, lines) in table {
             emergency.push((k, validate(&p, s, name, lines, Check::Spoken)?));
         }
-        for (k, name) in [(M::CallNow, "call_now"), (M::CallNowMedical, "call_now_medical"), (M::CallNowViolence, "call_now_violence"), (M::CallNowOverdose, "call_now_overdose"), (M::StillCall, "still_call"), (M::Stop, "stop")] {
+        for (k, name) in [
+            (M::CallNow, "call_now"),
+            (M::CallNowMedical, "call_now_medical"),
+            (M::CallNowViolence, "call_now_violence"),
+            (M::CallNowOverdose, "call_now_overdose"),
+            (M::StillCall, "still_call"),
+            (M::Stop, "stop"),
+        ] {
             require_placeholder(&p, &emergency, k, name, "{emergency}")?;
         }
 
         let (p, s) = get("referral.toml")?;
         let r = parse::<ReferralFile>(&p, s)?.referral;
         let referral = vec![
-            ("general", validate(&p, s, "general", &r.general, Check::Spoken)?),
-            ("diagnosis", validate(&p, s, "diagnosis", &r.diagnosis, Check::Spoken)?),
-            ("medication", validate(&p, s, "medication", &r.medication, Check::Spoken)?),
-            ("therapy_request", validate(&p, s, "therapy_request", &r.therapy_request, Check::Spoken)?),
-            ("treatment", validate(&p, s, "treatment", &r.treatment, Check::Spoken)?),
-            ("medical", validate(&p, s, "medical", &r.medical, Check::Spoken)?),
+            (
+                "general",
+                validate(&p, s, "general", &r.general, Check::Spoken)?,
+            ),
+            (
+                "diagnosis",
+                validate(&p, s, "diagnosis", &r.diagnosis, Check::Spoken)?,
+            ),
+            (
+                "medication",
+                validate(&p, s, "medication", &r.medication, Check::Spoken)?,
+            ),
+            (
+                "therapy_request",
+                validate(&p, s, "therapy_request", &r.therapy_request, Check::Spoken)?,
+            ),
+            (
+                "treatment",
+                validate(&p, s, "treatment", &r.treatment, Check::Spoken)?,
+            ),
+            (
+                "medical",
+                validate(&p, s, "medical", &r.medical, Check::Spoken)?,
+            ),
         ];
 
         let (p, s) = get("support.toml")?;
         let su = parse::<SupportFile>(&p, s)?.support;
         let support = vec![
-            ("general", validate(&p, s, "general", &su.general, Check::Spoken)?),
+            (
+                "general",
+                validate(&p, s, "general", &su.general, Check::Spoken)?,
+            ),
             ("grief", validate(&p, s, "grief", &su.grief, Check::Spoken)?),
-            ("loneliness", validate(&p, s, "loneliness", &su.loneliness, Check::Spoken)?),
-            ("anxiety", validate(&p, s, "anxiety", &su.anxiety, Check::Spoken)?),
+            (
+                "loneliness",
+                validate(&p, s, "loneliness", &su.loneliness, Check::Spoken)?,
+            ),
+            (
+                "anxiety",
+                validate(&p, s, "anxiety", &su.anxiety, Check::Spoken)?,
+            ),
             ("anger", validate(&p, s, "anger", &su.anger, Check::Spoken)?),
-            ("past_history", validate(&p, s, "past_history", &su.past_history, Check::Spoken)?),
+            (
+                "past_history",
+                validate(&p, s, "past_history", &su.past_history, Check::Spoken)?,
+            ),
         ];
 
         let (p, s) = get("disclosure.toml")?;
         let d = parse::<DisclosureFile>(&p, s)?.disclosure;
         let disclosure = vec![
-            (DisclosureReason::FirstConversation, validate(&p, s, "first_conversation", &d.first_conversation, Check::Disclosure)?),
-            (DisclosureReason::ThreeHours, validate(&p, s, "three_hours", &d.three_hours, Check::Disclosure)?),
-            (DisclosureReason::AfterAWeekAway, validate(&p, s, "after_a_week_away", &d.after_a_week_away, Check::Disclosure)?),
-            (DisclosureReason::Asked, validate(&p, s, "asked", &d.asked, Check::Disclosure)?),
+            (
+                DisclosureReason::FirstConversation,
+                validate(
+                    &p,
+                    s,
+                    "first_conversation",
+                    &d.first_conversation,
+                    Check::Disclosure,
+                )?,
+            ),
+            (
+                DisclosureReason::ThreeHours,
+                validate(&p, s, "three_hours", &d.three_hours, Check::Disclosure)?,
+            ),
+            (
+                DisclosureReason::AfterAWeekAway,
+                validate(
+                    &p,
+                    s,
+                    "after_a_week_away",
+                    &d.after_a_week_away,
+                    Check::Disclosure,
+                )?,
+            ),
+            (
+                DisclosureReason::Asked,
+                validate(&p, s, "asked", &d.asked, Check::Disclosure)?,
+            ),
         ];
 
         let (p, s) = get("helplines.toml")?;
         let helplines = HelplineTable::parse(&p, s)?;
 
-        Ok(Self { dir: safety_dir.to_path_buf(), crisis, emergency, referral, support, disclosure, helplines })
+        Ok(Self {
+            dir: safety_dir.to_path_buf(),
+            crisis,
+            emergency,
+            referral,
+            support,
+            disclosure,
+            helplines,
+        })
     }
 
     /// Where the scripts were loaded from.
@@ -451,19 +625,31 @@ impl SafetyScripts {
 
     /// The disclosure that Hearth is an AI, not a person and not a therapist.
     pub fn disclosure(&self, reason: DisclosureReason, variant: u64) -> String {
-        self.disclosure.iter().find(|(r, _)| *r == reason).map(|(_, p)| p.pick(variant).to_string()).unwrap_or_default()
+        self.disclosure
+            .iter()
+            .find(|(r, _)| *r == reason)
+            .map(|(_, p)| p.pick(variant).to_string())
+            .unwrap_or_default()
     }
 
     /// One crisis-protocol line, rendered for a country.
     pub fn crisis_line(&self, line: CrisisLine, country: &str, variant: u64) -> String {
         let h = self.helpline(country);
-        self.crisis.iter().find(|(k, _)| *k == line).map(|(_, p)| render(p.pick(variant), h)).unwrap_or_default()
+        self.crisis
+            .iter()
+            .find(|(k, _)| *k == line)
+            .map(|(_, p)| render(p.pick(variant), h))
+            .unwrap_or_default()
     }
 
     /// One emergency line, rendered for a country.
     pub fn emergency_line(&self, line: EmergencyLine, country: &str, variant: u64) -> String {
         let h = self.helpline(country);
-        self.emergency.iter().find(|(k, _)| *k == line).map(|(_, p)| render(p.pick(variant), h)).unwrap_or_default()
+        self.emergency
+            .iter()
+            .find(|(k, _)| *k == line)
+            .map(|(_, p)| render(p.pick(variant), h))
+            .unwrap_or_default()
     }
 
     /// Every phrasing of every script, rendered for a country (for review and tests).
@@ -494,7 +680,13 @@ fn pick_named(list: &[(&'static str, Phrasings)], name: &str, variant: u64) -> S
         .unwrap_or_default()
 }
 
-fn require_placeholder<K: PartialEq + Copy>(file: &Path, list: &[(K, Phrasings)], key: K, name: &str, placeholder: &str) -> Result<(), PromptError> {
+fn require_placeholder<K: PartialEq + Copy>(
+    file: &Path,
+    list: &[(K, Phrasings)],
+    key: K,
+    name: &str,
+    placeholder: &str,
+) -> Result<(), PromptError> {
     if let Some((_, p)) = list.iter().find(|(k, _)| *k == key) {
         if let Some(bad) = p.0.iter().find(|t| !t.contains(placeholder)) {
             return Err(PromptError::new(file, 0, format!("`{name}`: every phrasing must say the number ({placeholder}); this one does not: {bad:?}")));
@@ -525,7 +717,7 @@ mod tests {
 
     #[test]
     fn shipped_scripts_load_from_disk() {
-        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../main/prompts"));
+        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"));
         if !dir.exists() {
             eprintln!("note: {} not found, skipping", dir.display());
             return;
@@ -557,19 +749,46 @@ mod tests {
     #[test]
     fn crisis_lines_say_the_number() {
         let s = scripts();
-        assert!(s.crisis_line(CrisisLine::GiveLine, "US", 0).contains("nine eight eight"));
-        assert!(s.crisis_line(CrisisLine::GiveLine, "GB", 0).contains("one one six, one two three"));
-        assert!(s.emergency_line(EmergencyLine::CallNow, "AU", 0).contains("triple zero"));
+        assert!(s
+            .crisis_line(CrisisLine::GiveLine, "US", 0)
+            .contains("nine eight eight"));
+        assert!(s
+            .crisis_line(CrisisLine::GiveLine, "GB", 0)
+            .contains("one one six, one two three"));
+        assert!(s
+            .emergency_line(EmergencyLine::CallNow, "AU", 0)
+            .contains("triple zero"));
     }
 
-    fn sources_with(file: &'static str, replacement: &'static str) -> Vec<(&'static str, &'static str)> {
+    fn sources_with(
+        file: &'static str,
+        replacement: &'static str,
+    ) -> Vec<(&'static str, &'static str)> {
         let mut v = vec![
-            ("crisis.toml", include_str!("../../../prompts/safety/crisis.toml")),
-            ("emergency.toml", include_str!("../../../prompts/safety/emergency.toml")),
-            ("referral.toml", include_str!("../../../prompts/safety/referral.toml")),
-            ("support.toml", include_str!("../../../prompts/safety/support.toml")),
-            ("disclosure.toml", include_str!("../../../prompts/safety/disclosure.toml")),
-            ("helplines.toml", include_str!("../../../prompts/safety/helplines.toml")),
+            (
+                "crisis.toml",
+                include_str!("../../../prompts/safety/crisis.toml"),
+            ),
+            (
+                "emergency.toml",
+                include_str!("../../../prompts/safety/emergency.toml"),
+            ),
+            (
+                "referral.toml",
+                include_str!("../../../prompts/safety/referral.toml"),
+            ),
+            (
+                "support.toml",
+                include_str!("../../../prompts/safety/support.toml"),
+            ),
+            (
+                "disclosure.toml",
+                include_str!("../../../prompts/safety/disclosure.toml"),
+            ),
+            (
+                "helplines.toml",
+                include_str!("../../../prompts/safety/helplines.toml"),
+            ),
         ];
         for e in v.iter_mut() {
             if e.0 == file {
@@ -584,23 +803,44 @@ mod tests {
         let dir = Path::new("prompts/safety");
         let bad = "[support]\ngeneral = [\"ok\"]\ngrief = [\"fine\"]\nloneliness = [\"call 555 1234\"]\nanxiety = [\"a\"]\nanger = [\"b\"]\npast_history = [\"c\"]\n";
         let e = SafetyScripts::from_sources(dir, &sources_with("support.toml", bad)).err();
-        let e = e.as_ref().map(|e| (e.file.ends_with("support.toml"), e.line, e.message.contains("digits")));
+        let e = e.as_ref().map(|e| {
+            (
+                e.file.ends_with("support.toml"),
+                e.line,
+                e.message.contains("digits"),
+            )
+        });
         assert_eq!(e, Some((true, 4, true)));
 
         let bad = "[support]\ngeneral = [\"ok {nmber}\"]\ngrief = [\"fine\"]\nloneliness = [\"x\"]\nanxiety = [\"a\"]\nanger = [\"b\"]\npast_history = [\"c\"]\n";
         let e = SafetyScripts::from_sources(dir, &sources_with("support.toml", bad)).err();
-        assert!(e.as_ref().map(|e| e.line == 2 && e.message.contains("placeholder")).unwrap_or(false), "{e:?}");
+        assert!(
+            e.as_ref()
+                .map(|e| e.line == 2 && e.message.contains("placeholder"))
+                .unwrap_or(false),
+            "{e:?}"
+        );
 
         let bad = "[support]\ngeneral = [\"see www.example.com\"]\ngrief = [\"fine\"]\nloneliness = [\"x\"]\nanxiety = [\"a\"]\nanger = [\"b\"]\npast_history = [\"c\"]\n";
         assert!(SafetyScripts::from_sources(dir, &sources_with("support.toml", bad)).is_err());
 
         let bad = "[disclosure]\nfirst_conversation = [\"Hi, I'm Hearth.\"]\nthree_hours = [\"x\"]\nafter_a_week_away = [\"x\"]\nasked = [\"x\"]\n";
         let e = SafetyScripts::from_sources(dir, &sources_with("disclosure.toml", bad)).err();
-        assert!(e.as_ref().map(|e| e.line == 2 && e.message.contains("AI")).unwrap_or(false), "{e:?}");
+        assert!(
+            e.as_ref()
+                .map(|e| e.line == 2 && e.message.contains("AI"))
+                .unwrap_or(false),
+            "{e:?}"
+        );
 
         let bad = "[support]\ngeneral = [\"ok\"]\n";
         let e = SafetyScripts::from_sources(dir, &sources_with("support.toml", bad)).err();
-        assert!(e.as_ref().map(|e| e.message.contains("grief")).unwrap_or(false), "{e:?}");
+        assert!(
+            e.as_ref()
+                .map(|e| e.message.contains("grief"))
+                .unwrap_or(false),
+            "{e:?}"
+        );
 
         let e = SafetyScripts::from_sources(dir, &[("crisis.toml", "")]).err();
         assert!(e.is_some());

@@ -9,12 +9,34 @@ use super::eval::{evaluate, parse_tsv};
 use super::{SafetyAction, SafetyEngine};
 
 const TABLES: &[(&str, &str)] = &[
-    ("emergency.tsv", include_str!("../../../tests/data/safety/emergency.tsv")),
-    ("crisis.tsv", include_str!("../../../tests/data/safety/crisis.tsv")),
-    ("refer.tsv", include_str!("../../../tests/data/safety/refer.tsv")),
-    ("support.tsv", include_str!("../../../tests/data/safety/support.tsv")),
-    ("none.tsv", include_str!("../../../tests/data/safety/none.tsv")),
-    ("adversarial.tsv", include_str!("../../../tests/data/safety/adversarial.tsv")),
+    (
+        "emergency.tsv",
+        include_str!("../../../tests/data/safety/emergency.tsv"),
+    ),
+    (
+        "crisis.tsv",
+        include_str!("../../../tests/data/safety/crisis.tsv"),
+    ),
+    (
+        "refer.tsv",
+        include_str!("../../../tests/data/safety/refer.tsv"),
+    ),
+    (
+        "support.tsv",
+        include_str!("../../../tests/data/safety/support.tsv"),
+    ),
+    (
+        "none.tsv",
+        include_str!("../../../tests/data/safety/none.tsv"),
+    ),
+    (
+        "adversarial.tsv",
+        include_str!("../../../tests/data/safety/adversarial.tsv"),
+    ),
+    (
+        "rounds.tsv",
+        include_str!("../../../tests/data/safety/rounds.tsv"),
+    ),
 ];
 
 fn accepts(expected: SafetyAction, got: SafetyAction) -> bool {
@@ -39,12 +61,20 @@ fn every_table_phrase() {
             total += 1;
             let a = engine.assess(text);
             if !accepts(expected, a.action) {
-                failures.push(format!("{name}:{line}: expected {expected}, got {} ({}, {}): {text}", a.action, a.category, a.reason));
+                failures.push(format!(
+                    "{name}:{line}: expected {expected}, got {} ({}, {}): {text}",
+                    a.action, a.category, a.reason
+                ));
             }
         }
     }
     println!("{total} table phrases, {} failures", failures.len());
-    assert!(failures.is_empty(), "{} of {total} phrases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} phrases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(total >= 500, "only {total} phrases");
 }
 
@@ -61,7 +91,10 @@ fn own_tables_report() {
 fn shared_dev_set_meets_targets() {
     let path = std::path::Path::new("/work/shared/eval/safety-dev.tsv");
     let Ok(tsv) = std::fs::read_to_string(path) else {
-        println!("note: {} not present, skipping the dev-set evaluation", path.display());
+        println!(
+            "note: {} not present, skipping the dev-set evaluation",
+            path.display()
+        );
         return;
     };
     let report = evaluate(&SafetyEngine::new(), &tsv);
@@ -72,7 +105,10 @@ fn shared_dev_set_meets_targets() {
 #[test]
 fn mean_assess_time() {
     let engine = SafetyEngine::new();
-    let phrases: Vec<&str> = TABLES.iter().flat_map(|(_, t)| parse_tsv(t).0.into_iter().map(|(_, _, text)| text)).collect();
+    let phrases: Vec<&str> = TABLES
+        .iter()
+        .flat_map(|(_, t)| parse_tsv(t).0.into_iter().map(|(_, _, text)| text))
+        .collect();
     let _ = engine.assess("warm up");
     let rounds = 3;
     let start = std::time::Instant::now();
@@ -86,7 +122,12 @@ fn mean_assess_time() {
     }
     let n = (phrases.len() * rounds).max(1);
     let mean = start.elapsed() / n as u32;
-    println!("mean assess() time over {} phrases x {rounds}: {:?} ({} risk readings)", phrases.len(), mean, risky / rounds);
+    println!(
+        "mean assess() time over {} phrases x {rounds}: {:?} ({} risk readings)",
+        phrases.len(),
+        mean,
+        risky / rounds
+    );
 }
 
 #[test]

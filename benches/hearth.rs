@@ -101,6 +101,60 @@ fn main() {
     push("TTS time to first audio of a sentence (p95)", p95(first), "ms", "");
     push("TTS real-time factor", synth_ms / 1000.0 / audio_s, "×", "≤ 0.1");
 
+    // ---- safety screening
+    let safety = hearth::engine::safety::SafetyEngine::new();
+    let dev = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/safety-dev.tsv")).unwrap_or_default();
+    let mut lines: Vec<String> = dev.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t').map(|x| x.1.to_string())).collect();
+    if lines.is_empty() {
+        lines.push("i have been thinking about ending it all".into());
+    }
+    let t = Instant::now();
+    let mut n = 0;
+    while t.elapsed().as_millis() < 1000 {
+        for l in &lines {
+            std::hint::black_box(safety.assess(l));
+            n += 1;
+        }
+    }
+    push("Safety assessment per utterance (mean)", ms(t) * 1000.0 / n as f64, "µs", "< 1000 µs");
+
+    // ---- storage
+    let dir = std::env::temp_dir().join(format!("hearth-bench-store-{}", std::process::id()));
+    let store = hearth::store::Store::open_in(&dir).expect("store");
+    let mut writes = Vec::new();
+    for i in 0..200 {
+        let e = hearth::store::NewMood { at_ms: hearth::store::now_ms() + i, score: (i % 11) as u8, feelings: vec!["tired".into()], note: Some("a quiet day".into()), source: hearth::store::MoodSource::Cli };
+        let t = Instant::now();
+        store.add_mood(&e).expect("write");
+        writes.push(ms(t));
+    }
+    push("Mood entry write, encrypted, fsync'd (median)", median(writes.clone()), "ms", "");
+    push("Mood entry write, encrypted, fsync'd (p95)", p95(writes), "ms", "");
+    let _ = store.forget_all();
+    let now = hearth::store::now_ms();
+    hearth::store::sample::fill_synthetic_history(&store, now, 5 * 365, 7).expect("history");
+    for (fmt, name) in [(hearth::store::ExportFormat::Html, "html"), (hearth::store::ExportFormat::Csv, "csv"), (hearth::store::ExportFormat::Json, "json")] {
+        let t = Instant::now();
+        let out = store.export(now - 6 * 365 * 86_400_000, now, fmt).expect("export");
+        std::hint::black_box(out);
+        push(&format!("Export of five years of daily entries ({name})"), ms(t), "ms", "");
+    }
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // ---- memory of a whole converse run (tiny.en + joe voice loaded)
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/hearth");
+    if bin.exists() {
+        let input = speech_file("jfk.wav");
+        let out = std::env::temp_dir().join("hearth-bench-reply.wav");
+        let status = std::process::Command::new(&bin).args(["converse", "--in"]).arg(&input).arg("--out").arg(&out).stdout(std::process::Stdio::null()).status();
+        if status.is_ok_and(|s| s.success()) {
+            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+            unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+            push("Peak resident memory of `converse` (tiny.en + joe voice)", usage.ru_maxrss as f64 / 1024.0, "MB", "≤ 450 MB");
+        }
+    }
+
     let json: Vec<serde_json::Value> = rows.iter().map(|r| serde_json::json!({"what": r.what, "value": r.value, "unit": r.unit, "target": r.target})).collect();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-results.json");
     let _ = std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default());

@@ -1,0 +1,157 @@
+//! The command line on the real engine, models and voice: the spoken loop on a recording
+//! (`converse`), flow timelines, the safety screen, prompt validation and the text console.
+
+use crate::common::*;
+use std::io::Write;
+use std::process::Stdio;
+
+fn say_to(home: &std::path::Path, text: &str, name: &str) -> std::path::PathBuf {
+    let p = home.join(name);
+    let mut c = hearth(home);
+    c.args(["say", text, "--out"]).arg(&p);
+    let out = run(c);
+    assert!(out.status.success(), "{}", stderr(&out));
+    p
+}
+
+#[test]
+fn converse_runs_the_whole_loop_on_a_recording() {
+    let home = temp_dir("converse");
+    // A real human voice first (LibriVox), then two requests, with pauses between them.
+    let human = speech("librivox/sense_and_sensibility_01_austen_64kb-0880.wav");
+    let breathe = say_to(&home, "Can we do some box breathing?", "b.wav");
+    let crisis = say_to(&home, "I don't want to be alive anymore.", "c.wav");
+    let mut samples = Vec::new();
+    let mut clips = Vec::new();
+    for clip in [&human, &breathe, &crisis] {
+        let a = hearth::audio::read_wav(clip).unwrap();
+        let a16 = hearth::audio::resample::resample(&a.samples, a.sample_rate, 16_000);
+        samples.extend(std::iter::repeat_n(0.0f32, 24_000));
+        let start = samples.len() as u64 * 1000 / 16_000;
+        samples.extend(a16);
+        clips.push((start, samples.len() as u64 * 1000 / 16_000));
+    }
+    samples.extend(std::iter::repeat_n(0.0f32, 24_000));
+    let input = home.join("in.wav");
+    hearth::audio::write_wav(&input, &hearth::audio::Audio { samples, sample_rate: 16_000 }).unwrap();
+    let reply = home.join("reply.wav");
+    let timeline = home.join("timeline.json");
+    let mut c = hearth(&home);
+    c.args(["converse", "--in"]).arg(&input).arg("--out").arg(&reply).arg("--timeline").arg(&timeline);
+    let out = run(c);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&timeline).unwrap()).unwrap();
+    let utts = t["utterances"].as_array().unwrap();
+    assert_eq!(utts.len(), 3, "{t:#}");
+    for (u, (start, end)) in utts.iter().zip(&clips) {
+        let (s, e) = (u["start_ms"].as_u64().unwrap(), u["end_ms"].as_u64().unwrap());
+        assert!(s + 400 >= *start && s <= start + 100, "start {s} vs {start}");
+        assert!(e + 100 >= *end && e <= end + 500, "end {e} vs {end}");
+        for stage in ["vad", "stt", "engine", "tts_first_audio", "tts_total"] {
+            assert!(u["durations_ms"][stage].as_f64().is_some(), "{stage} missing in {u}");
+        }
+    }
+    let (e, n) = hearth::speech::wer::word_errors("he was not an ill disposed young man", utts[0]["transcript"].as_str().unwrap());
+    assert!(e * 4 <= n, "{}", utts[0]["transcript"]);
+    assert!(utts[1]["transcript"].as_str().unwrap().to_lowercase().contains("breathing"));
+    assert!(utts[1]["reply"].as_str().unwrap().to_lowercase().contains("breathe in"), "{}", utts[1]["reply"]);
+    assert_eq!(utts[2]["safety_action"], "crisis", "{}", utts[2]);
+    let crisis_reply = utts[2]["reply"].as_str().unwrap().to_lowercase();
+    assert!(crisis_reply.contains("988") || crisis_reply.contains("nine eight eight"), "{crisis_reply}");
+    // The crisis interrupted the breathing: no breathing cue after it.
+    assert!(!crisis_reply.contains("breathe in"), "{crisis_reply}");
+    let audio = hearth::audio::read_wav(&reply).unwrap();
+    assert!(audio.duration_secs() > 10.0, "reply is only {:.1} s", audio.duration_secs());
+}
+
+#[test]
+fn flow_dry_run_timeline_keeps_box_breathing_time() {
+    let home = temp_dir("flow");
+    let mut c = hearth(&home);
+    c.args(["flow", "box-breathing", "--cycles", "4", "--dry-run", "--timeline"]);
+    let out = run(c);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let entries: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let cues: Vec<(u64, String)> = entries
+        .iter()
+        .filter(|e| e["action"] == "say")
+        .map(|e| (e["t"].as_u64().unwrap(), e["text"].as_str().unwrap().to_lowercase()))
+        .filter(|(_, t)| t.starts_with("breathe in") || t.starts_with("breathe out") || t.starts_with("hold"))
+        .collect();
+    assert_eq!(cues.len(), 16, "{cues:?}");
+    for w in cues.windows(2) {
+        let gap = w[1].0 - w[0].0;
+        assert!((3950..=4050).contains(&gap), "cue gap {gap} ms: {w:?}");
+    }
+    let end = entries.iter().filter(|e| e["action"] == "say").map(|e| e["t"].as_u64().unwrap()).max().unwrap();
+    assert!(end >= cues[0].0 + 64_000, "guidance shorter than 64 s");
+}
+
+#[test]
+fn safety_check_reads_lines_and_writes_json_decisions() {
+    let home = temp_dir("safety");
+    let mut c = hearth(&home);
+    c.args(["safety", "check"]).stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"i want to die\nthis traffic is killing me\num i took all my pills and i feel dizzy\nshould i stop taking my antidepressants\ni feel so alone tonight\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let actions: Vec<String> = stdout(&out).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_string()).collect();
+    assert_eq!(actions, ["crisis", "none", "emergency", "refer", "support"]);
+}
+
+#[test]
+fn prompts_check_names_file_and_line() {
+    let home = temp_dir("prompts");
+    let mut c = hearth(&home);
+    c.args(["prompts", "check"]);
+    let out = run(c);
+    assert!(out.status.success(), "shipped prompts are invalid: {}", stderr(&out));
+    let dir = home.join("prompts");
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    };
+    copy(&root().join("prompts"), &dir);
+    copy(&root().join("prompts/flows"), &dir.join("flows"));
+    copy(&root().join("prompts/safety"), &dir.join("safety"));
+    let f = dir.join("flows/grounding.toml");
+    let mut text = std::fs::read_to_string(&f).unwrap();
+    let lines = text.lines().count();
+    text.push_str("\nthis is = = not toml\n");
+    std::fs::write(&f, text).unwrap();
+    let mut c = hearth(&home);
+    c.args(["prompts", "check"]).arg(&dir);
+    let out = run(c);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains(&format!("grounding.toml:{}", lines + 2)), "{err}");
+}
+
+#[test]
+fn chat_console_logs_a_spoken_style_mood_to_the_store() {
+    let home = temp_dir("chat");
+    let mut c = hearth(&home);
+    c.arg("chat").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for line in ["log my mood as six, a bit tired", "no", "quit"] {
+        writeln!(stdin, "{line}").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(text.to_lowercase().contains("six") || text.contains('6'), "{text}");
+    let mut c = hearth(&home);
+    c.args(["mood", "list", "--since", "1d", "--json"]);
+    let out = run(c);
+    let entries: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 1, "{text}\n{entries}");
+    assert_eq!(entries[0]["score"], 6);
+}
