@@ -277,7 +277,7 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
                 let mut tags = Vec::new();
                 if d.input { tags.push(if d.default_input { "input (default)" } else { "input" }); }
                 if d.output { tags.push(if d.default_output { "output (default)" } else { "output" }); }
-                println!("{}\t{}", d.name, tags.join(", "));
+                println!("{:<28} {:<40} {}", d.id, d.name, tags.join(", "));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -546,10 +546,7 @@ fn models(config: &Config, command: ModelsCommand) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!(
-                "{:<8} {:<30} {:>10}  {:<9} {}",
-                "KIND", "NAME", "SIZE", "STATUS", "SHA256"
-            );
+            println!("{:<8} {:<30} {:>10}  {:<9} SHA256", "KIND", "NAME", "SIZE", "STATUS");
             for r in rows {
                 let status = match (r.installed, r.verified) {
                     (false, _) => "missing",

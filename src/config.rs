@@ -86,7 +86,7 @@ pub struct ListenConfig {
     pub follow_up_secs: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ScheduleConfig {
     /// Local time ("21:30") at which Hearth gently offers the evening reflection; empty for never.
@@ -151,13 +151,6 @@ impl Default for ListenConfig {
     }
 }
 
-impl Default for ScheduleConfig {
-    fn default() -> Self {
-        Self {
-            evening_reflection: String::new(),
-        }
-    }
-}
 
 /// `$XDG_CONFIG_HOME/hearth/config.toml`.
 pub fn default_config_path() -> PathBuf {

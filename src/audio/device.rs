@@ -14,11 +14,17 @@ use std::time::Duration;
 /// One row of `hearth devices`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct DeviceInfo {
+    /// The host's identifier (e.g. a PulseAudio sink or source name); usable in the config.
+    pub id: String,
     pub name: String,
     pub input: bool,
     pub output: bool,
     pub default_input: bool,
     pub default_output: bool,
+}
+
+fn device_id(d: &cpal::Device) -> String {
+    d.id().map(|id| id.id().to_string()).unwrap_or_default()
 }
 
 fn device_name(d: &cpal::Device) -> String {
@@ -39,6 +45,7 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
         .map(|d| {
             let name = device_name(&d);
             DeviceInfo {
+                id: device_id(&d),
                 input: d.supports_input(),
                 output: d.supports_output(),
                 default_input: default_in.as_deref() == Some(name.as_str()),
@@ -73,7 +80,7 @@ fn find_device(name: Option<&str>, input: bool) -> Result<cpal::Device, AudioErr
                         d.supports_output()
                     }
                 })
-                .find(|d| device_name(d) == wanted || d.to_string() == wanted)
+                .find(|d| device_id(d) == wanted || device_name(d) == wanted || d.to_string() == wanted)
                 .ok_or_else(|| AudioError::UnknownDevice {
                     name: wanted.to_string(),
                 })

@@ -9,7 +9,7 @@
 //! says so in `hearth status`); nothing here ever stops a crisis response because of storage.
 
 use crate::config::Config;
-use crate::engine::dialogue::engine::{Action, Engine, EngineConfig, EngineMemory, Event, MoodTrend};
+use crate::engine::dialogue::engine::{Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend};
 use crate::engine::dialogue::prompts::Prompts;
 use crate::engine::safety::SafetyEngine;
 use crate::engine::PromptError;
@@ -138,6 +138,13 @@ impl Companion {
                 None => Ok(()),
             },
             (Action::SetConsent { keep_transcripts }, Some(s)) => s.set_consent(*keep_transcripts, at),
+            (Action::Forget { scope }, Some(s)) => match scope {
+                ForgetScope::All => {
+                    self.sessions.clear();
+                    s.forget_all()
+                }
+                ForgetScope::Since { days } => s.forget_since(at - i64::from(*days) * 86_400_000).map(|_| ()),
+            },
             (Action::SaveSafetyPlan { plan }, Some(s)) => match serde_json::to_string(plan) {
                 Ok(json) => s.set_setting("safety_plan", &json),
                 Err(_) => Ok(()),

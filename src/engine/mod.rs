@@ -8,7 +8,7 @@ pub mod prompt_error;
 pub mod safety;
 
 pub use dialogue::{
-    parse_mood, run_dry, Action, ChimeKind, Engine, EngineConfig, EngineMemory, Event, MoodParse,
-    MoodTrend, Prompts, SafetyPlan, StateSummary, Timeline, TimelineEntry,
+    parse_mood, run_dry, Action, ChimeKind, Engine, EngineConfig, EngineMemory, Event, ForgetScope,
+    MoodParse, MoodTrend, Prompts, SafetyPlan, StateSummary, Timeline, TimelineEntry,
 };
 pub use prompt_error::PromptError;

@@ -47,6 +47,9 @@ const CHECKIN_POSITIVE: u8 = 3;
 const BEAT_MS: u64 = 800;
 /// Breathing-exercise cycles allowed on request.
 const MAX_CYCLES: u32 = 200;
+/// A "yes" to "shall I delete ...?" counts only this long after the question was spoken and the
+/// listening window closed (typed chat has no time-outs, so an old question must not linger).
+const FORGET_CONFIRM_GRACE_MS: u64 = 30_000;
 
 /// Settings the engine needs from the configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +96,19 @@ pub enum MoodTrend {
     Up,
     Down,
     Steady,
+}
+
+/// What a spoken deletion removes. Serialised inside [`Action::Forget`] as `"scope":"all"` or
+/// `"scope":"since","days":7`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+pub enum ForgetScope {
+    /// Every personal record: mood entries and notes, reflections, check-ins, sessions, safety
+    /// events, the safety plan and the consent setting (back to not keeping words).
+    All,
+    /// The dated records (mood entries and notes, reflections, check-ins, sessions) of the last
+    /// `days` days, today counting as one; the safety plan and settings stay.
+    Since { days: u32 },
 }
 
 /// Something that happened, for the engine to respond to.
@@ -196,6 +212,14 @@ pub enum Action {
     },
     /// Ask the store for the mood summary; it answers with [`Event::MoodSummary`].
     RequestMoodSummary,
+    /// The person asked, and then explicitly confirmed, to delete their records. For
+    /// [`ForgetScope::All`] an [`Action::Remember`] with the reset memory follows right after:
+    /// carry this out first, then save that memory. Serialised as
+    /// `{"action":"forget","scope":"since","days":7}`.
+    Forget {
+        #[serde(flatten)]
+        scope: ForgetScope,
+    },
 }
 
 /// What `hearth status` shows.
@@ -232,6 +256,9 @@ enum Pending {
     Consent { then: Option<Request> },
     /// "Would you like to do some breathing?"
     Offer { flow: String },
+    /// "This deletes ... Say 'yes, delete everything' to confirm": only a clear yes before
+    /// `until` deletes.
+    ConfirmForget { scope: ForgetScope, until: u64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -757,7 +784,9 @@ impl Engine {
                 .flows()
                 .map(|f| (f.name.as_str(), f.triggers.as_slice())),
         );
-        if !self.memory.consent_asked {
+        // Someone asking to delete their records is not asked whether to keep their words first.
+        let deleting = matches!(req, Some(Request::Forget(_) | Request::ForgetUnsupported));
+        if !self.memory.consent_asked && !deleting {
             self.memory.consent_asked = true;
             self.ask_common("consent_question");
             self.pending = Some(Pending::Consent { then: req });
@@ -827,6 +856,116 @@ impl Engine {
                 self.idle_listen();
             }
             Request::Thanks => self.say_common("thanks"),
+            Request::Forget(scope) => self.ask_forget(scope),
+            Request::ForgetUnsupported => {
+                self.ask_common("forget_options");
+                self.idle_listen();
+            }
+        }
+    }
+
+    // ----- deleting records -----------------------------------------------------------------
+
+    /// How a period is said: "from today", "from the past week", "from the last three days".
+    fn forget_period(&mut self, days: u32) -> String {
+        match days {
+            1 => self.common("forget_period_today"),
+            7 => self.common("forget_period_week"),
+            n => {
+                let t = self.common("forget_period_days");
+                fill(&t, &[("days", &spoken_number(u64::from(n)))])
+            }
+        }
+    }
+
+    /// Say what would be deleted and that it cannot be undone, and wait for a clear yes.
+    fn ask_forget(&mut self, scope: ForgetScope) {
+        let text = match scope {
+            ForgetScope::All => self.common("forget_confirm_all"),
+            ForgetScope::Since { days } => {
+                let period = self.forget_period(days);
+                let t = self.common("forget_confirm_since");
+                fill(&t, &[("period", &period)])
+            }
+        };
+        self.ask(&text);
+        self.idle_listen();
+        let window = scaled(speech_ms(&text) + IDLE_LISTEN_MS, self.pace);
+        self.pending = Some(Pending::ConfirmForget {
+            scope,
+            until: self.now + window + FORGET_CONFIRM_GRACE_MS,
+        });
+    }
+
+    /// The answer to the deletion question: delete only on a clear yes in time, otherwise say
+    /// nothing was deleted (and carry out anything else that was asked instead).
+    fn forget_answer(&mut self, scope: ForgetScope, until: u64, text: &str) {
+        let command = self.command_in(text);
+        if self.now <= until && intent::confirms_deletion(text) && command.is_none() {
+            self.forget(scope);
+            return;
+        }
+        if command == Some(Command::Repeat) && self.now <= until {
+            // "Sorry, what?": ask again; still only a clear yes deletes.
+            self.repeat();
+            self.idle_listen();
+            self.pending = Some(Pending::ConfirmForget { scope, until });
+            return;
+        }
+        self.last_prompt.clear();
+        if command == Some(Command::Stop) {
+            self.out.push(Action::StopSpeaking);
+        }
+        if self.now > until && intent::confirms_deletion(text) {
+            self.say_common("forget_expired");
+            return;
+        }
+        self.say_common("forget_cancelled");
+        if super::mood::parse_yes_no(text) == Some(false) {
+            return;
+        }
+        match command {
+            Some(Command::Stop) => {}
+            Some(c) => self.command(c),
+            None => {
+                let prompts = self.prompts.clone();
+                let req = intent::request(
+                    text,
+                    prompts
+                        .flows()
+                        .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+                );
+                if let Some(r) = req {
+                    self.request(r);
+                }
+            }
+        }
+    }
+
+    /// Delete (confirmed). Forgetting everything also resets what the engine itself holds that
+    /// is personal: the safety plan and the consent to keep words (back to the default). The
+    /// consent question is not asked again straight away.
+    fn forget(&mut self, scope: ForgetScope) {
+        self.out.push(Action::Forget { scope });
+        self.last_prompt.clear();
+        match scope {
+            ForgetScope::All => {
+                self.memory.safety_plan = None;
+                self.memory.has_safety_plan = false;
+                self.memory.keep_transcripts = false;
+                // The store's memory may have gone with everything else: save it again, always.
+                self.remembered = self.memory.clone();
+                self.remembered_at = self.now;
+                self.out.push(Action::Remember {
+                    memory: self.memory.clone(),
+                });
+                self.say_common("forget_done_all");
+            }
+            ForgetScope::Since { days } => {
+                let period = self.forget_period(days);
+                let t = self.common("forget_done_since");
+                self.say(&fill(&t, &[("period", &period)]));
+            }
         }
     }
 
@@ -871,6 +1010,7 @@ impl Engine {
                     None => self.dispatch_again(text),
                 }
             }
+            Pending::ConfirmForget { scope, until } => self.forget_answer(scope, until, text),
         }
     }
 
@@ -1618,14 +1758,22 @@ impl Engine {
             Mode::Idle => {
                 // Idle: silence after a question is fine; no nagging. An unanswered consent question
                 // keeps the default (not keeping words) and still does what was asked.
-                if let Some(Pending::Consent { then }) = self.pending.take() {
-                    self.out.push(Action::SetConsent {
-                        keep_transcripts: false,
-                    });
-                    self.say_common("consent_unclear");
-                    if let Some(r) = then {
-                        self.request(r);
+                match self.pending.take() {
+                    Some(Pending::Consent { then }) => {
+                        self.out.push(Action::SetConsent {
+                            keep_transcripts: false,
+                        });
+                        self.say_common("consent_unclear");
+                        if let Some(r) = then {
+                            self.request(r);
+                        }
                     }
+                    Some(Pending::ConfirmForget { .. }) => {
+                        // No answer is not a yes.
+                        self.last_prompt.clear();
+                        self.say_common("forget_cancelled");
+                    }
+                    _ => {}
                 }
                 return;
             }

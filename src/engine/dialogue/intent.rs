@@ -1,13 +1,14 @@
 //! What a person wants, read from a transcript: global commands that work at any moment (stop,
 //! pause, repeat, ...) and the requests understood when nothing is running (a flow by its
-//! trigger words, logging a mood, the mood summary, the safety plan).
+//! trigger words, logging a mood, the mood summary, the safety plan, deleting what is kept).
 //!
 //! Commands match only when the whole utterance, once fillers and the wake word are dropped, is
 //! the command: "stop" and "okay Hearth, stop please" stop; "I can't stop thinking about work"
 //! is an answer. Requests match trigger phrases anywhere in the utterance, after words are
 //! normalised ("breathe"/"breaths" -> "breath", "four seven eight"/"478" -> "4 7 8").
 
-use super::text::normalize;
+use super::engine::ForgetScope;
+use super::text::{normalize, number_word};
 
 /// A command understood at any moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,6 +226,11 @@ pub enum Request {
     ReadSafetyPlan,
     Greeting,
     Thanks,
+    /// "delete all my data", "forget the last week": delete kept records (after a confirmation).
+    Forget(ForgetScope),
+    /// A deletion Hearth cannot do as asked ("delete my reflections", "wipe last month"): say
+    /// what it can delete instead. Never turned into a wider deletion.
+    ForgetUnsupported,
 }
 
 /// Map word forms so triggers match however they were said.
@@ -282,6 +288,9 @@ pub fn request<'a>(
     text: &str,
     flows: impl IntoIterator<Item = (&'a str, &'a [String])>,
 ) -> Option<Request> {
+    if let Some(r) = forget_request(text) {
+        return Some(r);
+    }
     let n = format!(" {} ", normalize(text));
     if has_any(&n, &[" safety plan "])
         && has_any(
@@ -368,6 +377,303 @@ pub fn request<'a>(
         return Some(Request::Thanks);
     }
     None
+}
+
+// ----- deleting what Hearth keeps -------------------------------------------------------------
+
+/// Words dropped before a deletion request is read.
+const FORGET_FILLERS: &[&str] = &[
+    "um", "uh", "erm", "er", "hmm", "ok", "okay", "hearth", "hey", "please", "so", "well", "just",
+    "actually", "oh", "now", "alright", "right", "yeah", "go", "ahead", "and",
+];
+/// Verbs that only mean deleting data.
+const STRONG_VERBS: &[&str] = &["delete", "wipe", "purge"];
+/// Verbs that are also said about feelings and memories ("I wish I could erase this feeling").
+const WEAK_VERBS: &[&str] = &["forget", "erase", "remove", "clear"];
+/// Before the verb, these make it something other than a request ("I can't forget", "don't").
+const NEGATIONS: &[&str] = &[
+    "dont", "not", "never", "cant", "cannot", "wont", "shouldnt", "didnt", "couldnt", "wouldnt",
+    "no",
+];
+/// Before a weak verb, these make it a wish about oneself unless "you" or a record is named.
+const WISHES: &[&str] = &[
+    "want", "wanna", "wish", "need", "could", "like", "try", "trying", "hope", "have", "gotta",
+    "able",
+];
+/// Kept records, in general.
+const RECORD_NOUNS: &[&str] = &[
+    "data",
+    "history",
+    "entries",
+    "entry",
+    "records",
+    "record",
+    "logs",
+    "information",
+    "info",
+    "stuff",
+    "recordings",
+    "transcripts",
+    "details",
+];
+/// Records of one kind: Hearth cannot delete only these, so it says what it can do.
+const KIND_NOUNS: &[&str] = &[
+    "mood",
+    "moods",
+    "reflection",
+    "reflections",
+    "note",
+    "notes",
+    "checkin",
+    "checkins",
+    "check",
+    "sessions",
+    "session",
+    "plan",
+    "journal",
+];
+/// Time words Hearth does not delete by (a partial or calendar period).
+const OTHER_PERIODS: &[&str] = &[
+    "yesterday",
+    "yesterdays",
+    "month",
+    "months",
+    "year",
+    "years",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "weekend",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "few",
+    "couple",
+    "several",
+    "time",
+    "word",
+    "words",
+    "sentence",
+    "thing",
+    "things",
+    "one",
+    "message",
+];
+
+/// A count said as a word or digits ("three", "3"), 1-365.
+fn count_word(w: &str) -> Option<u32> {
+    number_word(w).filter(|n| (1..=365).contains(n))
+}
+
+/// The period a deletion request names: `Ok(None)` when none, `Ok(Some(days))` for "today",
+/// "this week", "the last N days / weeks", `Err(())` for a period Hearth does not delete by
+/// ("last month", "yesterday", "the last thing I said").
+fn forget_period(words: &[&str]) -> Result<Option<u32>, ()> {
+    let mut days = None;
+    let mut timeish = false;
+    for (i, w) in words.iter().enumerate() {
+        let prev = if i > 0 { words[i - 1] } else { "" };
+        let found = match *w {
+            "today" | "todays" | "tonight" | "tonights" => Some(1),
+            "week" | "weeks" => Some(count_word(prev).map_or(7, |n| n.saturating_mul(7))),
+            "day" | "days" => match count_word(prev) {
+                Some(n) => Some(n),
+                None if matches!(prev, "last" | "past" | "previous" | "a") && *w == "day" => {
+                    Some(1)
+                }
+                None => return Err(()),
+            },
+            "last" | "past" | "previous" | "recent" | "latest" => {
+                timeish = true;
+                None
+            }
+            w if OTHER_PERIODS.contains(&w) => {
+                if timeish || !matches!(w, "one" | "thing" | "things" | "time") {
+                    return Err(());
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(d) = found {
+            if days.is_some_and(|old| old != d) {
+                return Err(());
+            }
+            days = Some(d);
+        }
+    }
+    match (days, timeish) {
+        (Some(d), _) if d <= 3650 => Ok(Some(d)),
+        (Some(_), _) | (None, true) => Err(()),
+        (None, false) => Ok(None),
+    }
+}
+
+/// A spoken request to delete what Hearth keeps: everything ("delete all my data", "erase
+/// everything you know about me") or a recent period ("forget the last week", "delete today's
+/// entries"). Wishes and other uses of the verbs are not requests: "I want to forget about
+/// today", "I wish I could erase this feeling", "delete that last word", "I forgot my keys".
+pub fn forget_request(text: &str) -> Option<Request> {
+    let norm = normalize(text);
+    let words: Vec<&str> = norm
+        .split(' ')
+        .filter(|w| !w.is_empty() && !FORGET_FILLERS.contains(w))
+        .collect();
+    let at = words
+        .iter()
+        .position(|w| STRONG_VERBS.contains(w) || WEAK_VERBS.contains(w))?;
+    let verb = words[at];
+    let (before, after) = (&words[..at], &words[at + 1..]);
+    if before.iter().any(|w| NEGATIONS.contains(w)) {
+        return None;
+    }
+    // "forget about today", "forget it", "clear my head": not about records.
+    if matches!(after.first(), Some(&"about") | Some(&"it") | None) {
+        return None;
+    }
+    let n = format!(" {} ", after.join(" "));
+    let all = format!(" {} ", words.join(" "));
+    let records = after.iter().any(|w| RECORD_NOUNS.contains(w));
+    let everything = after.iter().any(|w| matches!(*w, "everything" | "all"));
+    let about_me = has_any(
+        &n,
+        &[
+            " about me ",
+            " told you ",
+            " you know ",
+            " you have ",
+            " youve ",
+            " you stored ",
+            " you kept ",
+            " you saved ",
+            " said to you ",
+            " shared ",
+        ],
+    );
+    let kind = after.iter().any(|w| KIND_NOUNS.contains(w));
+    let addressed = all.contains(" you ") || all.contains(" hearth ");
+    let wish = before.iter().any(|w| WISHES.contains(w)) || before.contains(&"i");
+    if WEAK_VERBS.contains(&verb) && wish && !addressed && !records {
+        return None;
+    }
+    let period = forget_period(after);
+    // Only the verb and a period ("forget the last week", "delete today").
+    let period_only = after.iter().all(|w| {
+        matches!(
+            *w,
+            "the" | "my" | "from" | "of" | "for" | "this" | "last" | "past" | "previous" | "a"
+        ) || matches!(
+            *w,
+            "today" | "todays" | "tonight" | "week" | "weeks" | "day" | "days"
+        ) || count_word(w).is_some()
+    });
+    let object = records || everything || about_me;
+    match period {
+        Err(()) if records || kind || everything => Some(Request::ForgetUnsupported),
+        Err(()) => None,
+        Ok(Some(_)) if kind => Some(Request::ForgetUnsupported),
+        Ok(Some(days)) if object || period_only => {
+            Some(Request::Forget(ForgetScope::Since { days }))
+        }
+        Ok(Some(_)) => None,
+        Ok(None) => {
+            // "wipe my mood history" is about moods only; "everything, safety plan too" is not.
+            if kind && !after.contains(&"everything") {
+                Some(Request::ForgetUnsupported)
+            } else if object {
+                Some(Request::Forget(ForgetScope::All))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Whether an answer to "shall I delete ...?" is a clear yes: "yes", "yes, delete everything",
+/// "yes please", "do it". Anything with other words in it ("no", "yes but keep my plan",
+/// "okay", "forget it") is not.
+pub fn confirms_deletion(text: &str) -> bool {
+    const ALLOWED: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "yea",
+        "ya",
+        "sure",
+        "absolutely",
+        "definitely",
+        "confirm",
+        "confirmed",
+        "correct",
+        "please",
+        "delete",
+        "erase",
+        "wipe",
+        "remove",
+        "clear",
+        "forget",
+        "everything",
+        "all",
+        "it",
+        "them",
+        "of",
+        "my",
+        "data",
+        "do",
+        "go",
+        "ahead",
+        "i",
+        "im",
+        "am",
+        "um",
+        "uh",
+        "erm",
+        "er",
+        "hmm",
+        "ok",
+        "okay",
+        "hearth",
+        "hey",
+        "so",
+        "well",
+        "just",
+        "and",
+        "the",
+        "that",
+        "thats",
+        "now",
+        "alright",
+        "entries",
+    ];
+    const YES: &[&str] = &[
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "yea",
+        "ya",
+        "sure",
+        "absolutely",
+        "definitely",
+        "confirm",
+        "confirmed",
+        "correct",
+        "delete",
+        "erase",
+        "wipe",
+        "remove",
+    ];
+    let n = format!(" {} ", normalize(text));
+    if n.contains(" forget it ") {
+        return false;
+    }
+    let words: Vec<&str> = n.split(' ').filter(|w| !w.is_empty()).collect();
+    !words.is_empty()
+        && words.iter().all(|w| ALLOWED.contains(w))
+        && (words.iter().any(|w| YES.contains(w)) || has_any(&n, &[" do it ", " go ahead "]))
 }
 
 #[cfg(test)]
@@ -483,5 +789,85 @@ mod tests {
         assert_eq!(req("purple elephants"), None);
         assert!(wants_to_talk("I'd rather keep talking"));
         assert!(!wants_to_talk("yes please"));
+    }
+
+    #[test]
+    fn deletion_requests_and_their_scope() {
+        let all = Some(Request::Forget(ForgetScope::All));
+        let since = |days| Some(Request::Forget(ForgetScope::Since { days }));
+        assert_eq!(req("delete all my data"), all);
+        assert_eq!(req("Um, forget everything."), all);
+        assert_eq!(req("erase everything you know about me"), all);
+        assert_eq!(req("delete my history"), all);
+        assert_eq!(req("wipe my data"), all);
+        assert_eq!(req("forget the last week"), since(7));
+        assert_eq!(req("delete this week's entries"), since(7));
+        assert_eq!(req("delete today's entries"), since(1));
+        assert_eq!(req("forget today"), since(1));
+        assert_eq!(req("erase the last 3 days"), since(3));
+        assert_eq!(req("delete the last five days"), since(5));
+        assert_eq!(req("delete everything from the past two weeks"), since(14));
+        // Partial or calendar periods and single kinds are never widened to everything.
+        for text in [
+            "delete last month's entries",
+            "delete my last entry",
+            "delete yesterday's data",
+            "delete my reflections",
+            "delete today's mood entries",
+            "wipe my mood history",
+        ] {
+            assert_eq!(req(text), Some(Request::ForgetUnsupported), "{text}");
+        }
+        for text in [
+            "i want to forget about today",
+            "I forgot my keys",
+            "delete that last word",
+            "i wish i could erase this feeling",
+            "I want to forget the last week",
+            "I just want to forget everything",
+            "i cant forget what happened",
+            "forget it",
+            "forget about me",
+            "I need to clear my head",
+            "dont delete anything",
+            "how do I remove a splinter",
+            "I want to delete myself",
+        ] {
+            assert_eq!(forget_request(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_a_clear_yes_confirms_deletion() {
+        for yes in [
+            "yes",
+            "Yes.",
+            "yes delete everything",
+            "Yes, delete everything.",
+            "yes please",
+            "do it",
+            "Yeah, go ahead.",
+            "yep, delete them",
+            "I'm sure",
+        ] {
+            assert!(confirms_deletion(yes), "{yes}");
+        }
+        for other in [
+            "no",
+            "no keep it",
+            "okay",
+            "ok",
+            "",
+            "hmm",
+            "forget it",
+            "yes forget it",
+            "yes but keep my safety plan",
+            "I'm not sure",
+            "what will be deleted",
+            "wait",
+            "yes no",
+        ] {
+            assert!(!confirms_deletion(other), "{other}");
+        }
     }
 }

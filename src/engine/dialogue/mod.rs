@@ -22,7 +22,9 @@
 //!    the microphone once the queue has played, `StopSpeaking` cuts playback and clears the
 //!    queue, `Chime` plays at once, the `Log*`/`Save*`/`Set*` actions go to the store (they
 //!    never carry words unless the person opted in), `RequestMoodSummary` is answered with
-//!    [`Event::MoodSummary`].
+//!    [`Event::MoodSummary`], and `Forget` deletes records (only ever after the person said a
+//!    clear yes to the question that lists what goes; for `ForgetScope::All`, save the
+//!    `Remember` that follows it only after deleting).
 //! 5. `hearth chat` is the same loop with typed text, `SpeechFinished` sent right after printing
 //!    and no listening time-outs.
 
@@ -37,7 +39,9 @@ pub mod timeline;
 #[cfg(test)]
 mod tests;
 
-pub use engine::{Action, Engine, EngineConfig, EngineMemory, Event, MoodTrend, StateSummary};
+pub use engine::{
+    Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend, StateSummary,
+};
 pub use mood::{parse_frequency, parse_mood, MoodParse, MoodTone};
 pub use plan::{PlanField, SafetyPlan};
 pub use prompts::{ChimeKind, Expect, Flow, Prompts, Purpose};

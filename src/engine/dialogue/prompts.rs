@@ -206,6 +206,31 @@ pub const COMMON_TEXTS: &[(&str, &[&str])] = &[
     ("unknown_flow", &[]),
     ("mood_not_logged", &[]),
     ("safety_plan_empty", &[]),
+    ("forget_confirm_all", &[]),
+    ("forget_confirm_since", &["period"]),
+    ("forget_done_all", &[]),
+    ("forget_done_since", &["period"]),
+    ("forget_cancelled", &[]),
+    ("forget_expired", &[]),
+    ("forget_options", &[]),
+    ("forget_period_today", &[]),
+    ("forget_period_week", &[]),
+    ("forget_period_days", &["days"]),
+];
+
+/// Shared texts about deleting records need this many phrasings (a question this weighty
+/// should not sound canned), and their required placeholders and words.
+const FORGET_MIN_PHRASINGS: usize = 2;
+/// `(text, what every phrasing must contain)`: the range being deleted, the number of days, and
+/// how to confirm (the engine deletes only on a clear "yes").
+const FORGET_MUST_CONTAIN: &[(&str, &str)] = &[
+    ("forget_confirm_all", "yes"),
+    ("forget_confirm_all", "undone"),
+    ("forget_confirm_since", "yes"),
+    ("forget_confirm_since", "undone"),
+    ("forget_confirm_since", "{period}"),
+    ("forget_done_since", "{period}"),
+    ("forget_period_days", "{days}"),
 ];
 
 /// The flow kinds of a file.
@@ -517,7 +542,23 @@ fn load_common(path: &Path, src: &str, errors: &mut Vec<PromptError>) -> Option<
                 format!("unknown text `{}`", key.get_ref()),
             ),
             Some((k, allowed)) => {
-                let v = ck.texts(k, value, 1, allowed);
+                let min = if k.starts_with("forget_") {
+                    FORGET_MIN_PHRASINGS
+                } else {
+                    1
+                };
+                let v = ck.texts(k, value, min, allowed);
+                for phrasing in value.get_ref() {
+                    let lower = phrasing.get_ref().to_lowercase();
+                    for (_, must) in FORGET_MUST_CONTAIN.iter().filter(|(t, _)| t == k) {
+                        if !lower.contains(must) {
+                            ck.err(
+                                phrasing.span().start,
+                                format!("every phrasing of {k} must contain `{must}`"),
+                            );
+                        }
+                    }
+                }
                 texts.insert((*k).to_string(), v);
             }
         }
@@ -1102,6 +1143,35 @@ say = ["How was it?", "And today?"]
         assert!(
             errs.iter()
                 .any(|e| e.line == 10 && e.message.contains("at least 3")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn forget_texts_need_phrasings_and_a_way_to_confirm() {
+        let dir = scratch_copy("forget");
+        let path = dir.join("common.toml");
+        let src = std::fs::read_to_string(&path).unwrap_or_default();
+        let start = src.find("\nforget_done_all = [").unwrap_or(0);
+        let end = start + src[start..].find("]\n").unwrap_or(0);
+        let src = format!(
+            "{}\nforget_done_all = [\n  \"Done.\",\n{}",
+            &src[..start],
+            &src[end..]
+        );
+        let src = src.replace("Say 'yes, delete everything'", "Say 'sure thing'");
+        std::fs::write(&path, &src).unwrap_or_else(|e| panic!("{e}"));
+        let errs = Prompts::check(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(
+            errs.iter().any(|e| e.line > 0
+                && e.message
+                    .contains("forget_done_all needs at least 2 phrasings")),
+            "{errs:?}"
+        );
+        assert!(
+            errs.iter()
+                .any(|e| e.line > 0 && e.message.contains("forget_confirm_all must contain `yes`")),
             "{errs:?}"
         );
     }

@@ -1,7 +1,8 @@
 //! Engine-level tests: every flow on the virtual clock, exact breathing timelines, global
 //! commands at every step, the safety hand-over at every step, consent, disclosure and variety.
 
-use super::engine::{Action, Engine, EngineConfig, EngineMemory, Event, MoodTrend};
+use super::engine::{Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend};
+use super::plan::SafetyPlan;
 use super::prompts::{Body, ChimeKind, Expect, Prompts, Purpose};
 use super::text::DAY_MS;
 use super::timeline::{canned_answer, dry_engine, run_dry, run_dry_with, simulate, Timeline};
@@ -1665,4 +1666,388 @@ fn checking_a_missing_folder_reports_it() {
         errors.iter().any(|e| e.file.starts_with(&dir)),
         "{errors:?}"
     );
+}
+
+// ----- spoken deletion with confirmation ---------------------------------------------------
+
+fn forgets(actions: &[Action]) -> Vec<ForgetScope> {
+    actions
+        .iter()
+        .filter_map(|a| match a {
+            Action::Forget { scope } => Some(*scope),
+            _ => None,
+        })
+        .collect()
+}
+
+fn asks_to_confirm(actions: &[Action]) -> bool {
+    says(actions)
+        .iter()
+        .any(|s| s.contains("undone") && s.contains("yes"))
+}
+
+/// A known engine with a safety plan and kept words, asked to delete everything.
+fn asked_to_forget_all() -> Engine {
+    let plan = SafetyPlan {
+        warning_signs: vec!["not sleeping".into()],
+        ..SafetyPlan::default()
+    };
+    let mut e = engine_with(EngineMemory {
+        last_disclosed_ms: Some(T0),
+        last_used_ms: Some(T0),
+        consent_asked: true,
+        keep_transcripts: true,
+        has_safety_plan: true,
+        safety_plan: Some(plan),
+        ..EngineMemory::default()
+    });
+    let out = e.handle(
+        Event::Utterance {
+            text: "Um, delete all my data.".into(),
+        },
+        T0,
+    );
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(asks_to_confirm(&out), "{out:?}");
+    let s = says(&out).join(" ");
+    for what in [
+        "mood entries",
+        "notes",
+        "reflections",
+        "check-ins",
+        "sessions",
+        "safety plan",
+        "can't be undone",
+        "'no'",
+    ] {
+        assert!(s.contains(what), "the question must mention {what}: {s}");
+    }
+    assert!(matches!(out.last(), Some(Action::Listen { .. })), "{out:?}");
+    e
+}
+
+#[test]
+fn forget_everything_after_a_clear_yes() {
+    for yes in [
+        "yes",
+        "Yes, delete everything.",
+        "yes please",
+        "Do it.",
+        "um, yeah, go ahead",
+    ] {
+        let mut e = asked_to_forget_all();
+        let out = e.handle(Event::Utterance { text: yes.into() }, T0 + 20_000);
+        assert_eq!(forgets(&out), vec![ForgetScope::All], "{yes:?}: {out:?}");
+        let forget_at = out.iter().position(|a| matches!(a, Action::Forget { .. }));
+        let remember_at = out.iter().position(|a| {
+            matches!(
+                a,
+                Action::Remember { memory }
+                    if memory.safety_plan.is_none()
+                        && !memory.has_safety_plan
+                        && !memory.keep_transcripts
+                        && memory.consent_asked
+            )
+        });
+        assert!(
+            forget_at.is_some() && remember_at > forget_at,
+            "Remember with the reset memory must follow Forget: {out:?}"
+        );
+        let m = e.memory();
+        assert!(m.safety_plan.is_none() && !m.has_safety_plan && !m.keep_transcripts);
+        assert!(m.consent_asked, "the consent question is not asked again");
+        assert!(
+            says(&out)
+                .iter()
+                .any(|s| s.contains("Everything is deleted")),
+            "{out:?}"
+        );
+        // Nothing is deleted twice, and the next "hello" does not ask for consent again.
+        let out = e.handle(
+            Event::Utterance {
+                text: "hello".into(),
+            },
+            T0 + 40_000,
+        );
+        assert!(forgets(&out).is_empty() && !asks_to_confirm(&out));
+        assert!(!says(&out).iter().any(|s| s.contains("keep your words")));
+        // The plan is gone for the engine too.
+        let out = e.handle(
+            Event::Utterance {
+                text: "read me my safety plan".into(),
+            },
+            T0 + 50_000,
+        );
+        assert!(
+            says(&out)[0].contains("haven't made a safety plan"),
+            "{out:?}"
+        );
+    }
+}
+
+#[test]
+fn forget_is_cancelled_by_anything_but_a_clear_yes() {
+    let answers = [
+        "no",
+        "No, keep it.",
+        "um, no thanks",
+        "hmm, I'm not sure",
+        "okay",
+        "yes but keep my safety plan",
+        "forget it",
+        "what about my safety plan?",
+        "wait",
+        "never mind",
+    ];
+    for answer in answers {
+        let mut e = asked_to_forget_all();
+        let before = e.memory().clone();
+        let out = e.handle(
+            Event::Utterance {
+                text: answer.into(),
+            },
+            T0 + 15_000,
+        );
+        assert!(forgets(&out).is_empty(), "{answer:?}: {out:?}");
+        assert!(
+            says(&out).iter().any(|s| s.contains("othing was deleted")),
+            "{answer:?} must say nothing was deleted: {out:?}"
+        );
+        assert_eq!(e.memory().safety_plan, before.safety_plan, "{answer:?}");
+        assert!(e.memory().keep_transcripts, "{answer:?}");
+        // The question is over: a later "yes" deletes nothing.
+        let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 20_000);
+        assert!(forgets(&out).is_empty(), "{answer:?} then yes: {out:?}");
+    }
+}
+
+#[test]
+fn forget_is_cancelled_by_silence() {
+    let mut e = asked_to_forget_all();
+    let out = e.handle(Event::ListenTimedOut, T0 + 30_000);
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(
+        says(&out).iter().any(|s| s.contains("othing was deleted")),
+        "{out:?}"
+    );
+    let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 35_000);
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(e.memory().has_safety_plan);
+}
+
+#[test]
+fn a_late_yes_deletes_nothing() {
+    // Typed chat sends no listening time-outs: a "yes" long after the question is not a yes.
+    let mut e = asked_to_forget_all();
+    let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 3_600_000);
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(
+        says(&out).iter().any(|s| s.contains("ask me again")),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn repeat_asks_again_and_a_different_request_cancels_and_runs() {
+    let mut e = asked_to_forget_all();
+    let out = e.handle(
+        Event::Utterance {
+            text: "sorry, what?".into(),
+        },
+        T0 + 15_000,
+    );
+    assert!(forgets(&out).is_empty() && asks_to_confirm(&out), "{out:?}");
+    let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 30_000);
+    assert_eq!(forgets(&out), vec![ForgetScope::All], "{out:?}");
+
+    let mut e = asked_to_forget_all();
+    let out = e.handle(
+        Event::Utterance {
+            text: "let's do some box breathing instead".into(),
+        },
+        T0 + 15_000,
+    );
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(says(&out)[0].contains("othing was deleted"), "{out:?}");
+    assert!(
+        out.contains(&Action::FlowStarted {
+            name: "box-breathing".into()
+        }),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn forget_the_last_week_after_yes() {
+    for (text, days) in [
+        ("forget the last week", 7),
+        ("Delete this week's entries.", 7),
+        ("um, delete today's entries please", 1),
+        ("erase the last 3 days", 3),
+        ("Hearth, remove everything from the past two weeks.", 14),
+    ] {
+        let mut e = asked_to_forget_all();
+        e.handle(Event::Utterance { text: "no".into() }, T0 + 1000);
+        let out = e.handle(Event::Utterance { text: text.into() }, T0 + 2000);
+        assert!(forgets(&out).is_empty(), "{text:?}: {out:?}");
+        assert!(asks_to_confirm(&out), "{text:?}: {out:?}");
+        let s = says(&out).join(" ");
+        assert!(s.contains("safety plan stays"), "{text:?}: {s}");
+        let out = e.handle(
+            Event::Utterance {
+                text: "Yes, delete them.".into(),
+            },
+            T0 + 20_000,
+        );
+        assert_eq!(
+            forgets(&out),
+            vec![ForgetScope::Since { days }],
+            "{text:?}: {out:?}"
+        );
+        // A dated deletion leaves the plan and the consent alone.
+        assert!(e.memory().has_safety_plan && e.memory().keep_transcripts);
+        assert!(
+            !out.iter().any(|a| matches!(a, Action::Remember { .. })),
+            "{out:?}"
+        );
+        assert!(says(&out).iter().any(|s| s.starts_with("Done.")), "{out:?}");
+    }
+}
+
+#[test]
+fn crisis_at_the_deletion_question_goes_to_the_crisis_protocol() {
+    let mut e = asked_to_forget_all();
+    let out = e.handle(
+        Event::Utterance {
+            text: CRISIS.into(),
+        },
+        T0 + 10_000,
+    );
+    assert!(matches!(out.first(), Some(Action::StopSpeaking)), "{out:?}");
+    assert!(says(&out).iter().any(|s| mentions_helpline(s)), "{out:?}");
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(e.in_crisis());
+    // "yes" now belongs to the crisis conversation, never to the deletion question.
+    let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 20_000);
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    let out = e.handle(
+        Event::Utterance {
+            text: "yes, delete everything".into(),
+        },
+        T0 + 30_000,
+    );
+    assert!(forgets(&out).is_empty(), "{out:?}");
+    assert!(e.memory().has_safety_plan);
+    // A failed safety check at the question fails closed the same way.
+    let mut e = asked_to_forget_all();
+    let out = e.handle(Event::SafetyUnavailable, T0 + 10_000);
+    assert!(matches!(out.first(), Some(Action::StopSpeaking)), "{out:?}");
+    let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 20_000);
+    assert!(forgets(&out).is_empty(), "{out:?}");
+}
+
+#[test]
+fn deletion_requests_as_the_recogniser_writes_them() {
+    let requests = [
+        "Delete all my data.",
+        "delete all my data",
+        "Um, forget everything.",
+        "Hearth, erase everything you know about me.",
+        "delete my history please",
+        "Wipe my data.",
+        "uh could you wipe all my data hearth",
+        "Can you please delete everything you've stored about me?",
+        "I want you to forget everything I told you.",
+        "I'd like to delete all of my information.",
+        "okay hearth delete everything",
+    ];
+    for text in requests {
+        let mut e = known_engine();
+        let out = e.handle(Event::Utterance { text: text.into() }, T0);
+        assert!(
+            asks_to_confirm(&out) && forgets(&out).is_empty(),
+            "{text:?} should ask to confirm deleting: {out:?}"
+        );
+        assert!(
+            says(&out).join(" ").contains("safety plan"),
+            "{text:?} should be everything: {out:?}"
+        );
+    }
+    let not_requests = [
+        "I want to forget about today.",
+        "I forgot my keys.",
+        "delete that last word",
+        "I wish I could erase this feeling.",
+        "I just want to forget everything.",
+        "I can't forget what happened this week.",
+        "forget it",
+        "I need to clear my head.",
+        "Don't delete anything.",
+        "I'll never forget today.",
+    ];
+    for text in not_requests {
+        let mut e = known_engine();
+        let out = e.handle(Event::Utterance { text: text.into() }, T0);
+        assert!(
+            !asks_to_confirm(&out) && forgets(&out).is_empty(),
+            "{text:?} is not a deletion request: {out:?}"
+        );
+        let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 5000);
+        assert!(forgets(&out).is_empty(), "{text:?} then yes: {out:?}");
+    }
+}
+
+#[test]
+fn first_words_asking_to_delete_are_not_met_with_the_consent_question() {
+    let mut e = engine_with(EngineMemory::default());
+    let out = e.handle(
+        Event::Utterance {
+            text: "delete all my data".into(),
+        },
+        T0,
+    );
+    assert!(asks_to_confirm(&out), "{out:?}");
+    assert!(!says(&out).iter().any(|s| s.contains("keep your words")));
+    let out = e.handle(Event::Utterance { text: "yes".into() }, T0 + 20_000);
+    assert_eq!(forgets(&out), vec![ForgetScope::All]);
+}
+
+#[test]
+fn deleting_only_some_records_is_not_widened() {
+    for text in [
+        "delete my reflections",
+        "wipe my mood history",
+        "delete last month's entries",
+        "delete all my mood entries",
+        "delete my safety plan",
+    ] {
+        let mut e = known_engine();
+        let out = e.handle(Event::Utterance { text: text.into() }, T0);
+        assert!(
+            !asks_to_confirm(&out) && forgets(&out).is_empty(),
+            "{text:?}: {out:?}"
+        );
+        assert!(
+            !out.iter().any(|a| matches!(a, Action::FlowStarted { .. })),
+            "{text:?} must not start a flow: {out:?}"
+        );
+        assert!(
+            says(&out).iter().any(|s| s.contains("delete everything")),
+            "{text:?} should hear what can be deleted: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn forget_actions_serialise_flat() {
+    let all = serde_json::to_string(&Action::Forget {
+        scope: ForgetScope::All,
+    })
+    .unwrap_or_default();
+    assert_eq!(all, r#"{"action":"forget","scope":"all"}"#);
+    let week = serde_json::to_string(&Action::Forget {
+        scope: ForgetScope::Since { days: 7 },
+    })
+    .unwrap_or_default();
+    assert_eq!(week, r#"{"action":"forget","scope":"since","days":7}"#);
 }
