@@ -25,7 +25,9 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn p95(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
-    v[((v.len() as f64 * 0.95).ceil() as usize).saturating_sub(1).min(v.len() - 1)]
+    v[((v.len() as f64 * 0.95).ceil() as usize)
+        .saturating_sub(1)
+        .min(v.len() - 1)]
 }
 
 fn ms(t: Instant) -> f64 {
@@ -33,8 +35,14 @@ fn ms(t: Instant) -> f64 {
 }
 
 fn speech_file(name: &str) -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/speech").join(name);
-    assert!(p.exists(), "{} missing: run scripts/setup --test-data", p.display());
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/speech")
+        .join(name);
+    assert!(
+        p.exists(),
+        "{} missing: run scripts/setup --test-data",
+        p.display()
+    );
     p
 }
 
@@ -48,13 +56,26 @@ fn main() {
     let mut rows: Vec<Row> = Vec::new();
     let mut push = |what: &str, value: f64, unit: &'static str, target: &'static str| {
         println!("{what:<58} {value:>10.2} {unit:<5} {target}");
-        rows.push(Row { what: what.into(), value, unit, target });
+        rows.push(Row {
+            what: what.into(),
+            value,
+            unit,
+            target,
+        });
     };
 
     // ---- speech recognition
     for threads in [1usize, 2] {
         let t = Instant::now();
-        let mut stt = WhisperTranscriber::load(&assets.model_path("tiny.en"), WhisperOptions { threads, short_window: true, language: "en".into() }).expect("model");
+        let mut stt = WhisperTranscriber::load(
+            &assets.model_path("tiny.en"),
+            WhisperOptions {
+                threads,
+                short_window: true,
+                language: "en".into(),
+            },
+        )
+        .expect("model");
         let load = ms(t);
         if threads == 2 {
             push("Whisper tiny.en model load", load, "ms", "");
@@ -62,29 +83,67 @@ fn main() {
         let clip = load16("librivox/sense_and_sensibility_01_austen_64kb-0930.wav");
         let secs = clip.len() as f64 / 16_000.0;
         stt.transcribe(&clip).expect("warm-up");
-        let times: Vec<f64> = (0..7).map(|_| stt.transcribe(&clip).expect("stt").millis).collect();
-        push(&format!("STT {secs:.1} s utterance, short window, {threads} thread(s) (median)"), median(times), "ms", "≤ 350 ms");
-        let mut full = WhisperTranscriber::load(&assets.model_path("tiny.en"), WhisperOptions { threads, short_window: false, language: "en".into() }).expect("model");
-        let times: Vec<f64> = (0..3).map(|_| full.transcribe(&clip).expect("stt").millis).collect();
-        push(&format!("STT {secs:.1} s utterance, full 30 s window, {threads} thread(s)"), median(times), "ms", "");
+        let times: Vec<f64> = (0..7)
+            .map(|_| stt.transcribe(&clip).expect("stt").millis)
+            .collect();
+        push(
+            &format!("STT {secs:.1} s utterance, short window, {threads} thread(s) (median)"),
+            median(times),
+            "ms",
+            "≤ 350 ms",
+        );
+        let mut full = WhisperTranscriber::load(
+            &assets.model_path("tiny.en"),
+            WhisperOptions {
+                threads,
+                short_window: false,
+                language: "en".into(),
+            },
+        )
+        .expect("model");
+        let times: Vec<f64> = (0..3)
+            .map(|_| full.transcribe(&clip).expect("stt").millis)
+            .collect();
+        push(
+            &format!("STT {secs:.1} s utterance, full 30 s window, {threads} thread(s)"),
+            median(times),
+            "ms",
+            "",
+        );
         // 30 s of speech: the LibriVox clips and JFK back to back, cut at 30 s.
         let mut long = Vec::new();
         for n in ["0870", "0880", "0890", "0920", "0930"] {
-            long.extend(load16(&format!("librivox/sense_and_sensibility_01_austen_64kb-{n}.wav")));
+            long.extend(load16(&format!(
+                "librivox/sense_and_sensibility_01_austen_64kb-{n}.wav"
+            )));
         }
         long.extend(load16("jfk.wav"));
         long.truncate(30 * 16_000);
         let t = full.transcribe(&long).expect("stt").millis;
-        push(&format!("STT real-time factor on 30 s of speech, {threads} thread(s)"), t / 30_000.0, "×", "≤ 0.1");
+        push(
+            &format!("STT real-time factor on 30 s of speech, {threads} thread(s)"),
+            t / 30_000.0,
+            "×",
+            "≤ 0.1",
+        );
     }
 
     // ---- speech synthesis
     let t = Instant::now();
-    let mut tts = PiperSynthesizer::load(&assets.voice_path("en_US-joe-medium"), &assets.ort_library()).expect("voice");
+    let mut tts = PiperSynthesizer::load(
+        &assets.voice_path("en_US-joe-medium"),
+        &assets.ort_library(),
+    )
+    .expect("voice");
     push("Piper joe-medium voice load", ms(t), "ms", "");
     let rate = tts.sample_rate() as f64;
     tts.synthesize("Warming up.").expect("tts");
-    let sentences = ["Let's take a slow breath together.", "Breathe in gently through your nose, and let your shoulders soften.", "How was your day today?", "Thank you for telling me about that."];
+    let sentences = [
+        "Let's take a slow breath together.",
+        "Breathe in gently through your nose, and let your shoulders soften.",
+        "How was your day today?",
+        "Thank you for telling me about that.",
+    ];
     let mut first = Vec::new();
     let (mut synth_ms, mut audio_s) = (0.0, 0.0);
     for _ in 0..3 {
@@ -97,14 +156,36 @@ fn main() {
             audio_s += pcm.len() as f64 / rate;
         }
     }
-    push("TTS time to first audio of a sentence (median)", median(first.clone()), "ms", "≤ 250 ms");
-    push("TTS time to first audio of a sentence (p95)", p95(first), "ms", "");
-    push("TTS real-time factor", synth_ms / 1000.0 / audio_s, "×", "≤ 0.1");
+    push(
+        "TTS time to first audio of a sentence (median)",
+        median(first.clone()),
+        "ms",
+        "≤ 250 ms",
+    );
+    push(
+        "TTS time to first audio of a sentence (p95)",
+        p95(first),
+        "ms",
+        "",
+    );
+    push(
+        "TTS real-time factor",
+        synth_ms / 1000.0 / audio_s,
+        "×",
+        "≤ 0.1",
+    );
 
     // ---- safety screening
     let safety = hearth::engine::safety::SafetyEngine::new();
-    let dev = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/safety-dev.tsv")).unwrap_or_default();
-    let mut lines: Vec<String> = dev.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('\t').map(|x| x.1.to_string())).collect();
+    let dev = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/safety-dev.tsv"),
+    )
+    .unwrap_or_default();
+    let mut lines: Vec<String> = dev
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t').map(|x| x.1.to_string()))
+        .collect();
     if lines.is_empty() {
         lines.push("i have been thinking about ending it all".into());
     }
@@ -116,28 +197,60 @@ fn main() {
             n += 1;
         }
     }
-    push("Safety assessment per utterance (mean)", ms(t) * 1000.0 / n as f64, "µs", "< 1000 µs");
+    push(
+        "Safety assessment per utterance (mean)",
+        ms(t) * 1000.0 / n as f64,
+        "µs",
+        "< 1000 µs",
+    );
 
     // ---- storage
     let dir = std::env::temp_dir().join(format!("hearth-bench-store-{}", std::process::id()));
     let store = hearth::store::Store::open_in(&dir).expect("store");
     let mut writes = Vec::new();
     for i in 0..200 {
-        let e = hearth::store::NewMood { at_ms: hearth::store::now_ms() + i, score: (i % 11) as u8, feelings: vec!["tired".into()], note: Some("a quiet day".into()), source: hearth::store::MoodSource::Cli };
+        let e = hearth::store::NewMood {
+            at_ms: hearth::store::now_ms() + i,
+            score: (i % 11) as u8,
+            feelings: vec!["tired".into()],
+            note: Some("a quiet day".into()),
+            source: hearth::store::MoodSource::Cli,
+        };
         let t = Instant::now();
         store.add_mood(&e).expect("write");
         writes.push(ms(t));
     }
-    push("Mood entry write, encrypted, fsync'd (median)", median(writes.clone()), "ms", "");
-    push("Mood entry write, encrypted, fsync'd (p95)", p95(writes), "ms", "");
+    push(
+        "Mood entry write, encrypted, fsync'd (median)",
+        median(writes.clone()),
+        "ms",
+        "",
+    );
+    push(
+        "Mood entry write, encrypted, fsync'd (p95)",
+        p95(writes),
+        "ms",
+        "",
+    );
     let _ = store.forget_all();
     let now = hearth::store::now_ms();
     hearth::store::sample::fill_synthetic_history(&store, now, 5 * 365, 7).expect("history");
-    for (fmt, name) in [(hearth::store::ExportFormat::Html, "html"), (hearth::store::ExportFormat::Csv, "csv"), (hearth::store::ExportFormat::Json, "json")] {
+    for (fmt, name) in [
+        (hearth::store::ExportFormat::Html, "html"),
+        (hearth::store::ExportFormat::Csv, "csv"),
+        (hearth::store::ExportFormat::Json, "json"),
+    ] {
         let t = Instant::now();
-        let out = store.export(now - 6 * 365 * 86_400_000, now, fmt).expect("export");
+        let out = store
+            .export(now - 6 * 365 * 86_400_000, now, fmt)
+            .expect("export");
         std::hint::black_box(out);
-        push(&format!("Export of five years of daily entries ({name})"), ms(t), "ms", "");
+        push(
+            &format!("Export of five years of daily entries ({name})"),
+            ms(t),
+            "ms",
+            "",
+        );
     }
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
@@ -147,17 +260,31 @@ fn main() {
     if bin.exists() {
         let input = speech_file("jfk.wav");
         let out = std::env::temp_dir().join("hearth-bench-reply.wav");
-        let status = std::process::Command::new(&bin).args(["converse", "--in"]).arg(&input).arg("--out").arg(&out).stdout(std::process::Stdio::null()).status();
+        let status = std::process::Command::new(&bin)
+            .args(["converse", "--in"])
+            .arg(&input)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .status();
         if status.is_ok_and(|s| s.success()) {
             let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
             unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-            push("Peak resident memory of `converse` (tiny.en + joe voice)", usage.ru_maxrss as f64 / 1024.0, "MB", "≤ 450 MB");
+            push(
+                "Peak resident memory of `converse` (tiny.en + joe voice)",
+                usage.ru_maxrss as f64 / 1024.0,
+                "MB",
+                "≤ 450 MB",
+            );
         }
     }
 
     let json: Vec<serde_json::Value> = rows.iter().map(|r| serde_json::json!({"what": r.what, "value": r.value, "unit": r.unit, "target": r.target})).collect();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-results.json");
-    let _ = std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default());
+    let _ = std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&json).unwrap_or_default(),
+    );
     println!("\n| measurement | result | target |\n|---|---|---|");
     for r in &rows {
         println!("| {} | {:.2} {} | {} |", r.what, r.value, r.unit, r.target);

@@ -234,9 +234,17 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Safety { command } => safety(command),
-        Command::Flow { name, cycles, minutes, dry_run, timeline } => flow(&config, &name, cycles, minutes, dry_run, timeline),
+        Command::Flow {
+            name,
+            cycles,
+            minutes,
+            dry_run,
+            timeline,
+        } => flow(&config, &name, cycles, minutes, dry_run, timeline),
         Command::Chat { speak } => hearth::daemon::chat::chat(&config, speak),
-        Command::Prompts { command: PromptsCommand::Check { dir } } => {
+        Command::Prompts {
+            command: PromptsCommand::Check { dir },
+        } => {
             let dir = dir.unwrap_or_else(|| config.assets().prompts_dir());
             let errors = hearth::engine::dialogue::prompts::Prompts::check(&dir);
             if errors.is_empty() {
@@ -248,7 +256,12 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             }
             Ok(ExitCode::from(1))
         }
-        Command::Mood { command, score, note, feelings } => mood(&config, command, score, note, feelings),
+        Command::Mood {
+            command,
+            score,
+            note,
+            feelings,
+        } => mood(&config, command, score, note, feelings),
         Command::Export { since, format, out } => {
             let store = open_store(&config)?;
             let now = hearth::store::now_ms();
@@ -261,22 +274,49 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
         Command::Forget { all, since, yes } => forget(&config, all, since, yes),
         Command::Run { no_audio } => hearth::daemon::run::run(&config, config_file, no_audio),
         Command::Status { json } => {
-            let reply = hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &hearth::daemon::control::Request::Status)?;
+            let reply = hearth::daemon::control::request(
+                &hearth::daemon::control::socket_path(),
+                &hearth::daemon::control::Request::Status,
+            )?;
             if json {
                 println!("{}", serde_json::to_string(&reply)?);
             } else {
                 println!("{}", serde_json::to_string_pretty(&reply.data)?);
             }
-            Ok(if reply.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if reply.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Command::Start { flow, cycles, minutes } => control(hearth::daemon::control::Request::Start { flow, cycles, minutes }),
+        Command::Start {
+            flow,
+            cycles,
+            minutes,
+        } => control(hearth::daemon::control::Request::Start {
+            flow,
+            cycles,
+            minutes,
+        }),
         Command::Stop => control(hearth::daemon::control::Request::Stop),
         Command::Reload => control(hearth::daemon::control::Request::Reload),
         Command::Devices => {
             for d in audio::device::list_devices()? {
                 let mut tags = Vec::new();
-                if d.input { tags.push(if d.default_input { "input (default)" } else { "input" }); }
-                if d.output { tags.push(if d.default_output { "output (default)" } else { "output" }); }
+                if d.input {
+                    tags.push(if d.default_input {
+                        "input (default)"
+                    } else {
+                        "input"
+                    });
+                }
+                if d.output {
+                    tags.push(if d.default_output {
+                        "output (default)"
+                    } else {
+                        "output"
+                    });
+                }
                 println!("{:<28} {:<40} {}", d.id, d.name, tags.join(", "));
             }
             Ok(ExitCode::SUCCESS)
@@ -297,13 +337,22 @@ fn control(req: hearth::daemon::control::Request) -> Result<ExitCode> {
         }
         Ok(ExitCode::SUCCESS)
     } else {
-        bail!("{}", reply.error.unwrap_or_else(|| "the daemon refused".into()))
+        bail!(
+            "{}",
+            reply.error.unwrap_or_else(|| "the daemon refused".into())
+        )
     }
 }
 
 fn open_store(config: &Config) -> Result<hearth::store::Store> {
-    let opts = hearth::store::StoreOptions { retention: config.retention, ..Default::default() };
-    Ok(hearth::store::Store::open_in_with(&config.data_dir(), opts)?)
+    let opts = hearth::store::StoreOptions {
+        retention: config.retention,
+        ..Default::default()
+    };
+    Ok(hearth::store::Store::open_in_with(
+        &config.data_dir(),
+        opts,
+    )?)
 }
 
 fn safety(command: SafetyCommand) -> Result<ExitCode> {
@@ -324,13 +373,18 @@ fn safety(command: SafetyCommand) -> Result<ExitCode> {
                     continue;
                 }
                 let a = engine.assess(text);
-                writeln!(out, "{}", serde_json::to_string(&hearth::engine::safety::CheckRecord::new(text, &a))?)?;
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string(&hearth::engine::safety::CheckRecord::new(text, &a))?
+                )?;
                 out.flush()?;
             }
             Ok(ExitCode::SUCCESS)
         }
         SafetyCommand::Eval { file } => {
-            let tsv = std::fs::read_to_string(&file).with_context(|| format!("{}: cannot read", file.display()))?;
+            let tsv = std::fs::read_to_string(&file)
+                .with_context(|| format!("{}: cannot read", file.display()))?;
             let report = hearth::engine::safety::evaluate(&engine, &tsv);
             println!("{report}");
             Ok(ExitCode::SUCCESS)
@@ -338,12 +392,29 @@ fn safety(command: SafetyCommand) -> Result<ExitCode> {
     }
 }
 
-fn flow(config: &Config, name: &str, cycles: Option<u32>, minutes: Option<f32>, dry_run: bool, timeline: bool) -> Result<ExitCode> {
+fn flow(
+    config: &Config,
+    name: &str,
+    cycles: Option<u32>,
+    minutes: Option<f32>,
+    dry_run: bool,
+    timeline: bool,
+) -> Result<ExitCode> {
     if !dry_run {
-        return control(hearth::daemon::control::Request::Start { flow: name.to_string(), cycles, minutes });
+        return control(hearth::daemon::control::Request::Start {
+            flow: name.to_string(),
+            cycles,
+            minutes,
+        });
     }
     let prompts = hearth::daemon::companion::load_prompts(config)?;
-    let t = hearth::engine::dialogue::timeline::run_dry(prompts, name, cycles, minutes, hearth::store::now_ms() as u64)?;
+    let t = hearth::engine::dialogue::timeline::run_dry(
+        prompts,
+        name,
+        cycles,
+        minutes,
+        hearth::store::now_ms() as u64,
+    )?;
     let mut out = std::io::stdout().lock();
     for entry in &t.entries {
         if timeline {
@@ -355,18 +426,39 @@ fn flow(config: &Config, name: &str, cycles: Option<u32>, minutes: Option<f32>, 
     Ok(ExitCode::SUCCESS)
 }
 
-fn mood(config: &Config, command: Option<MoodCommand>, score: Option<u8>, note: Option<String>, feelings: Vec<String>) -> Result<ExitCode> {
+fn mood(
+    config: &Config,
+    command: Option<MoodCommand>,
+    score: Option<u8>,
+    note: Option<String>,
+    feelings: Vec<String>,
+) -> Result<ExitCode> {
     let store = open_store(config)?;
     match (command, score) {
         (Some(MoodCommand::List { since, json }), _) => {
             let now = hearth::store::now_ms();
-            let entries = store.moods_since(hearth::store::parse_since(&since, now, hearth::store::Zone::default())?)?;
+            let entries = store.moods_since(hearth::store::parse_since(
+                &since,
+                now,
+                hearth::store::Zone::default(),
+            )?)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
             } else {
                 for e in &entries {
-                    let when = chrono::DateTime::from_timestamp_millis(e.at_ms).map(|d| d.with_timezone(&chrono::Local).format("%a %Y-%m-%d %H:%M").to_string()).unwrap_or_default();
-                    println!("{when}  {:>2}/10  {}  {}", e.score, e.feelings.join(", "), e.note.as_deref().unwrap_or(""));
+                    let when = chrono::DateTime::from_timestamp_millis(e.at_ms)
+                        .map(|d| {
+                            d.with_timezone(&chrono::Local)
+                                .format("%a %Y-%m-%d %H:%M")
+                                .to_string()
+                        })
+                        .unwrap_or_default();
+                    println!(
+                        "{when}  {:>2}/10  {}  {}",
+                        e.score,
+                        e.feelings.join(", "),
+                        e.note.as_deref().unwrap_or("")
+                    );
                 }
                 if entries.is_empty() {
                     println!("no mood entries since {since}");
@@ -375,11 +467,19 @@ fn mood(config: &Config, command: Option<MoodCommand>, score: Option<u8>, note: 
             Ok(ExitCode::SUCCESS)
         }
         (None, Some(score)) => {
-            let id = store.add_mood(&hearth::store::NewMood { at_ms: hearth::store::now_ms(), score, feelings, note, source: hearth::store::MoodSource::Cli })?;
+            let id = store.add_mood(&hearth::store::NewMood {
+                at_ms: hearth::store::now_ms(),
+                score,
+                feelings,
+                note,
+                source: hearth::store::MoodSource::Cli,
+            })?;
             println!("logged mood {score}/10 (entry {id})");
             Ok(ExitCode::SUCCESS)
         }
-        (None, None) => bail!("give a score from 0 to 10 (hearth mood 6 --note \"tired\"), or `hearth mood list`"),
+        (None, None) => bail!(
+            "give a score from 0 to 10 (hearth mood 6 --note \"tired\"), or `hearth mood list`"
+        ),
     }
 }
 
@@ -388,7 +488,14 @@ fn forget(config: &Config, all: bool, since: Option<String>, yes: bool) -> Resul
         bail!("say what to forget: --all, or --since 7d");
     }
     if !yes {
-        eprint!("This permanently deletes {}. Type yes to continue: ", if all { "everything Hearth has stored about you".to_string() } else { format!("everything since {}", since.as_deref().unwrap_or("")) });
+        eprint!(
+            "This permanently deletes {}. Type yes to continue: ",
+            if all {
+                "everything Hearth has stored about you".to_string()
+            } else {
+                format!("everything since {}", since.as_deref().unwrap_or(""))
+            }
+        );
         let mut answer = String::new();
         std::io::stdin().read_line(&mut answer)?;
         if answer.trim() != "yes" {
@@ -399,9 +506,16 @@ fn forget(config: &Config, all: bool, since: Option<String>, yes: bool) -> Resul
     let store = open_store(config)?;
     if all {
         store.forget_all()?;
-        println!("deleted everything and compacted {}", store.path().display());
+        println!(
+            "deleted everything and compacted {}",
+            store.path().display()
+        );
     } else if let Some(since) = since {
-        let cutoff = hearth::store::parse_since(&since, hearth::store::now_ms(), hearth::store::Zone::default())?;
+        let cutoff = hearth::store::parse_since(
+            &since,
+            hearth::store::now_ms(),
+            hearth::store::Zone::default(),
+        )?;
         let n = store.forget_since(cutoff)?;
         println!("deleted {n} records since {since}");
     }
@@ -546,7 +660,10 @@ fn models(config: &Config, command: ModelsCommand) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&rows)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            println!("{:<8} {:<30} {:>10}  {:<9} SHA256", "KIND", "NAME", "SIZE", "STATUS");
+            println!(
+                "{:<8} {:<30} {:>10}  {:<9} SHA256",
+                "KIND", "NAME", "SIZE", "STATUS"
+            );
             for r in rows {
                 let status = match (r.installed, r.verified) {
                     (false, _) => "missing",

@@ -151,7 +151,6 @@ impl Default for ListenConfig {
     }
 }
 
-
 /// `$XDG_CONFIG_HOME/hearth/config.toml`.
 pub fn default_config_path() -> PathBuf {
     xdg_dir("XDG_CONFIG_HOME", ".config")
@@ -251,7 +250,10 @@ impl Config {
             ));
         }
         if !(0.0..=30.0).contains(&self.audio.barge_in_db) {
-            return Err(format!("audio.barge_in_db must be between 0 and 30, not {}", self.audio.barge_in_db));
+            return Err(format!(
+                "audio.barge_in_db must be between 0 and 30, not {}",
+                self.audio.barge_in_db
+            ));
         }
         if !(3.0..=30.0).contains(&self.audio.threshold_db) {
             return Err(format!(
@@ -268,7 +270,15 @@ impl Config {
             ));
         }
         let r = &self.retention;
-        if [r.mood_days, r.checkin_days, r.session_days, r.reflection_text_days, r.safety_event_days].contains(&Some(0)) {
+        if [
+            r.mood_days,
+            r.checkin_days,
+            r.session_days,
+            r.reflection_text_days,
+            r.safety_event_days,
+        ]
+        .contains(&Some(0))
+        {
             return Err("retention periods must be at least 1 day".into());
         }
         Ok(())

@@ -6,7 +6,7 @@
 
 pub mod audio;
 pub mod config;
+pub mod daemon;
 pub mod engine;
 pub mod speech;
 pub mod store;
-pub mod daemon;

@@ -23,67 +23,134 @@ fn converse_runs_the_whole_loop_on_a_recording() {
     let crisis = say_to(&home, "I don't want to be alive anymore.", "c.wav");
     let mut samples = Vec::new();
     let mut clips = Vec::new();
-    for clip in [&human, &breathe, &crisis] {
+    // The crisis comes 40 s into the breathing exercise (after its introduction and first cues).
+    for (clip, pause_s) in [(&human, 1.5), (&breathe, 1.5), (&crisis, 40.0)] {
         let a = hearth::audio::read_wav(clip).unwrap();
         let a16 = hearth::audio::resample::resample(&a.samples, a.sample_rate, 16_000);
-        samples.extend(std::iter::repeat_n(0.0f32, 24_000));
+        samples.extend(std::iter::repeat_n(0.0f32, (pause_s * 16_000.0) as usize));
         let start = samples.len() as u64 * 1000 / 16_000;
         samples.extend(a16);
         clips.push((start, samples.len() as u64 * 1000 / 16_000));
     }
     samples.extend(std::iter::repeat_n(0.0f32, 24_000));
     let input = home.join("in.wav");
-    hearth::audio::write_wav(&input, &hearth::audio::Audio { samples, sample_rate: 16_000 }).unwrap();
+    hearth::audio::write_wav(
+        &input,
+        &hearth::audio::Audio {
+            samples,
+            sample_rate: 16_000,
+        },
+    )
+    .unwrap();
     let reply = home.join("reply.wav");
     let timeline = home.join("timeline.json");
     let mut c = hearth(&home);
-    c.args(["converse", "--in"]).arg(&input).arg("--out").arg(&reply).arg("--timeline").arg(&timeline);
+    c.args(["converse", "--in"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&reply)
+        .arg("--timeline")
+        .arg(&timeline);
     let out = run(c);
     assert!(out.status.success(), "{}", stderr(&out));
-    let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&timeline).unwrap()).unwrap();
+    let t: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&timeline).unwrap()).unwrap();
     let utts = t["utterances"].as_array().unwrap();
     assert_eq!(utts.len(), 3, "{t:#}");
     for (u, (start, end)) in utts.iter().zip(&clips) {
-        let (s, e) = (u["start_ms"].as_u64().unwrap(), u["end_ms"].as_u64().unwrap());
-        assert!(s + 400 >= *start && s <= start + 100, "start {s} vs {start}");
+        let (s, e) = (
+            u["start_ms"].as_u64().unwrap(),
+            u["end_ms"].as_u64().unwrap(),
+        );
+        assert!(
+            s + 400 >= *start && s <= start + 100,
+            "start {s} vs {start}"
+        );
         assert!(e + 100 >= *end && e <= end + 500, "end {e} vs {end}");
         for stage in ["vad", "stt", "engine", "tts_first_audio", "tts_total"] {
-            assert!(u["durations_ms"][stage].as_f64().is_some(), "{stage} missing in {u}");
+            assert!(
+                u["durations_ms"][stage].as_f64().is_some(),
+                "{stage} missing in {u}"
+            );
         }
     }
-    let (e, n) = hearth::speech::wer::word_errors("he was not an ill disposed young man", utts[0]["transcript"].as_str().unwrap());
+    let (e, n) = hearth::speech::wer::word_errors(
+        "he was not an ill disposed young man",
+        utts[0]["transcript"].as_str().unwrap(),
+    );
     assert!(e * 4 <= n, "{}", utts[0]["transcript"]);
-    assert!(utts[1]["transcript"].as_str().unwrap().to_lowercase().contains("breathing"));
-    assert!(utts[1]["reply"].as_str().unwrap().to_lowercase().contains("breathe in"), "{}", utts[1]["reply"]);
+    assert!(utts[1]["transcript"]
+        .as_str()
+        .unwrap()
+        .to_lowercase()
+        .contains("breathing"));
+    assert!(
+        utts[1]["reply"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("breathe in"),
+        "{}",
+        utts[1]["reply"]
+    );
     assert_eq!(utts[2]["safety_action"], "crisis", "{}", utts[2]);
     let crisis_reply = utts[2]["reply"].as_str().unwrap().to_lowercase();
-    assert!(crisis_reply.contains("988") || crisis_reply.contains("nine eight eight"), "{crisis_reply}");
+    assert!(
+        crisis_reply.contains("988") || crisis_reply.contains("nine eight eight"),
+        "{crisis_reply}"
+    );
     // The crisis interrupted the breathing: no breathing cue after it.
     assert!(!crisis_reply.contains("breathe in"), "{crisis_reply}");
     let audio = hearth::audio::read_wav(&reply).unwrap();
-    assert!(audio.duration_secs() > 10.0, "reply is only {:.1} s", audio.duration_secs());
+    assert!(
+        audio.duration_secs() > 10.0,
+        "reply is only {:.1} s",
+        audio.duration_secs()
+    );
 }
 
 #[test]
 fn flow_dry_run_timeline_keeps_box_breathing_time() {
     let home = temp_dir("flow");
     let mut c = hearth(&home);
-    c.args(["flow", "box-breathing", "--cycles", "4", "--dry-run", "--timeline"]);
+    c.args([
+        "flow",
+        "box-breathing",
+        "--cycles",
+        "4",
+        "--dry-run",
+        "--timeline",
+    ]);
     let out = run(c);
     assert!(out.status.success(), "{}", stderr(&out));
-    let entries: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let cues: Vec<(u64, String)> = entries
         .iter()
         .filter(|e| e["action"] == "say")
-        .map(|e| (e["t"].as_u64().unwrap(), e["text"].as_str().unwrap().to_lowercase()))
-        .filter(|(_, t)| t.starts_with("breathe in") || t.starts_with("breathe out") || t.starts_with("hold"))
+        .map(|e| {
+            (
+                e["t"].as_u64().unwrap(),
+                e["text"].as_str().unwrap().to_lowercase(),
+            )
+        })
+        .filter(|(_, t)| {
+            t.starts_with("breathe in") || t.starts_with("breathe out") || t.starts_with("hold")
+        })
         .collect();
     assert_eq!(cues.len(), 16, "{cues:?}");
     for w in cues.windows(2) {
         let gap = w[1].0 - w[0].0;
         assert!((3950..=4050).contains(&gap), "cue gap {gap} ms: {w:?}");
     }
-    let end = entries.iter().filter(|e| e["action"] == "say").map(|e| e["t"].as_u64().unwrap()).max().unwrap();
+    let end = entries
+        .iter()
+        .filter(|e| e["action"] == "say")
+        .map(|e| e["t"].as_u64().unwrap())
+        .max()
+        .unwrap();
     assert!(end >= cues[0].0 + 64_000, "guidance shorter than 64 s");
 }
 
@@ -91,12 +158,22 @@ fn flow_dry_run_timeline_keeps_box_breathing_time() {
 fn safety_check_reads_lines_and_writes_json_decisions() {
     let home = temp_dir("safety");
     let mut c = hearth(&home);
-    c.args(["safety", "check"]).stdin(Stdio::piped()).stdout(Stdio::piped());
+    c.args(["safety", "check"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped());
     let mut child = c.spawn().unwrap();
     child.stdin.take().unwrap().write_all(b"i want to die\nthis traffic is killing me\num i took all my pills and i feel dizzy\nshould i stop taking my antidepressants\ni feel so alone tonight\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    let actions: Vec<String> = stdout(&out).lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["action"].as_str().unwrap().to_string()).collect();
+    let actions: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["action"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(actions, ["crisis", "none", "emergency", "refer", "support"]);
 }
 
@@ -106,7 +183,11 @@ fn prompts_check_names_file_and_line() {
     let mut c = hearth(&home);
     c.args(["prompts", "check"]);
     let out = run(c);
-    assert!(out.status.success(), "shipped prompts are invalid: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "shipped prompts are invalid: {}",
+        stderr(&out)
+    );
     let dir = home.join("prompts");
     let copy = |from: &std::path::Path, to: &std::path::Path| {
         std::fs::create_dir_all(to).unwrap();
@@ -129,14 +210,20 @@ fn prompts_check_names_file_and_line() {
     let out = run(c);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains(&format!("grounding.toml:{}", lines + 2)), "{err}");
+    assert!(
+        err.contains(&format!("grounding.toml:{}", lines + 2)),
+        "{err}"
+    );
 }
 
 #[test]
 fn chat_console_logs_a_spoken_style_mood_to_the_store() {
     let home = temp_dir("chat");
     let mut c = hearth(&home);
-    c.arg("chat").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    c.arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = c.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
     for line in ["log my mood as six, a bit tired", "no", "quit"] {
@@ -147,11 +234,70 @@ fn chat_console_logs_a_spoken_style_mood_to_the_store() {
     let out = child.wait_with_output().unwrap();
     let text = stdout(&out);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(text.to_lowercase().contains("six") || text.contains('6'), "{text}");
+    assert!(
+        text.to_lowercase().contains("six") || text.contains('6'),
+        "{text}"
+    );
     let mut c = hearth(&home);
     c.args(["mood", "list", "--since", "1d", "--json"]);
     let out = run(c);
     let entries: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(entries.as_array().unwrap().len(), 1, "{text}\n{entries}");
     assert_eq!(entries[0]["score"], 6);
+}
+
+#[test]
+fn systemd_units_are_hardened_and_verify() {
+    let home = temp_dir("systemd");
+    let bin = home.join(".local/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_hearth"), bin.join("hearth")).unwrap();
+    let runtime = home.join("run");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    for (unit, user) in [("hearth.service", true), ("hearth-system.service", false)] {
+        let text = std::fs::read_to_string(root().join("systemd").join(unit)).unwrap();
+        for directive in [
+            "NoNewPrivileges=yes",
+            "ProtectSystem=strict",
+            "ProtectHome=read-only",
+            "ReadWritePaths=",
+            "PrivateTmp=yes",
+            "IPAddressDeny=any",
+            "RestrictAddressFamilies=AF_UNIX",
+            "UMask=077",
+            "LockPersonality=yes",
+            "validate",
+        ] {
+            assert!(text.contains(directive), "{unit} lacks {directive}");
+        }
+        assert!(
+            !text.contains("PrivateDevices=yes"),
+            "{unit}: PrivateDevices hides the sound devices"
+        );
+        let copy = home.join(unit);
+        std::fs::write(
+            &copy,
+            text.replace("/usr/local/bin/hearth", env!("CARGO_BIN_EXE_hearth")),
+        )
+        .unwrap();
+        let mut c = std::process::Command::new("systemd-analyze");
+        if user {
+            c.arg("--user");
+        }
+        c.arg("verify")
+            .arg(&copy)
+            .env("HOME", &home)
+            .env("XDG_RUNTIME_DIR", &runtime);
+        let out = c.output().expect("systemd-analyze is part of systemd");
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{unit}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

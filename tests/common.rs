@@ -10,19 +10,30 @@ pub fn root() -> PathBuf {
 /// A recording installed by `scripts/setup --test-data`; fails loudly if it is not there.
 pub fn speech(name: &str) -> PathBuf {
     let p = root().join("tests/data/speech").join(name);
-    assert!(p.exists(), "{} is missing: run `scripts/setup --test-data`", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run `scripts/setup --test-data`",
+        p.display()
+    );
     p
 }
 
 /// A fresh temporary directory for one test.
 pub fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hearth-it-{tag}-{}-{}", std::process::id(), nanos()));
+    let d = std::env::temp_dir().join(format!(
+        "hearth-it-{tag}-{}-{}",
+        std::process::id(),
+        nanos()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn nanos() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }
 
 /// The `hearth` binary with an isolated config and data folder.
@@ -52,7 +63,11 @@ pub fn stderr(o: &Output) -> String {
 /// Librivox clips with their reference transcripts.
 pub fn librivox() -> Vec<(PathBuf, String)> {
     let dir = root().join("tests/data/speech/librivox");
-    assert!(dir.exists(), "{} is missing: run `scripts/setup --test-data`", dir.display());
+    assert!(
+        dir.exists(),
+        "{} is missing: run `scripts/setup --test-data`",
+        dir.display()
+    );
     let mut v: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()

@@ -35,7 +35,11 @@ impl PulseAudio {
         let child = Command::new("pulseaudio")
             .args(["-n", "-F"])
             .arg(&script)
-            .args(["--daemonize=no", "--exit-idle-time=-1", "--log-target=stderr"])
+            .args([
+                "--daemonize=no",
+                "--exit-idle-time=-1",
+                "--log-target=stderr",
+            ])
             .env("XDG_RUNTIME_DIR", &runtime)
             .env("HOME", home)
             .stdout(Stdio::null())
@@ -43,7 +47,13 @@ impl PulseAudio {
             .spawn()
             .expect("pulseaudio is installed by scripts/setup --test-data");
         let pa = PulseAudio { runtime, child };
-        wait_until(Duration::from_secs(15), "PulseAudio to start", || pa.cmd("pactl").arg("info").output().map(|o| o.status.success()).unwrap_or(false));
+        wait_until(Duration::from_secs(15), "PulseAudio to start", || {
+            pa.cmd("pactl")
+                .arg("info")
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false)
+        });
         pa
     }
 
@@ -55,7 +65,13 @@ impl PulseAudio {
 
     /// Plays a WAV into the virtual microphone and waits for it to finish.
     fn speak_into_mic(&self, wav: &Path) {
-        let ok = self.cmd("paplay").args(["-d", "micfeed"]).arg(wav).status().unwrap().success();
+        let ok = self
+            .cmd("paplay")
+            .args(["-d", "micfeed"])
+            .arg(wav)
+            .status()
+            .unwrap()
+            .success();
         assert!(ok, "paplay failed");
     }
 }
@@ -90,14 +106,25 @@ impl Daemon {
         std::fs::create_dir_all(runtime).unwrap();
         std::fs::set_permissions(runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
         let mut cmd = hearth(home);
-        cmd.env("XDG_RUNTIME_DIR", runtime).env("HEARTH_LOG", "debug,pulseaudio=info,ort=warn").arg("run").args(args);
+        cmd.env("XDG_RUNTIME_DIR", runtime)
+            .env("HEARTH_LOG", "debug,pulseaudio=info,ort=warn")
+            .arg("run")
+            .args(args);
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
         let log = std::fs::File::create(home.join("daemon.log")).unwrap();
         let child = cmd.stdout(Stdio::null()).stderr(log).spawn().unwrap();
-        let d = Daemon { home: home.to_path_buf(), runtime: runtime.to_path_buf(), child: Some(child) };
-        wait_until(Duration::from_secs(60), "the daemon's control socket", || d.try_status().is_some());
+        let d = Daemon {
+            home: home.to_path_buf(),
+            runtime: runtime.to_path_buf(),
+            child: Some(child),
+        };
+        wait_until(
+            Duration::from_secs(60),
+            "the daemon's control socket",
+            || d.try_status().is_some(),
+        );
         d
     }
 
@@ -127,11 +154,16 @@ impl Daemon {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("timed out waiting for {what}; status: {}\nlog:\n{}", self.try_status().unwrap_or_default(), self.log());
+        panic!(
+            "timed out waiting for {what}; status: {}\nlog:\n{}",
+            self.try_status().unwrap_or_default(),
+            self.log()
+        );
     }
 
     fn status(&self) -> serde_json::Value {
-        self.try_status().unwrap_or_else(|| panic!("status failed; daemon log:\n{}", self.log()))
+        self.try_status()
+            .unwrap_or_else(|| panic!("status failed; daemon log:\n{}", self.log()))
     }
 
     fn log(&self) -> String {
@@ -179,14 +211,20 @@ impl Drop for Daemon {
 fn make_speech(home: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let request = home.join("request.wav");
     let mut c = hearth(home);
-    c.args(["say", "Hey Hearth, let's do box breathing.", "--out"]).arg(&request);
+    c.args(["say", "Hey Hearth, let's do box breathing.", "--out"])
+        .arg(&request);
     assert!(run(c).status.success());
     let no = home.join("no.wav");
     let mut c = hearth(home);
     c.args(["say", "No, thank you.", "--out"]).arg(&no);
     assert!(run(c).status.success());
     let stop = home.join("stop.wav");
-    let ok = Command::new("espeak-ng").args(["-v", "en-us", "-s", "140", "-w"]).arg(&stop).arg("Stop.").status().expect("espeak-ng is installed by scripts/setup --test-data");
+    let ok = Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "140", "-w"])
+        .arg(&stop)
+        .arg("Stop.")
+        .status()
+        .expect("espeak-ng is installed by scripts/setup --test-data");
     assert!(ok.success());
     (request, no, stop)
 }
@@ -196,45 +234,143 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     let home = temp_dir("daemon-audio");
     let (request, no, stop) = make_speech(&home);
     let pa = PulseAudio::start(&home);
-    let daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
-    daemon.wait(Duration::from_secs(20), "the microphone to deliver audio", |s| s["input"]["chunks"].as_u64().unwrap_or(0) > 5);
+    // Devices chosen by name, as a person would after `hearth devices`.
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    std::fs::write(
+        home.join("config/hearth/config.toml"),
+        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
+    )
+    .unwrap();
+    let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
+    daemon.wait(
+        Duration::from_secs(20),
+        "the microphone to deliver audio",
+        |s| s["input"]["chunks"].as_u64().unwrap_or(0) > 5,
+    );
 
     // Record the speaker for the whole conversation.
     let recording = home.join("speaker.wav");
-    let mut recorder = pa.cmd("parecord").args(["-d", "spk.monitor", "--file-format=wav"]).arg(&recording).spawn().unwrap();
+    let mut recorder = pa
+        .cmd("parecord")
+        .args(["-d", "spk.monitor", "--file-format=wav"])
+        .arg(&recording)
+        .spawn()
+        .unwrap();
     std::thread::sleep(Duration::from_millis(2500));
 
     // 1. Speech not addressed to Hearth is dropped.
     let other = home.join("other.wav");
     let mut c = hearth(&home);
-    c.args(["say", "Could you pass me the salt, please?", "--out"]).arg(&other);
+    c.args(["say", "Could you pass me the salt, please?", "--out"])
+        .arg(&other);
     assert!(run(c).status.success());
     pa.speak_into_mic(&other);
-    daemon.wait(Duration::from_secs(20), "the unaddressed utterance to be dropped", |s| s["dropped_not_addressed"].as_u64() == Some(1));
+    daemon.wait(
+        Duration::from_secs(20),
+        "the unaddressed utterance to be dropped",
+        |s| s["dropped_not_addressed"].as_u64() == Some(1),
+    );
     assert_eq!(daemon.status()["speaking"], false);
 
     // 2. The wake phrase and a request: Hearth answers (first conversation: it says it is an AI
     // and asks about keeping reflections), then the breathing flow starts.
     pa.speak_into_mic(&request);
-    daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| s["speaking"] == true);
-    daemon.wait(Duration::from_secs(90), "Hearth to finish its first answer", |s| s["speaking"] == false);
+    daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
+        s["speaking"] == true
+    });
+    daemon.wait(
+        Duration::from_secs(90),
+        "Hearth to finish its first answer",
+        |s| s["speaking"] == false,
+    );
     pa.speak_into_mic(&no);
-    daemon.wait(Duration::from_secs(30), "the box breathing flow to start", |s| s["engine"]["flow"] == "box-breathing");
-    daemon.wait(Duration::from_secs(30), "the flow's guidance to play", |s| s["speaking"] == true);
+    daemon.wait(
+        Duration::from_secs(30),
+        "the box breathing flow to start",
+        |s| s["engine"]["flow"] == "box-breathing",
+    );
+    daemon.wait(
+        Duration::from_secs(30),
+        "the flow's guidance to play",
+        |s| s["speaking"] == true,
+    );
 
     // 3. A spoken "stop" while Hearth speaks cuts playback and ends the flow.
     let barge_before = daemon.status()["barge_in"]["count"].as_u64().unwrap();
     pa.speak_into_mic(&stop);
-    daemon.wait(Duration::from_secs(20), "the flow to stop", |s| s["engine"]["flow"].is_null());
+    daemon.wait(Duration::from_secs(20), "the flow to stop", |s| {
+        s["engine"]["flow"].is_null()
+    });
     let status = daemon.status();
-    assert_eq!(status["barge_in"]["count"].as_u64().unwrap(), barge_before + 1, "{status}");
-    let reaction = status["barge_in"]["reaction_ms"].as_array().unwrap().last().unwrap().as_f64().unwrap();
-    println!("barge-in reaction {reaction:.0} ms; end of speech → first audio: {}", status["latency_ms"]);
+    assert_eq!(
+        status["barge_in"]["count"].as_u64().unwrap(),
+        barge_before + 1,
+        "{status}"
+    );
+    let reaction = status["barge_in"]["reaction_ms"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    println!(
+        "barge-in reaction {reaction:.0} ms; end of speech → first audio: {}",
+        status["latency_ms"]
+    );
     assert!(status["latency_ms"]["count"].as_u64().unwrap() >= 1);
 
     std::thread::sleep(Duration::from_millis(2000));
     unsafe { libc::kill(recorder.id() as i32, libc::SIGINT) };
     let _ = recorder.wait();
+
+    // 4. The microphone disappears mid-stream, and is picked up again when it returns.
+    let unload = pa
+        .cmd("pactl")
+        .args(["unload-module", "module-remap-source"])
+        .status()
+        .unwrap();
+    assert!(unload.success());
+    daemon.wait(
+        Duration::from_secs(20),
+        "the lost microphone to be reported",
+        |s| s["input"]["losses"] == 1 && s["input"]["ok"] == false,
+    );
+    assert!(daemon.status()["input"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("retrying"));
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(
+        daemon.try_status().is_some(),
+        "the daemon must keep running without its microphone"
+    );
+    let load = pa
+        .cmd("pactl")
+        .args([
+            "load-module",
+            "module-remap-source",
+            "source_name=mic",
+            "master=micfeed.monitor",
+        ])
+        .output()
+        .unwrap();
+    assert!(load.status.success());
+    assert!(pa
+        .cmd("pactl")
+        .args(["set-default-source", "mic"])
+        .status()
+        .unwrap()
+        .success());
+    daemon.wait(
+        Duration::from_secs(30),
+        "the microphone to be recovered",
+        |s| s["input"]["ok"] == true,
+    );
+    let chunks = daemon.status()["input"]["chunks"].as_u64().unwrap();
+    daemon.wait(Duration::from_secs(20), "audio after recovery", |s| {
+        s["input"]["chunks"].as_u64().unwrap() > chunks + 5
+    });
 
     // What Hearth said, heard by Hearth's own recogniser from the recorded speaker.
     let mut c = hearth(&home);
@@ -244,8 +380,19 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     let heard = stdout(&out).to_lowercase();
     println!("speaker said: {heard}");
     // ("I'm an AI" is often heard as "I'm a nay"; the rest of the disclosure is distinctive.)
-    assert!(heard.contains("not a person") && heard.contains("therapist"), "no disclosure in: {heard}");
-    assert!(heard.contains("box breathing") || heard.contains("breathe") || heard.contains("breath"), "no breathing guidance in: {heard}");
+    assert!(
+        heard.contains("not a person") && heard.contains("therapist"),
+        "no disclosure in: {heard}"
+    );
+    assert!(
+        heard.contains("box breathing") || heard.contains("breathe") || heard.contains("breath"),
+        "no breathing guidance in: {heard}"
+    );
+
+    // SIGTERM with live audio devices: a graceful stop within 2 s.
+    let took = daemon.terminate();
+    println!("stopped in {took:?}");
+    assert!(took < Duration::from_secs(2), "took {took:?}");
 }
 
 #[test]
@@ -263,23 +410,44 @@ fn daemon_runs_without_any_audio_device_and_survives_abuse_and_signals() {
     std::thread::sleep(Duration::from_millis(1500));
     let status = daemon.status();
     assert_eq!(status["input"]["ok"], false, "{status}");
-    assert!(status["input"]["detail"].as_str().unwrap().contains("retrying"), "{status}");
+    assert!(
+        status["input"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("retrying"),
+        "{status}"
+    );
 
     // Socket permissions.
-    let mode = std::fs::metadata(daemon.socket()).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(daemon.socket())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o600);
-    let dir_mode = std::fs::metadata(daemon.socket().parent().unwrap()).unwrap().permissions().mode() & 0o777;
+    let dir_mode = std::fs::metadata(daemon.socket().parent().unwrap())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(dir_mode, 0o700);
 
     // Malformed and oversized messages get an error reply; the daemon carries on.
-    for bad in [&b"{not json\n"[..], b"{\"cmd\":\"launch_rockets\"}\n", b"{\"cmd\":\"mood\",\"score\":99}\n"] {
+    for bad in [
+        &b"{not json\n"[..],
+        b"{\"cmd\":\"launch_rockets\"}\n",
+        b"{\"cmd\":\"mood\",\"score\":99}\n",
+    ] {
         let reply = raw_exchange(&daemon.socket(), bad);
         assert!(reply.contains("\"ok\":false"), "{reply}");
     }
     let huge = vec![b'x'; 200_000];
     let reply = raw_exchange(&daemon.socket(), &huge);
     assert!(reply.contains("\"ok\":false"), "{reply}");
-    assert!(daemon.try_status().is_some(), "daemon stopped answering after bad input");
+    assert!(
+        daemon.try_status().is_some(),
+        "daemon stopped answering after bad input"
+    );
 
     // A typed utterance goes through the same engine (and the safety engine first).
     let mut c = daemon.client();
@@ -297,10 +465,18 @@ fn daemon_runs_without_any_audio_device_and_survives_abuse_and_signals() {
     let good = std::fs::read_to_string(&flow).unwrap();
     std::fs::write(&flow, format!("{good}\n[[[broken\n")).unwrap();
     unsafe { libc::kill(daemon.pid(), libc::SIGHUP) };
-    wait_until(Duration::from_secs(10), "the reload to be reported", || !daemon.status()["last_reload"].is_null());
+    wait_until(Duration::from_secs(10), "the reload to be reported", || {
+        !daemon.status()["last_reload"].is_null()
+    });
     let reload = daemon.status()["last_reload"].clone();
     assert_eq!(reload["ok"], false, "{reload}");
-    assert!(reload["error"].as_str().unwrap().contains("box-breathing.toml"), "{reload}");
+    assert!(
+        reload["error"]
+            .as_str()
+            .unwrap()
+            .contains("box-breathing.toml"),
+        "{reload}"
+    );
     let mut c = daemon.client();
     c.args(["start", "box-breathing"]);
     assert!(run(c).status.success(), "the old prompts should still work");
@@ -348,12 +524,19 @@ fn proc_cpu_ticks(pid: i32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
-    f.get(11).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
+    f.get(11).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|x| x.parse::<u64>().ok()).unwrap_or(0)
 }
 
 fn proc_rss_mb(pid: i32) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+    status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
 }
 
 fn write_bench(name: &str, value: serde_json::Value) {
@@ -368,7 +551,9 @@ fn bench_daemon_latency_barge_in_and_idle_cpu_on_the_audio_loop() {
     let home = temp_dir("bench-loop");
     let pa = PulseAudio::start(&home);
     let daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
-    daemon.wait(Duration::from_secs(20), "audio", |s| s["input"]["chunks"].as_u64().unwrap_or(0) > 5);
+    daemon.wait(Duration::from_secs(20), "audio", |s| {
+        s["input"]["chunks"].as_u64().unwrap_or(0) > 5
+    });
     // Idle CPU: 30 s of silence.
     let ticks_per_s = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
     let t0 = proc_cpu_ticks(daemon.pid());
@@ -378,9 +563,13 @@ fn bench_daemon_latency_barge_in_and_idle_cpu_on_the_audio_loop() {
     let (request, no, stop) = make_speech(&home);
     pa.speak_into_mic(&request);
     daemon.wait(Duration::from_secs(30), "answer", |s| s["speaking"] == true);
-    daemon.wait(Duration::from_secs(90), "answer end", |s| s["speaking"] == false);
+    daemon.wait(Duration::from_secs(90), "answer end", |s| {
+        s["speaking"] == false
+    });
     pa.speak_into_mic(&no);
-    daemon.wait(Duration::from_secs(30), "flow", |s| s["engine"]["flow"] == "box-breathing");
+    daemon.wait(Duration::from_secs(30), "flow", |s| {
+        s["engine"]["flow"] == "box-breathing"
+    });
     daemon.wait(Duration::from_secs(30), "speech", |s| s["speaking"] == true);
     // Barge-ins: "stop" during playback, ten times.
     for i in 0..10 {
@@ -392,14 +581,17 @@ fn bench_daemon_latency_barge_in_and_idle_cpu_on_the_audio_loop() {
             std::thread::sleep(Duration::from_millis(300));
         }
         pa.speak_into_mic(&stop);
-        daemon.wait(Duration::from_secs(20), "barge-in", |s| s["barge_in"]["count"].as_u64() == Some(i + 1));
+        daemon.wait(Duration::from_secs(20), "barge-in", |s| {
+            s["barge_in"]["count"].as_u64() == Some(i + 1)
+        });
         daemon.wait(Duration::from_secs(20), "quiet", |s| s["speaking"] == false);
         std::thread::sleep(Duration::from_millis(1500));
     }
     // Turns: a request, the reply starts; repeated for p50/p95 of end of speech → first audio.
     let mood = home.join("mood.wav");
     let mut c = hearth(&home);
-    c.args(["say", "Hey Hearth, what can you do?", "--out"]).arg(&mood);
+    c.args(["say", "Hey Hearth, what can you do?", "--out"])
+        .arg(&mood);
     assert!(run(c).status.success());
     for _ in 0..12 {
         pa.speak_into_mic(&mood);
@@ -430,10 +622,22 @@ fn bench_daemon_memory_over_an_hour_of_simulated_conversation() {
     let home = temp_dir("bench-mem");
     let runtime = home.join("run");
     let daemon = Daemon::start(&home, &runtime, &[], &["--no-audio"]);
-    let turns = ["what can you do", "log my mood as six, a bit tired", "no", "how has my mood been this week", "let's do box breathing", "stop", "i feel a bit lonely tonight", "thank you"];
+    let turns = [
+        "what can you do",
+        "log my mood as six, a bit tired",
+        "no",
+        "how has my mood been this week",
+        "let's do box breathing",
+        "stop",
+        "i feel a bit lonely tonight",
+        "thank you",
+    ];
     let mut samples = Vec::new();
     for i in 0..360 {
-        let msg = format!("{{\"cmd\":\"utterance\",\"text\":\"{}\"}}", turns[i % turns.len()]);
+        let msg = format!(
+            "{{\"cmd\":\"utterance\",\"text\":\"{}\"}}",
+            turns[i % turns.len()]
+        );
         let reply = raw_exchange(&daemon.socket(), format!("{msg}\n").as_bytes());
         assert!(reply.contains("\"ok\":true"), "{reply}");
         if i % 30 == 0 {
@@ -441,5 +645,8 @@ fn bench_daemon_memory_over_an_hour_of_simulated_conversation() {
         }
     }
     samples.push(proc_rss_mb(daemon.pid()));
-    write_bench("memory", serde_json::json!({"turns": 360, "rss_mb_every_30_turns": samples}));
+    write_bench(
+        "memory",
+        serde_json::json!({"turns": 360, "rss_mb_every_30_turns": samples}),
+    );
 }

@@ -10,7 +10,10 @@ fn transcribe_json(home: &Path, files: &[PathBuf]) -> Vec<serde_json::Value> {
     cmd.arg("transcribe").arg("--json").args(files);
     let out = run(cmd);
     assert!(out.status.success(), "transcribe failed: {}", stderr(&out));
-    stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -25,7 +28,11 @@ fn whisper_tiny_en_transcribes_real_speech_within_ten_percent_wer() {
     for ((path, reference), r) in cases.iter().zip(&results) {
         let hyp = r["text"].as_str().unwrap();
         let (e, n) = word_errors(reference, hyp);
-        println!("{:>5.1}%  {}\n        ref: {reference}\n        hyp: {hyp}", 100.0 * e as f64 / n as f64, path.display());
+        println!(
+            "{:>5.1}%  {}\n        ref: {reference}\n        hyp: {hyp}",
+            100.0 * e as f64 / n as f64,
+            path.display()
+        );
         errors += e;
         words += n;
     }
@@ -44,8 +51,14 @@ fn transcript_does_not_depend_on_rate_channels_or_sample_format() {
         ("44k.wav", &["-r", "44100"]),
         ("48k.wav", &["-r", "48000"]),
         ("stereo.wav", &["-c", "2"]),
-        ("48k-stereo-24bit.wav", &["-r", "48000", "-c", "2", "-b", "24"]),
-        ("22k-float.wav", &["-r", "22050", "-e", "floating-point", "-b", "32"]),
+        (
+            "48k-stereo-24bit.wav",
+            &["-r", "48000", "-c", "2", "-b", "24"],
+        ),
+        (
+            "22k-float.wav",
+            &["-r", "22050", "-e", "floating-point", "-b", "32"],
+        ),
     ];
     let mut files = vec![original.clone()];
     for (name, args) in variants {
@@ -61,12 +74,24 @@ fn transcript_does_not_depend_on_rate_channels_or_sample_format() {
         files.push(out);
     }
     let results = transcribe_json(&home, &files);
-    let texts: Vec<Vec<String>> = results.iter().map(|r| hearth::speech::wer::normalize_words(r["text"].as_str().unwrap())).collect();
+    let texts: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| hearth::speech::wer::normalize_words(r["text"].as_str().unwrap()))
+        .collect();
     for (f, t) in files.iter().zip(&texts) {
-        println!("{}: {}", f.file_name().unwrap().to_string_lossy(), t.join(" "));
+        println!(
+            "{}: {}",
+            f.file_name().unwrap().to_string_lossy(),
+            t.join(" ")
+        );
     }
     for (f, t) in files.iter().zip(&texts).skip(1) {
-        assert_eq!(t, &texts[0], "{} differs from the 16 kHz mono original", f.display());
+        assert_eq!(
+            t,
+            &texts[0],
+            "{} differs from the 16 kHz mono original",
+            f.display()
+        );
     }
 }
 
@@ -97,7 +122,11 @@ fn say_then_transcribe_recovers_the_text() {
         assert!(out.status.success(), "say failed: {}", stderr(&out));
         let audio = hearth::audio::read_wav(&wav).unwrap();
         assert_eq!(audio.sample_rate, 22_050);
-        assert!(audio.duration_secs() > 0.5, "{s}: only {:.2} s of audio", audio.duration_secs());
+        assert!(
+            audio.duration_secs() > 0.5,
+            "{s}: only {:.2} s of audio",
+            audio.duration_secs()
+        );
         files.push(wav);
     }
     let results = transcribe_json(&home, &files);
@@ -111,7 +140,11 @@ fn say_then_transcribe_recovers_the_text() {
     }
     let wer = errors as f64 / words as f64;
     println!("round-trip WER {:.1}%", 100.0 * wer);
-    assert!(wer <= 0.10, "round-trip WER {:.1}% is above 10%", 100.0 * wer);
+    assert!(
+        wer <= 0.10,
+        "round-trip WER {:.1}% is above 10%",
+        100.0 * wer
+    );
 }
 
 #[test]
@@ -125,16 +158,40 @@ fn bad_audio_files_get_one_line_errors_naming_file_and_problem() {
     let truncated = home.join("truncated.wav");
     std::fs::write(&truncated, &good[..good.len() / 3]).unwrap();
     let missing = home.join("missing.wav");
-    for (file, problem) in [(&empty, "empty"), (&text, "not a WAV"), (&truncated, "truncated"), (&missing, "not found")] {
+    for (file, problem) in [
+        (&empty, "empty"),
+        (&text, "not a WAV"),
+        (&truncated, "truncated"),
+        (&missing, "not found"),
+    ] {
         let mut cmd = hearth(&home);
         cmd.arg("transcribe").arg(file);
         let out = run(cmd);
         let err = stderr(&out);
-        assert!(!out.status.success(), "{}: exit status was success", file.display());
-        assert!(!err.contains("panicked"), "{}: panicked: {err}", file.display());
-        let line = err.lines().find(|l| l.starts_with("hearth:")).unwrap_or_default();
-        assert_eq!(err.lines().filter(|l| l.starts_with("hearth:")).count(), 1, "{err}");
-        assert!(line.contains(&*file.to_string_lossy()) && line.contains(problem), "{}: {err}", file.display());
+        assert!(
+            !out.status.success(),
+            "{}: exit status was success",
+            file.display()
+        );
+        assert!(
+            !err.contains("panicked"),
+            "{}: panicked: {err}",
+            file.display()
+        );
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("hearth:"))
+            .unwrap_or_default();
+        assert_eq!(
+            err.lines().filter(|l| l.starts_with("hearth:")).count(),
+            1,
+            "{err}"
+        );
+        assert!(
+            line.contains(&*file.to_string_lossy()) && line.contains(problem),
+            "{}: {err}",
+            file.display()
+        );
     }
 }
 
@@ -142,16 +199,30 @@ fn bad_audio_files_get_one_line_errors_naming_file_and_problem() {
 fn a_missing_model_or_voice_names_the_install_command() {
     let home = temp_dir("missing-model");
     let mut cmd = hearth(&home);
-    cmd.args(["transcribe", "--model", "/nonexistent/ggml-huge.bin"]).arg(speech("jfk.wav"));
+    cmd.args(["transcribe", "--model", "/nonexistent/ggml-huge.bin"])
+        .arg(speech("jfk.wav"));
     let out = run(cmd);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("/nonexistent/ggml-huge.bin") && err.contains("scripts/setup"), "{err}");
+    assert!(
+        err.contains("/nonexistent/ggml-huge.bin") && err.contains("scripts/setup"),
+        "{err}"
+    );
 
     let mut cmd = hearth(&home);
-    cmd.args(["say", "hello", "--voice", "/nonexistent/voice.onnx", "--out"]).arg(home.join("x.wav"));
+    cmd.args([
+        "say",
+        "hello",
+        "--voice",
+        "/nonexistent/voice.onnx",
+        "--out",
+    ])
+    .arg(home.join("x.wav"));
     let out = run(cmd);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("/nonexistent/voice.onnx") && err.contains("scripts/setup"), "{err}");
+    assert!(
+        err.contains("/nonexistent/voice.onnx") && err.contains("scripts/setup"),
+        "{err}"
+    );
 }

@@ -3,8 +3,8 @@
 //! real SQLite and real audio. Nothing here is skipped when an asset is missing: the test fails
 //! and says how to install it.
 
+mod cli;
 mod common;
+mod daemon;
 mod speech;
 mod storage;
-mod daemon;
-mod cli;

@@ -36,20 +36,21 @@ fn device_name(d: &cpal::Device) -> String {
 /// Every device the default host offers.
 pub fn list_devices() -> Result<Vec<DeviceInfo>, AudioError> {
     let host = cpal::default_host();
-    let default_in = host.default_input_device().map(|d| device_name(&d));
-    let default_out = host.default_output_device().map(|d| device_name(&d));
+    let default_in = host.default_input_device().map(|d| device_id(&d));
+    let default_out = host.default_output_device().map(|d| device_id(&d));
     let devices = host
         .devices()
         .map_err(|e| AudioError::Device(e.to_string()))?;
     Ok(devices
         .map(|d| {
             let name = device_name(&d);
+            let id = device_id(&d);
             DeviceInfo {
-                id: device_id(&d),
                 input: d.supports_input(),
                 output: d.supports_output(),
-                default_input: default_in.as_deref() == Some(name.as_str()),
-                default_output: default_out.as_deref() == Some(name.as_str()),
+                default_input: default_in.as_deref() == Some(id.as_str()),
+                default_output: default_out.as_deref() == Some(id.as_str()),
+                id,
                 name,
             }
         })
@@ -80,12 +81,19 @@ fn find_device(name: Option<&str>, input: bool) -> Result<cpal::Device, AudioErr
                         d.supports_output()
                     }
                 })
-                .find(|d| device_id(d) == wanted || device_name(d) == wanted || d.to_string() == wanted)
+                .find(|d| {
+                    device_id(d) == wanted || device_name(d) == wanted || d.to_string() == wanted
+                })
                 .ok_or_else(|| AudioError::UnknownDevice {
                     name: wanted.to_string(),
                 })
         }
     }
+}
+
+/// Whether an input device of this name or id is present now.
+pub fn input_present(name: &str) -> bool {
+    find_device(Some(name), true).is_ok()
 }
 
 /// Counters the daemon reports in `hearth status`.

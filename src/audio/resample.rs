@@ -93,7 +93,11 @@ impl StreamResampler {
     pub fn new(from: u32, to: u32) -> Self {
         let inner = Resampler::new(from, to);
         // Start "reach" samples early so the first outputs see a zero history.
-        Self { inner, buf: Vec::new(), pos: 0.0 }
+        Self {
+            inner,
+            buf: Vec::new(),
+            pos: 0.0,
+        }
     }
 
     /// Feeds input; returns the output it completes (the last few ms wait for more input).
@@ -210,8 +214,17 @@ mod tests {
             pieces.extend(stream.push(chunk));
         }
         // The stream holds back the last few samples; everything it gave matches.
-        assert!(pieces.len() + 40 >= whole.len() && pieces.len() <= whole.len(), "{} vs {}", pieces.len(), whole.len());
-        let worst = pieces.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(
+            pieces.len() + 40 >= whole.len() && pieces.len() <= whole.len(),
+            "{} vs {}",
+            pieces.len(),
+            whole.len()
+        );
+        let worst = pieces
+            .iter()
+            .zip(&whole)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0, f32::max);
         assert!(worst < 1e-4, "worst difference {worst}");
     }
 

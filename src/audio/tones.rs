@@ -11,17 +11,6 @@ pub enum Chime {
     End,
 }
 
-impl Chime {
-    pub fn from_name(name: &str) -> Self {
-        match name {
-            "inhale" | "in" => Chime::Inhale,
-            "exhale" | "out" => Chime::Exhale,
-            "end" | "close" | "done" => Chime::End,
-            _ => Chime::Hold,
-        }
-    }
-}
-
 /// Renders a chime at `rate` Hz.
 pub fn chime(kind: Chime, rate: u32) -> Vec<f32> {
     let notes: &[(f32, f32)] = match kind {

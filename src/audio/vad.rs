@@ -166,7 +166,8 @@ impl Endpointer {
         let energy = frame.iter().map(|s| s * s).sum::<f32>() / frame.len() as f32;
         let db = 10.0 * (energy + 1e-12).log10();
         self.track_floor(db);
-        let is_speech = db > self.cfg.min_speech_dbfs && db > self.noise_db + self.cfg.threshold_db + self.boost_db;
+        let is_speech = db > self.cfg.min_speech_dbfs
+            && db > self.noise_db + self.cfg.threshold_db + self.boost_db;
         let preroll = (self.cfg.preroll_ms * RATE / 1000) as usize;
         let start_frames = Self::ms_to_frames(self.cfg.start_ms);
         let hang_frames = Self::ms_to_frames(self.cfg.hangover_ms);

@@ -108,7 +108,8 @@ fn decode<R: std::io::Read>(
     let expected = reader.len() as u64;
     let mut interleaved: Vec<f32> = Vec::with_capacity((expected as usize).min(1 << 26));
     let bad = |e: hound::Error, got: usize| match e {
-        hound::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+        // hound reports a sample cut in half as a format error.
+        hound::Error::IoError(_) | hound::Error::FormatError("Failed to read enough bytes.") => {
             WavError::Truncated {
                 path: path.to_path_buf(),
                 expected,

@@ -26,7 +26,10 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
     let mut companion = Companion::new(config, prompts, store, problem);
     let mut voice = if speak {
         let assets = config.assets();
-        let tts = crate::speech::piper::PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;
+        let tts = crate::speech::piper::PiperSynthesizer::load(
+            &assets.voice_path(&config.tts.voice),
+            &assets.ort_library(),
+        )?;
         Some((tts, RodioSink::open(Some(&config.audio.output))?))
     } else {
         None
@@ -49,7 +52,10 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
     println!("Hearth (text). Type what you would say; \"quit\" or Ctrl-D to leave.");
     let mut listen_until: Option<Instant> = None;
     let mut out = std::io::stdout();
-    let mut show = |actions: Vec<Action>, listen_until: &mut Option<Instant>, companion: &mut Companion| -> anyhow::Result<()> {
+    let mut show = |actions: Vec<Action>,
+                    listen_until: &mut Option<Instant>,
+                    companion: &mut Companion|
+     -> anyhow::Result<()> {
         let mut spoke = false;
         for a in actions {
             match a {
@@ -70,7 +76,9 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
                 Action::Chime { .. } => {
                     writeln!(out, "        ~")?;
                 }
-                Action::Listen { timeout_ms } => *listen_until = Some(Instant::now() + Duration::from_millis(timeout_ms)),
+                Action::Listen { timeout_ms } => {
+                    *listen_until = Some(Instant::now() + Duration::from_millis(timeout_ms))
+                }
                 _ => {}
             }
         }
@@ -110,7 +118,11 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
             Ok(None) | Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {}
         }
-        if companion.engine().next_deadline().is_some_and(|d| now_ms() >= d) {
+        if companion
+            .engine()
+            .next_deadline()
+            .is_some_and(|d| now_ms() >= d)
+        {
             let actions = companion.handle(Event::Timer, now_ms());
             show(actions, &mut listen_until, &mut companion)?;
         }

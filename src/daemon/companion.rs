@@ -8,8 +8,12 @@
 //! Storage is optional: when the database cannot be opened Hearth carries on without it (and
 //! says so in `hearth status`); nothing here ever stops a crisis response because of storage.
 
+use crate::audio::tones::Chime;
 use crate::config::Config;
-use crate::engine::dialogue::engine::{Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend};
+use crate::engine::dialogue::engine::{
+    Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend,
+};
+use crate::engine::dialogue::prompts::ChimeKind;
 use crate::engine::dialogue::prompts::Prompts;
 use crate::engine::safety::SafetyEngine;
 use crate::engine::PromptError;
@@ -38,25 +42,44 @@ pub struct Companion {
 
 /// Loads the prompt files, naming every problem.
 pub fn load_prompts(config: &Config) -> Result<Arc<Prompts>, CompanionError> {
-    Prompts::load(&config.assets().prompts_dir()).map(Arc::new).map_err(CompanionError::Prompts)
+    Prompts::load(&config.assets().prompts_dir())
+        .map(Arc::new)
+        .map_err(CompanionError::Prompts)
 }
 
 impl Companion {
     /// An engine over `prompts`, with the memory kept in `store` (if any).
-    pub fn new(config: &Config, prompts: Arc<Prompts>, store: Option<Store>, store_problem: Option<String>) -> Self {
+    pub fn new(
+        config: &Config,
+        prompts: Arc<Prompts>,
+        store: Option<Store>,
+        store_problem: Option<String>,
+    ) -> Self {
         let memory: EngineMemory = store
             .as_ref()
             .and_then(|s| s.get_setting(MEMORY_KEY).ok().flatten())
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
-        let engine_config = EngineConfig { country: config.country.clone(), user_name: config.name.clone(), pace: 1.0 };
+        let engine_config = EngineConfig {
+            country: config.country.clone(),
+            user_name: config.name.clone(),
+            pace: 1.0,
+        };
         let engine = Engine::new(prompts, SafetyEngine::new(), engine_config, memory);
-        Self { engine, store, store_problem, sessions: HashMap::new() }
+        Self {
+            engine,
+            store,
+            store_problem,
+            sessions: HashMap::new(),
+        }
     }
 
     /// Opens the store in the configured data folder; on failure, carries on without it.
     pub fn open_store(config: &Config) -> (Option<Store>, Option<String>) {
-        let opts = store::StoreOptions { retention: config.retention, ..Default::default() };
+        let opts = store::StoreOptions {
+            retention: config.retention,
+            ..Default::default()
+        };
         match Store::open_in_with(&config.data_dir(), opts) {
             Ok(s) => (Some(s), None),
             Err(e) => {
@@ -112,38 +135,80 @@ impl Companion {
                         }),
                         best_day: sum.best_day.map(|d| d.date.format("%A").to_string()),
                     },
-                    _ => Event::MoodSummary { entries: 0, average: None, trend: None, best_day: None },
+                    _ => Event::MoodSummary {
+                        entries: 0,
+                        average: None,
+                        trend: None,
+                        best_day: None,
+                    },
                 });
             }
             (_, None) => Ok(()),
-            (Action::LogMood { score, feelings, note }, Some(s)) => s
-                .add_mood(&NewMood { at_ms: at, score: *score, feelings: feelings.clone(), note: note.clone(), source: store::MoodSource::Voice })
+            (
+                Action::LogMood {
+                    score,
+                    feelings,
+                    note,
+                },
+                Some(s),
+            ) => s
+                .add_mood(&NewMood {
+                    at_ms: at,
+                    score: *score,
+                    feelings: feelings.clone(),
+                    note: note.clone(),
+                    source: store::MoodSource::Voice,
+                })
                 .map(|_| ()),
-            (Action::LogCheckin { instrument, score, items }, Some(s)) => s
-                .add_checkin(&NewCheckin { at_ms: at, instrument: instrument.clone(), score: u32::from(*score), items: items.clone() })
+            (
+                Action::LogCheckin {
+                    instrument,
+                    score,
+                    items,
+                },
+                Some(s),
+            ) => s
+                .add_checkin(&NewCheckin {
+                    at_ms: at,
+                    instrument: instrument.clone(),
+                    score: u32::from(*score),
+                    items: items.clone(),
+                })
                 .map(|_| ()),
             (Action::LogReflection { step, text }, Some(s)) => {
                 let session = self.sessions.values().copied().max();
-                s.add_reflection(session, at, step, text.as_deref()).map(|_| ())
+                s.add_reflection(session, at, step, text.as_deref())
+                    .map(|_| ())
             }
             (Action::LogSafetyEvent { level, category }, Some(s)) => {
-                let level = serde_json::to_value(level).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                s.add_safety_event(at, &level, category).map(|_| ())
+                s.add_safety_event(at, level.as_str(), category).map(|_| ())
             }
             (Action::FlowStarted { name }, Some(s)) => s.add_session(name, at).map(|id| {
                 self.sessions.insert(name.clone(), id);
             }),
             (Action::FlowEnded { name, completed }, Some(s)) => match self.sessions.remove(name) {
-                Some(id) => s.end_session(id, at, if *completed { SessionOutcome::Completed } else { SessionOutcome::Stopped }),
+                Some(id) => s.end_session(
+                    id,
+                    at,
+                    if *completed {
+                        SessionOutcome::Completed
+                    } else {
+                        SessionOutcome::Stopped
+                    },
+                ),
                 None => Ok(()),
             },
-            (Action::SetConsent { keep_transcripts }, Some(s)) => s.set_consent(*keep_transcripts, at),
+            (Action::SetConsent { keep_transcripts }, Some(s)) => {
+                s.set_consent(*keep_transcripts, at)
+            }
             (Action::Forget { scope }, Some(s)) => match scope {
                 ForgetScope::All => {
                     self.sessions.clear();
                     s.forget_all()
                 }
-                ForgetScope::Since { days } => s.forget_since(at - i64::from(*days) * 86_400_000).map(|_| ()),
+                ForgetScope::Since { days } => s
+                    .forget_since(at - i64::from(*days) * 86_400_000)
+                    .map(|_| ()),
             },
             (Action::SaveSafetyPlan { plan }, Some(s)) => match serde_json::to_string(plan) {
                 Ok(json) => s.set_setting("safety_plan", &json),
@@ -161,6 +226,16 @@ impl Companion {
             self.store_problem = Some(e.to_string());
         }
         None
+    }
+}
+
+/// The tone for an engine chime.
+pub fn chime_for(kind: ChimeKind) -> Chime {
+    match kind {
+        ChimeKind::Inhale => Chime::Inhale,
+        ChimeKind::Hold => Chime::Hold,
+        ChimeKind::Exhale => Chime::Exhale,
+        ChimeKind::End => Chime::End,
     }
 }
 

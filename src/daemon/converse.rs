@@ -71,7 +71,11 @@ impl Renderer<'_> {
     }
 
     /// Renders speech, chimes and pauses; returns (spoken text, first-audio ms, total ms).
-    fn render(&mut self, actions: &[Action], at_ms: u64) -> Result<(String, Option<f64>, f64), crate::speech::SpeechError> {
+    fn render(
+        &mut self,
+        actions: &[Action],
+        at_ms: u64,
+    ) -> Result<(String, Option<f64>, f64), crate::speech::SpeechError> {
         self.seek(at_ms);
         let started = Instant::now();
         let mut first = None;
@@ -90,14 +94,17 @@ impl Renderer<'_> {
                 }
                 Action::Pause { ms } => self.sink.silence(*ms),
                 Action::Chime { kind } if self.chimes => {
-                    let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                    let pcm = tones::chime(tones::Chime::from_name(&name), self.sink.rate);
+                    let pcm = tones::chime(super::companion::chime_for(*kind), self.sink.rate);
                     let _ = self.sink.play(&pcm, self.sink.rate);
                 }
                 _ => {}
             }
         }
-        Ok((said.join(" "), first, started.elapsed().as_secs_f64() * 1000.0))
+        Ok((
+            said.join(" "),
+            first,
+            started.elapsed().as_secs_f64() * 1000.0,
+        ))
     }
 }
 
@@ -107,9 +114,18 @@ struct Clock {
     listen_until: Option<u64>,
 }
 
-fn drive(companion: &mut Companion, renderer: &mut Renderer, clock: &mut Clock, until_rel: u64, said: &mut Vec<String>) -> Result<(), crate::speech::SpeechError> {
+fn drive(
+    companion: &mut Companion,
+    renderer: &mut Renderer,
+    clock: &mut Clock,
+    until_rel: u64,
+    said: &mut Vec<String>,
+) -> Result<(), crate::speech::SpeechError> {
     for _ in 0..10_000 {
-        let deadline = companion.engine().next_deadline().map(|d| d.saturating_sub(clock.base_ms));
+        let deadline = companion
+            .engine()
+            .next_deadline()
+            .map(|d| d.saturating_sub(clock.base_ms));
         let listen = clock.listen_until;
         let next = [deadline, listen].into_iter().flatten().min();
         let Some(t) = next else { return Ok(()) };
@@ -129,7 +145,14 @@ fn drive(companion: &mut Companion, renderer: &mut Renderer, clock: &mut Clock, 
 }
 
 /// Renders actions at virtual time `t`, then tells the engine when the speech ended.
-fn apply(companion: &mut Companion, renderer: &mut Renderer, clock: &mut Clock, actions: &[Action], t: u64, said: &mut Vec<String>) -> Result<(Option<f64>, f64), crate::speech::SpeechError> {
+fn apply(
+    companion: &mut Companion,
+    renderer: &mut Renderer,
+    clock: &mut Clock,
+    actions: &[Action],
+    t: u64,
+    said: &mut Vec<String>,
+) -> Result<(Option<f64>, f64), crate::speech::SpeechError> {
     if actions.is_empty() {
         return Ok((None, 0.0));
     }
@@ -138,37 +161,72 @@ fn apply(companion: &mut Companion, renderer: &mut Renderer, clock: &mut Clock, 
         said.push(text);
     }
     let end = renderer.cursor_ms();
-    if actions.iter().any(|a| matches!(a, Action::Say { .. } | Action::Pause { .. })) {
+    if actions
+        .iter()
+        .any(|a| matches!(a, Action::Say { .. } | Action::Pause { .. }))
+    {
         let more = companion.handle(Event::SpeechFinished, clock.base_ms + end);
         if !more.is_empty() {
             apply(companion, renderer, clock, &more, end, said)?;
         }
     }
-    if let Some(timeout) = actions.iter().find_map(|a| if let Action::Listen { timeout_ms } = a { Some(*timeout_ms) } else { None }) {
+    if let Some(timeout) = actions.iter().find_map(|a| {
+        if let Action::Listen { timeout_ms } = a {
+            Some(*timeout_ms)
+        } else {
+            None
+        }
+    }) {
         clock.listen_until = Some(renderer.cursor_ms() + timeout);
     }
     Ok((first, total))
 }
 
 /// Runs the loop on `input` and writes the replies to `output`.
-pub fn converse_file(config: &Config, input: &Path, output: &Path) -> anyhow::Result<ConverseReport> {
+pub fn converse_file(
+    config: &Config,
+    input: &Path,
+    output: &Path,
+) -> anyhow::Result<ConverseReport> {
     let recording = audio::read_wav(input)?;
     let pcm = audio::resample::resample(&recording.samples, recording.sample_rate, 16_000);
     let t = Instant::now();
     let mut stt = crate::speech::whisper::WhisperTranscriber::load(
         &config.assets().model_path(&config.stt.model),
-        crate::speech::whisper::WhisperOptions { threads: config.stt.threads, short_window: config.stt.short_window, language: "en".into() },
+        crate::speech::whisper::WhisperOptions {
+            threads: config.stt.threads,
+            short_window: config.stt.short_window,
+            language: "en".into(),
+        },
     )?;
     let stt_load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
     let assets = config.assets();
-    let mut tts = crate::speech::piper::PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;
+    let mut tts = crate::speech::piper::PiperSynthesizer::load(
+        &assets.voice_path(&config.tts.voice),
+        &assets.ort_library(),
+    )?;
     tts.length_scale = config.tts.length_scale;
     let tts_load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let prompts = super::companion::load_prompts(config)?;
     // `converse` is a rehearsal on a recording: it never writes to the person's history.
-    let mut companion = Companion::new(config, prompts, None, Some("converse does not store".into()));
-    let report = run(config, &mut companion, &mut stt, &mut tts, &pcm, input, stt_load_ms, tts_load_ms, output)?;
+    let mut companion = Companion::new(
+        config,
+        prompts,
+        None,
+        Some("converse does not store".into()),
+    );
+    let report = run(
+        config,
+        &mut companion,
+        &mut stt,
+        &mut tts,
+        &pcm,
+        input,
+        stt_load_ms,
+        tts_load_ms,
+        output,
+    )?;
     Ok(report)
 }
 
@@ -184,19 +242,37 @@ fn run(
     tts_load_ms: f64,
     output: &Path,
 ) -> anyhow::Result<ConverseReport> {
-    let vad_cfg = VadConfig { hangover_ms: config.audio.hangover_ms, threshold_db: config.audio.threshold_db, ..Default::default() };
+    let vad_cfg = VadConfig {
+        hangover_ms: config.audio.hangover_ms,
+        threshold_db: config.audio.threshold_db,
+        ..Default::default()
+    };
     let t = Instant::now();
     let utterances = split_utterances(pcm, &vad_cfg);
     let vad_ms = t.elapsed().as_secs_f64() * 1000.0;
     let safety = SafetyEngine::new();
     let rate = tts.sample_rate();
-    let mut renderer = Renderer { tts, sink: BufferSink::new(rate), chimes: config.tts.chimes };
+    let mut renderer = Renderer {
+        tts,
+        sink: BufferSink::new(rate),
+        chimes: config.tts.chimes,
+    };
     let base_ms = crate::store::now_ms() as u64;
-    let mut clock = Clock { base_ms, listen_until: None };
+    let mut clock = Clock {
+        base_ms,
+        listen_until: None,
+    };
     let mut reports = Vec::new();
     let n = utterances.len().max(1) as f64;
     for u in utterances {
-        let Endpoint::Utterance { start, end, samples } = u else { continue };
+        let Endpoint::Utterance {
+            start,
+            end,
+            samples,
+        } = u
+        else {
+            continue;
+        };
         let (start_ms, end_ms) = (start * 1000 / 16_000, end * 1000 / 16_000);
         // What Hearth says before this utterance answers the previous one (a flow's cues).
         let mut said = Vec::new();
@@ -215,17 +291,30 @@ fn run(
             clock.listen_until = None;
         }
         let mut reply = Vec::new();
-        let (first, total) = apply(companion, &mut renderer, &mut clock, &actions, end_ms, &mut reply)?;
+        let (first, total) = apply(
+            companion,
+            &mut renderer,
+            &mut clock,
+            &actions,
+            end_ms,
+            &mut reply,
+        )?;
         said.extend(reply);
         tracing::debug!(transcript = %text, "utterance");
         reports.push(UtteranceReport {
             start_ms,
             end_ms,
             transcript: text,
-            safety_action: serde_json::to_value(assessment.action).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            safety_action: assessment.action.as_str().to_string(),
             safety_category: assessment.category,
             reply: said.join(" "),
-            durations_ms: StageTimes { vad: vad_ms / n, stt: transcript.millis, engine: engine_ms, tts_first_audio: first, tts_total: total },
+            durations_ms: StageTimes {
+                vad: vad_ms / n,
+                stt: transcript.millis,
+                engine: engine_ms,
+                tts_first_audio: first,
+                tts_total: total,
+            },
         });
     }
     // Let a running flow finish (bounded: at most 20 minutes of virtual time).

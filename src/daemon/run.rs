@@ -38,13 +38,32 @@ use std::time::{Duration, Instant};
 
 /// Everything the main loop reacts to.
 pub enum Input {
-    Audio { samples: Vec<f32> },
-    DeviceStatus { input: bool, detail: String },
-    Transcript { text: String, stt_ms: f64, speech_end: Instant },
-    FirstAudio { generation: u64, at: Instant },
-    SpeechDone { generation: u64 },
-    SpeakerError { detail: String },
-    Control { request: Request, reply: Sender<Reply> },
+    Audio {
+        samples: Vec<f32>,
+    },
+    DeviceStatus {
+        input: bool,
+        detail: String,
+    },
+    Transcript {
+        text: String,
+        stt_ms: f64,
+        speech_end: Instant,
+    },
+    FirstAudio {
+        generation: u64,
+        at: Instant,
+    },
+    SpeechDone {
+        generation: u64,
+    },
+    SpeakerError {
+        detail: String,
+    },
+    Control {
+        request: Request,
+        reply: Sender<Reply>,
+    },
     Signal(i32),
 }
 
@@ -100,9 +119,14 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let assets = config.assets();
     let stt = WhisperTranscriber::load(
         &assets.model_path(&config.stt.model),
-        WhisperOptions { threads: config.stt.threads, short_window: config.stt.short_window, language: "en".into() },
+        WhisperOptions {
+            threads: config.stt.threads,
+            short_window: config.stt.short_window,
+            language: "en".into(),
+        },
     )?;
-    let mut tts = PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;
+    let mut tts =
+        PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;
     tts.length_scale = config.tts.length_scale;
     let (store, store_problem) = Companion::open_store(config);
     let companion = Companion::new(config, prompts, store, store_problem);
@@ -111,17 +135,23 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let shutdown = Arc::new(AtomicBool::new(false));
 
     // Signals.
-    let mut signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP])?;
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGHUP,
+    ])?;
     let signal_handle = signals.handle();
     {
         let tx = tx.clone();
-        std::thread::Builder::new().name("signals".into()).spawn(move || {
-            for sig in signals.forever() {
-                if tx.send(Input::Signal(sig)).is_err() {
-                    break;
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                for sig in signals.forever() {
+                    if tx.send(Input::Signal(sig)).is_err() {
+                        break;
+                    }
                 }
-            }
-        })?;
+            })?;
     }
 
     // Control socket: each request is answered by the main loop.
@@ -129,11 +159,22 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         let tx = Mutex::new(tx.clone());
         let handler: control::Handler = Arc::new(move |request: Request| {
             let (reply_tx, reply_rx) = channel();
-            let sent = tx.lock().map(|t| t.send(Input::Control { request, reply: reply_tx }).is_ok()).unwrap_or(false);
+            let sent = tx
+                .lock()
+                .map(|t| {
+                    t.send(Input::Control {
+                        request,
+                        reply: reply_tx,
+                    })
+                    .is_ok()
+                })
+                .unwrap_or(false);
             if !sent {
                 return Reply::error("Hearth is shutting down");
             }
-            reply_rx.recv_timeout(Duration::from_secs(10)).unwrap_or_else(|_| Reply::error("Hearth did not answer in time"))
+            reply_rx
+                .recv_timeout(Duration::from_secs(10))
+                .unwrap_or_else(|_| Reply::error("Hearth did not answer in time"))
         });
         ControlServer::bind(&control::socket_path(), handler)?
     };
@@ -148,9 +189,23 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let generation = Arc::new(AtomicU64::new(0));
     let sink: Arc<Mutex<Option<Box<dyn AudioSink>>>> = Arc::new(Mutex::new(None));
     let (speak_tx, speak_rx) = channel::<SpeakJob>();
-    spawn_speaker(Box::new(tts), speak_rx, tx.clone(), sink.clone(), generation.clone(), config.audio.output.clone(), no_audio, config.tts.chimes)?;
+    spawn_speaker(
+        Box::new(tts),
+        speak_rx,
+        tx.clone(),
+        sink.clone(),
+        generation.clone(),
+        config.audio.output.clone(),
+        no_audio,
+        config.tts.chimes,
+    )?;
     if !no_audio {
-        spawn_capture(config.audio.input.clone(), tx.clone(), counters.clone(), shutdown.clone())?;
+        spawn_capture(
+            config.audio.input.clone(),
+            tx.clone(),
+            counters.clone(),
+            shutdown.clone(),
+        )?;
     }
 
     let mut daemon = Daemon {
@@ -171,11 +226,17 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         metrics: Metrics::default(),
         counters,
         input_ok: false,
-        input_detail: if no_audio { "disabled (--no-audio)".into() } else { "opening".into() },
+        input_losses: 0,
+        input_detail: if no_audio {
+            "disabled (--no-audio)".into()
+        } else {
+            "opening".into()
+        },
         speaker_problem: None,
         last_reload: None,
         offered: None,
         next_offer: None,
+        last_purge: Instant::now(),
         started,
     };
     daemon.schedule_offer();
@@ -193,23 +254,38 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
 }
 
 fn vad_config(config: &Config) -> VadConfig {
-    VadConfig { hangover_ms: config.audio.hangover_ms, threshold_db: config.audio.threshold_db, ..Default::default() }
+    VadConfig {
+        hangover_ms: config.audio.hangover_ms,
+        threshold_db: config.audio.threshold_db,
+        ..Default::default()
+    }
 }
 
-fn spawn_recognizer(mut stt: Box<dyn Transcriber>, jobs: Receiver<(Vec<f32>, Instant)>, tx: Sender<Input>) -> std::io::Result<()> {
-    std::thread::Builder::new().name("recognizer".into()).spawn(move || {
-        // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
-        let _ = stt.transcribe(&vec![0.0; 32_000]);
-        for (samples, speech_end) in jobs {
-            let _span = tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
-            match stt.transcribe(&samples) {
-                Ok(t) => {
-                    let _ = tx.send(Input::Transcript { text: t.text, stt_ms: t.millis, speech_end });
+fn spawn_recognizer(
+    mut stt: Box<dyn Transcriber>,
+    jobs: Receiver<(Vec<f32>, Instant)>,
+    tx: Sender<Input>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("recognizer".into())
+        .spawn(move || {
+            // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
+            let _ = stt.transcribe(&vec![0.0; 32_000]);
+            for (samples, speech_end) in jobs {
+                let _span =
+                    tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
+                match stt.transcribe(&samples) {
+                    Ok(t) => {
+                        let _ = tx.send(Input::Transcript {
+                            text: t.text,
+                            stt_ms: t.millis,
+                            speech_end,
+                        });
+                    }
+                    Err(e) => tracing::error!(error = %e, "transcription failed"),
                 }
-                Err(e) => tracing::error!(error = %e, "transcription failed"),
             }
-        }
-    })?;
+        })?;
     Ok(())
 }
 
@@ -224,125 +300,191 @@ fn spawn_speaker(
     no_audio: bool,
     chimes: bool,
 ) -> std::io::Result<()> {
-    std::thread::Builder::new().name("speaker".into()).spawn(move || {
-        let rate = tts.sample_rate();
-        // Warm ONNX Runtime up so the first reply is as quick as the rest.
-        let _ = tts.synthesize("Hello.");
-        let current = |g: u64| generation.load(Ordering::SeqCst) == g;
-        for job in jobs {
-            if !current(job.generation) {
-                continue;
-            }
-            let mut first = true;
-            for sound in job.sounds {
+    std::thread::Builder::new()
+        .name("speaker".into())
+        .spawn(move || {
+            let rate = tts.sample_rate();
+            // Warm ONNX Runtime up so the first reply is as quick as the rest.
+            let _ = tts.synthesize("Hello.");
+            let current = |g: u64| generation.load(Ordering::SeqCst) == g;
+            for job in jobs {
                 if !current(job.generation) {
-                    break;
+                    continue;
                 }
-                let pcm: Vec<Vec<f32>> = match sound {
-                    Sound::Say(text) => split_sentences(&text)
-                        .iter()
-                        .filter_map(|s| match tts.synthesize(s) {
-                            Ok(mut pcm) => {
-                                pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
-                                Some(pcm)
-                            }
-                            Err(e) => {
-                                tracing::error!(error = %e, "synthesis failed");
-                                None
-                            }
-                        })
-                        .take_while(|_| current(job.generation))
-                        .collect(),
-                    Sound::Chime(kind) if chimes => vec![tones::chime(kind, rate)],
-                    Sound::Chime(_) => vec![],
-                    Sound::Silence(ms) => vec![vec![0.0; (rate as u64 * ms / 1000) as usize]],
-                };
-                for piece in pcm {
+                let mut first = true;
+                for sound in job.sounds {
                     if !current(job.generation) {
                         break;
                     }
-                    if no_audio {
-                        continue;
-                    }
-                    let mut guard = match sink.lock() {
-                        Ok(g) => g,
-                        Err(p) => p.into_inner(),
+                    let pcm: Vec<Vec<f32>> = match sound {
+                        Sound::Say(text) => split_sentences(&text)
+                            .iter()
+                            .filter_map(|s| match tts.synthesize(s) {
+                                Ok(mut pcm) => {
+                                    pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
+                                    Some(pcm)
+                                }
+                                Err(e) => {
+                                    tracing::error!(error = %e, "synthesis failed");
+                                    None
+                                }
+                            })
+                            .take_while(|_| current(job.generation))
+                            .collect(),
+                        Sound::Chime(kind) if chimes => vec![tones::chime(kind, rate)],
+                        Sound::Chime(_) => vec![],
+                        Sound::Silence(ms) => vec![vec![0.0; (rate as u64 * ms / 1000) as usize]],
                     };
-                    if guard.is_none() {
-                        match RodioSink::open(Some(&device)) {
-                            Ok(s) => *guard = Some(Box::new(s)),
-                            Err(e) => {
-                                let _ = tx.send(Input::SpeakerError { detail: e.to_string() });
-                                break;
+                    for piece in pcm {
+                        if !current(job.generation) {
+                            break;
+                        }
+                        if no_audio {
+                            continue;
+                        }
+                        let mut guard = match sink.lock() {
+                            Ok(g) => g,
+                            Err(p) => p.into_inner(),
+                        };
+                        if guard.is_none() {
+                            match RodioSink::open(Some(&device)) {
+                                Ok(s) => *guard = Some(Box::new(s)),
+                                Err(e) => {
+                                    let _ = tx.send(Input::SpeakerError {
+                                        detail: e.to_string(),
+                                    });
+                                    break;
+                                }
+                            }
+                        }
+                        if let Some(s) = guard.as_mut() {
+                            if let Err(e) = s.play(&piece, rate) {
+                                let _ = tx.send(Input::SpeakerError {
+                                    detail: e.to_string(),
+                                });
+                                *guard = None;
+                            } else if first {
+                                first = false;
+                                let _ = tx.send(Input::FirstAudio {
+                                    generation: job.generation,
+                                    at: Instant::now(),
+                                });
                             }
                         }
                     }
-                    if let Some(s) = guard.as_mut() {
-                        if let Err(e) = s.play(&piece, rate) {
-                            let _ = tx.send(Input::SpeakerError { detail: e.to_string() });
-                            *guard = None;
-                        } else if first {
-                            first = false;
-                            let _ = tx.send(Input::FirstAudio { generation: job.generation, at: Instant::now() });
-                        }
+                }
+                // Wait for the queued audio to finish (or be cut off).
+                loop {
+                    if !current(job.generation) {
+                        break;
                     }
+                    let playing = sink
+                        .lock()
+                        .map(|g| g.as_ref().is_some_and(|s| s.is_playing()))
+                        .unwrap_or(false);
+                    if !playing {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
                 }
+                let _ = tx.send(Input::SpeechDone {
+                    generation: job.generation,
+                });
             }
-            // Wait for the queued audio to finish (or be cut off).
-            loop {
-                if !current(job.generation) {
-                    break;
-                }
-                let playing = sink.lock().map(|g| g.as_ref().is_some_and(|s| s.is_playing())).unwrap_or(false);
-                if !playing {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            let _ = tx.send(Input::SpeechDone { generation: job.generation });
-        }
-    })?;
+        })?;
     Ok(())
 }
 
-fn spawn_capture(device: String, tx: Sender<Input>, counters: Arc<AudioCounters>, shutdown: Arc<AtomicBool>) -> std::io::Result<()> {
-    std::thread::Builder::new().name("capture".into()).spawn(move || {
-        let mut backoff = Duration::from_millis(500);
-        while !shutdown.load(Ordering::SeqCst) {
-            match CpalSource::open(Some(&device), counters.clone()) {
-                Ok(mut source) => {
-                    backoff = Duration::from_millis(500);
-                    let _ = tx.send(Input::DeviceStatus { input: true, detail: format!("listening on {}", source.device) });
-                    loop {
-                        if shutdown.load(Ordering::SeqCst) {
-                            return;
-                        }
-                        match source.next_chunk(Duration::from_millis(200)) {
-                            Ok(Some(samples)) => {
-                                if tx.send(Input::Audio { samples }).is_err() {
-                                    return;
+fn spawn_capture(
+    device: String,
+    tx: Sender<Input>,
+    counters: Arc<AudioCounters>,
+    shutdown: Arc<AtomicBool>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("capture".into())
+        .spawn(move || {
+            let mut backoff = Duration::from_millis(500);
+            while !shutdown.load(Ordering::SeqCst) {
+                match CpalSource::open(Some(&device), counters.clone()) {
+                    Ok(mut source) => {
+                        backoff = Duration::from_millis(500);
+                        let _ = tx.send(Input::DeviceStatus {
+                            input: true,
+                            detail: format!("listening on {}", source.device),
+                        });
+                        // A stream that silently stops delivering (a device unplugged without an
+                        // error) is treated as lost after this long.
+                        let mut last_chunk = Instant::now();
+                        let named = !matches!(device.as_str(), "" | "default");
+                        let mut last_check = Instant::now();
+                        loop {
+                            if shutdown.load(Ordering::SeqCst) {
+                                return;
+                            }
+                            if named && last_check.elapsed() > Duration::from_secs(2) {
+                                last_check = Instant::now();
+                                if !crate::audio::device::input_present(&device) {
+                                    // PulseAudio moves a stream whose source vanished to another one
+                                    // (perhaps the speaker's monitor: Hearth would hear itself).
+                                    tracing::warn!(
+                                        "the configured input device is gone; waiting for it"
+                                    );
+                                    let _ = tx.send(Input::DeviceStatus {
+                                        input: false,
+                                        detail: format!(
+                                            "lost: input device {device:?} is gone; retrying"
+                                        ),
+                                    });
+                                    break;
                                 }
                             }
-                            Ok(None) => {}
-                            Err(e) => {
-                                tracing::warn!(error = %e, "input device lost; retrying");
-                                let _ = tx.send(Input::DeviceStatus { input: false, detail: format!("lost: {e}; retrying") });
-                                break;
+                            match source.next_chunk(Duration::from_millis(200)) {
+                                Ok(Some(samples)) => {
+                                    last_chunk = Instant::now();
+                                    if tx.send(Input::Audio { samples }).is_err() {
+                                        return;
+                                    }
+                                }
+                                Ok(None) if last_chunk.elapsed() > Duration::from_secs(4) => {
+                                    tracing::warn!(
+                                        "input device stopped delivering audio; reopening"
+                                    );
+                                    let _ = tx.send(Input::DeviceStatus {
+                                        input: false,
+                                        detail: "lost: no audio for 4 s; retrying".into(),
+                                    });
+                                    break;
+                                }
+                                Ok(None) => {}
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "input device lost; retrying");
+                                    let _ = tx.send(Input::DeviceStatus {
+                                        input: false,
+                                        detail: format!("lost: {e}; retrying"),
+                                    });
+                                    break;
+                                }
                             }
                         }
                     }
+                    Err(e) => {
+                        let _ = tx.send(Input::DeviceStatus {
+                            input: false,
+                            detail: format!(
+                                "unavailable: {e}; retrying every {} s",
+                                backoff.as_secs().max(1)
+                            ),
+                        });
+                    }
                 }
-                Err(e) => {
-                    let _ = tx.send(Input::DeviceStatus { input: false, detail: format!("unavailable: {e}; retrying every {} s", backoff.as_secs().max(1)) });
+                let until = Instant::now() + backoff;
+                while Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100));
                 }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
             }
-            let until = Instant::now() + backoff;
-            while Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            backoff = (backoff * 2).min(Duration::from_secs(5));
-        }
-    })?;
+        })?;
     Ok(())
 }
 
@@ -366,12 +508,16 @@ struct Daemon {
     metrics: Metrics,
     counters: Arc<AudioCounters>,
     input_ok: bool,
+    /// Times a working input device was lost.
+    input_losses: u64,
     input_detail: String,
     speaker_problem: Option<String>,
     last_reload: Option<serde_json::Value>,
     /// A flow Hearth offered (the scheduled evening reflection), waiting for yes or no.
     offered: Option<(String, Instant)>,
     next_offer: Option<chrono::DateTime<chrono::Local>>,
+    /// Retention runs at open and then daily; checked hourly.
+    last_purge: Instant,
     started: Instant,
 }
 
@@ -382,7 +528,10 @@ impl Daemon {
             match rx.recv_timeout(timeout) {
                 Ok(Input::Signal(sig)) if sig == signal_hook::consts::SIGHUP => self.reload(),
                 Ok(Input::Signal(_)) => return ExitCode::SUCCESS,
-                Ok(Input::Control { request: Request::Shutdown, reply }) => {
+                Ok(Input::Control {
+                    request: Request::Shutdown,
+                    reply,
+                }) => {
                     let _ = reply.send(Reply::done());
                     return ExitCode::SUCCESS;
                 }
@@ -417,9 +566,23 @@ impl Daemon {
             self.listen_until = None;
             self.engine(Event::ListenTimedOut);
         }
-        if self.offered.as_ref().is_some_and(|(_, at)| at.elapsed() > Duration::from_secs(30)) {
+        if self
+            .offered
+            .as_ref()
+            .is_some_and(|(_, at)| at.elapsed() > Duration::from_secs(30))
+        {
             // Asked once, gently; no answer is an answer.
             self.offered = None;
+        }
+        if self.last_purge.elapsed() > Duration::from_secs(3600) {
+            self.last_purge = Instant::now();
+            if let Some(store) = self.companion.store() {
+                match store.purge_if_due(crate::store::now_ms()) {
+                    Ok(Some(n)) => tracing::info!(records = n, "expired records deleted"),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "retention purge failed; will retry"),
+                }
+            }
         }
         if let Some(at) = self.next_offer {
             if chrono::Local::now() >= at {
@@ -433,11 +596,18 @@ impl Daemon {
         match input {
             Input::Audio { samples } => self.on_audio(&samples),
             Input::DeviceStatus { input, detail } => {
+                if self.input_ok && !input {
+                    self.input_losses += 1;
+                }
                 self.input_ok = input;
                 self.input_detail = detail;
                 self.endpointer = Endpointer::new(vad_config(&self.config));
             }
-            Input::Transcript { text, stt_ms, speech_end } => self.on_transcript(text, stt_ms, speech_end),
+            Input::Transcript {
+                text,
+                stt_ms,
+                speech_end,
+            } => self.on_transcript(text, stt_ms, speech_end),
             Input::FirstAudio { generation, at } => {
                 if let Some((g, end)) = self.awaiting_first_audio {
                     if g == generation {
@@ -453,7 +623,9 @@ impl Daemon {
                 if generation == self.generation.load(Ordering::SeqCst) && self.speaking {
                     self.speaking = false;
                     self.endpointer.set_boost_db(0.0);
-                    self.follow_up_until = Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
+                    self.follow_up_until = Some(
+                        Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs),
+                    );
                     if let Some(ms) = self.pending_listen.take() {
                         self.listen_until = Some(Instant::now() + Duration::from_millis(ms));
                     }
@@ -477,7 +649,8 @@ impl Daemon {
             match ep {
                 Endpoint::SpeechStart { .. } => {
                     // The chunk that completed detection ends now; speech began ~start_ms earlier.
-                    let start = Instant::now() - Duration::from_millis(VadConfig::default().start_ms as u64);
+                    let start = Instant::now()
+                        - Duration::from_millis(VadConfig::default().start_ms as u64);
                     if self.speaking {
                         self.cut_speech();
                         self.metrics.barge_ins += 1;
@@ -489,7 +662,9 @@ impl Daemon {
                 }
                 Endpoint::Utterance { samples, .. } => {
                     let hang = Duration::from_millis(u64::from(self.config.audio.hangover_ms));
-                    let speech_end = Instant::now().checked_sub(hang).unwrap_or_else(Instant::now);
+                    let speech_end = Instant::now()
+                        .checked_sub(hang)
+                        .unwrap_or_else(Instant::now);
                     self.metrics.utterances += 1;
                     let _ = self.stt_tx.send((samples, speech_end));
                 }
@@ -521,7 +696,8 @@ impl Daemon {
         };
         if request.trim().is_empty() {
             // Just the wake phrase: open a follow-up window and acknowledge softly.
-            self.follow_up_until = Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
+            self.follow_up_until =
+                Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
             self.reply_to = Some(speech_end);
             self.speak(vec![Sound::Chime(tones::Chime::Hold)]);
             return;
@@ -532,12 +708,18 @@ impl Daemon {
             match crate::engine::dialogue::mood::parse_yes_no(&request) {
                 Some(true) => {
                     self.reply_to = Some(speech_end);
-                    self.engine(Event::StartFlow { name: flow, cycles: None, minutes: None });
+                    self.engine(Event::StartFlow {
+                        name: flow,
+                        cycles: None,
+                        minutes: None,
+                    });
                     self.reply_to = None;
                     return;
                 }
                 Some(false) => {
-                    self.speak(vec![Sound::Say("That's alright. Have a gentle evening.".into())]);
+                    self.speak(vec![Sound::Say(
+                        "That's alright. Have a gentle evening.".into(),
+                    )]);
                     return;
                 }
                 None => {}
@@ -564,13 +746,14 @@ impl Daemon {
                 }
                 Action::Say { text } => sounds.push(Sound::Say(text)),
                 Action::Chime { kind } => {
-                    let name = serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-                    sounds.push(Sound::Chime(tones::Chime::from_name(&name)));
+                    sounds.push(Sound::Chime(super::companion::chime_for(kind)));
                 }
                 Action::Pause { ms } => sounds.push(Sound::Silence(ms)),
                 Action::Listen { timeout_ms } => self.pending_listen = Some(timeout_ms),
                 Action::FlowStarted { name } => tracing::info!(flow = %name, "flow started"),
-                Action::FlowEnded { name, completed } => tracing::info!(flow = %name, completed, "flow ended"),
+                Action::FlowEnded { name, completed } => {
+                    tracing::info!(flow = %name, completed, "flow ended")
+                }
                 _ => {}
             }
         }
@@ -612,12 +795,28 @@ impl Daemon {
         tracing::info!(cmd = request.name(), "control request");
         match request {
             Request::Status => Reply::ok(self.status()),
-            Request::Start { flow, cycles, minutes } => {
+            Request::Start {
+                flow,
+                cycles,
+                minutes,
+            } => {
                 if self.companion.engine().in_crisis() {
-                    return Reply::error("Hearth is in a safety conversation; flows are paused until it ends");
+                    return Reply::error(
+                        "Hearth is in a safety conversation; flows are paused until it ends",
+                    );
                 }
-                let names: Vec<String> = self.companion.engine().state_summary().flow.into_iter().collect();
-                self.engine(Event::StartFlow { name: flow.clone(), cycles, minutes });
+                let names: Vec<String> = self
+                    .companion
+                    .engine()
+                    .state_summary()
+                    .flow
+                    .into_iter()
+                    .collect();
+                self.engine(Event::StartFlow {
+                    name: flow.clone(),
+                    cycles,
+                    minutes,
+                });
                 let now = self.companion.engine().state_summary().flow;
                 if now.as_deref() == Some(flow.as_str()) || names.contains(&flow) {
                     Reply::ok(serde_json::json!({"started": flow}))
@@ -639,15 +838,28 @@ impl Daemon {
                 self.engine(Event::Utterance { text });
                 Reply::ok(self.status())
             }
-            Request::Mood { score, note, feelings } => match self.companion.store() {
+            Request::Mood {
+                score,
+                note,
+                feelings,
+            } => match self.companion.store() {
                 Some(store) => {
-                    let entry = crate::store::NewMood { at_ms: crate::store::now_ms(), score, feelings, note, source: crate::store::MoodSource::Cli };
+                    let entry = crate::store::NewMood {
+                        at_ms: crate::store::now_ms(),
+                        score,
+                        feelings,
+                        note,
+                        source: crate::store::MoodSource::Cli,
+                    };
                     match store.add_mood(&entry) {
                         Ok(id) => Reply::ok(serde_json::json!({"id": id})),
                         Err(e) => Reply::error(e.to_string()),
                     }
                 }
-                None => Reply::error(format!("storage is unavailable: {}", self.companion.store_problem.clone().unwrap_or_default())),
+                None => Reply::error(format!(
+                    "storage is unavailable: {}",
+                    self.companion.store_problem.clone().unwrap_or_default()
+                )),
             },
             Request::Reload => {
                 self.reload();
@@ -659,7 +871,13 @@ impl Daemon {
 
     /// Re-reads config and prompts; keeps the old ones if the new ones are invalid.
     fn reload(&mut self) {
-        let result = Config::load(Some(&self.config_file).filter(|p| p.exists()).map(|p| p.as_path())).map_err(|e| e.to_string()).and_then(|(config, _)| {
+        let result = Config::load(
+            Some(&self.config_file)
+                .filter(|p| p.exists())
+                .map(|p| p.as_path()),
+        )
+        .map_err(|e| e.to_string())
+        .and_then(|(config, _)| {
             let prompts = load_prompts(&config).map_err(|e| e.to_string())?;
             Ok((config, prompts))
         });
@@ -679,15 +897,18 @@ impl Daemon {
     }
 
     fn schedule_offer(&mut self) {
-        self.next_offer = crate::config::parse_hhmm(&self.config.schedule.evening_reflection).and_then(|(h, m)| {
-            let now = chrono::Local::now();
-            let today = now.date_naive().and_hms_opt(h, m, 0)?;
-            let mut at = today.and_local_timezone(chrono::Local).earliest()?;
-            if at <= now {
-                at = (today + chrono::Duration::days(1)).and_local_timezone(chrono::Local).earliest()?;
-            }
-            Some(at)
-        });
+        self.next_offer = crate::config::parse_hhmm(&self.config.schedule.evening_reflection)
+            .and_then(|(h, m)| {
+                let now = chrono::Local::now();
+                let today = now.date_naive().and_hms_opt(h, m, 0)?;
+                let mut at = today.and_local_timezone(chrono::Local).earliest()?;
+                if at <= now {
+                    at = (today + chrono::Duration::days(1))
+                        .and_local_timezone(chrono::Local)
+                        .earliest()?;
+                }
+                Some(at)
+            });
     }
 
     fn offer_evening_reflection(&mut self) {
@@ -715,6 +936,7 @@ impl Daemon {
             "input": {
                 "ok": self.input_ok,
                 "detail": self.input_detail,
+                "losses": self.input_losses,
                 "chunks": self.counters.chunks.load(Ordering::Relaxed),
                 "overruns": self.counters.overruns.load(Ordering::Relaxed),
             },

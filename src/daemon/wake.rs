@@ -19,7 +19,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -49,7 +51,13 @@ pub fn strip_wake_phrase(text: &str, phrase: &str) -> Option<String> {
         if start + wanted.len() > heard.len() {
             break;
         }
-        let all = wanted.iter().enumerate().all(|(i, w)| word_matches(&heard[start + i], w, i == 0 && GREETINGS.contains(&w.as_str())));
+        let all = wanted.iter().enumerate().all(|(i, w)| {
+            word_matches(
+                &heard[start + i],
+                w,
+                i == 0 && GREETINGS.contains(&w.as_str()),
+            )
+        });
         if all {
             return Some(heard[start + wanted.len()..].join(" "));
         }
@@ -64,22 +72,43 @@ mod tests {
     #[test]
     fn wake_phrase_as_whisper_writes_it() {
         for (text, rest) in [
-            ("Hey Hearth, let's do box breathing.", "let's do box breathing"),
-            ("Hey, heart. Let's do box breathing", "let's do box breathing"),
+            (
+                "Hey Hearth, let's do box breathing.",
+                "let's do box breathing",
+            ),
+            (
+                "Hey, heart. Let's do box breathing",
+                "let's do box breathing",
+            ),
             ("hay hearth stop", "stop"),
             ("A hearth, how are you?", "how are you"),
-            ("Um, hey Hearth, I want to log my mood.", "i want to log my mood"),
+            (
+                "Um, hey Hearth, I want to log my mood.",
+                "i want to log my mood",
+            ),
             ("Hey Harth.", ""),
         ] {
-            assert_eq!(strip_wake_phrase(text, "hey hearth").as_deref(), Some(rest), "{text}");
+            assert_eq!(
+                strip_wake_phrase(text, "hey hearth").as_deref(),
+                Some(rest),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn other_speech_is_not_addressed() {
-        for text in ["Let's do box breathing.", "Hey Martha, dinner's ready.", "The hearth is warm tonight.", "I told him hey, hurry up"] {
+        for text in [
+            "Let's do box breathing.",
+            "Hey Martha, dinner's ready.",
+            "The hearth is warm tonight.",
+            "I told him hey, hurry up",
+        ] {
             assert_eq!(strip_wake_phrase(text, "hey hearth"), None, "{text}");
         }
-        assert_eq!(strip_wake_phrase("anything", "").as_deref(), Some("anything"));
+        assert_eq!(
+            strip_wake_phrase("anything", "").as_deref(),
+            Some("anything")
+        );
     }
 }

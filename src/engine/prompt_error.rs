@@ -17,7 +17,11 @@ pub struct PromptError {
 
 impl PromptError {
     pub fn new(file: &Path, line: usize, message: impl Into<String>) -> Self {
-        Self { file: file.to_path_buf(), line, message: message.into() }
+        Self {
+            file: file.to_path_buf(),
+            line,
+            message: message.into(),
+        }
     }
 
     /// An error at a byte offset of `source` (as `toml` spans report them).
@@ -35,5 +39,9 @@ impl PromptError {
 /// 1-based line number of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
-    source.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    source.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

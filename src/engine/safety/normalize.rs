@@ -137,6 +137,8 @@ const BARE_CONTRACTIONS: &[(&str, &str)] = &[
     ("selfharm", "self harm"),
     ("selfharming", "self harming"),
     ("noone", "no one"),
+    ("kms", "kill myself"),
+    ("kys", "kill yourself"),
     ("suiside", "suicide"),
     ("suicid", "suicide"),
     ("sucide", "suicide"),
@@ -610,6 +612,8 @@ fn merge_and_finish(tokens: &[String]) -> String {
             ("over", Some("dosed")) => Some("overdosed"),
             ("no", Some("body")) => Some("nobody"),
             ("never", Some("ever")) => Some("never"),
+            ("top" | "topped" | "topping", Some("myself")) => Some("kill myself"),
+            ("unalive" | "unaliving" | "unalived", Some("myself")) => Some("kill myself"),
             _ => None,
         };
         if let Some(m) = merged {

@@ -9,8 +9,10 @@
 //!    be guarded: *negation* ("i would never hurt myself"), *history that is over* ("i used to
 //!    self-harm as a teenager, i have been fine for years"), *fiction and media* ("a movie about
 //!    suicide"), *accidents* ("i cut myself chopping onions"), *past emergencies* (an overdose
-//!    "years ago" is a disclosure, not an emergency now), *trivial causes* ("i'll kill him if he
-//!    eats my fries") and *threat idioms* ("my mom is going to kill me when she sees this").
+//!    "years ago" is a disclosure, not an emergency now), *medical history or worry* ("he had a
+//!    heart attack years ago, he's fine now"), *medication admin* ("remind me to take my pills"),
+//!    *trivial causes* ("i'll kill him if he eats my fries") and *threat idioms* ("my mom is
+//!    going to kill me when she sees this").
 //!    Method and lethality requests are never guarded: no framing makes them safe.
 //! 3. **Escalation**: a self-harm or suicide reading together with the means and a time
 //!    ("the pills are here, tonight") or an intention and a time becomes an emergency.
@@ -44,6 +46,11 @@ pub const SELF: u16 = 1 << 7;
 pub const MEDIA_3P: u16 = 1 << 8;
 /// Matched against the text before idiom masks (requests for the crisis line).
 pub const PREMASK: u16 = 1 << 9;
+/// A medical emergency told as over, or as a worry about the future ("he had a heart attack
+/// years ago, he's fine now", "i'm worried about having a stroke one day"): no action.
+pub const MEDPAST: u16 = 1 << 10;
+/// Skipped when the utterance is everyday medication admin ("remind me to take my pills").
+pub const MEDADMIN: u16 = 1 << 11;
 
 use SafetyAction::{Crisis as C, Emergency as E, Refer as R, Support as S};
 
@@ -127,7 +134,7 @@ const MASKS: &[MaskRow] = &[
     (
         "idiom.beat_at_game",
         None,
-        r"\bbeat (?:him|her|them|you|my \w+) (?:at|in) (?:chess|cards|the race|a race|tennis|football|the game|games|poker|scrabble|monopoly|golf|running|everything|\w+ing)\b|\bbeat (?:him|her|them|you|my \w+) to (?:it|the)\b",
+        r"\b(?:beat|beats|beating|beaten) (?:me|us|him|her|them|you|my \w+) (?:at|in) (?:chess|cards|the race|a race|tennis|football|the game|games|poker|scrabble|monopoly|golf|running|everything|video games|pool|darts|ping pong|table tennis|squash|badminton|arm wrestling|mario kart|fifa|quizzes|trivia|sports|every game|\w+ing)\b|\bbeat (?:him|her|them|you|my \w+) to (?:it|the)\b",
     ),
     (
         "idiom.suicide_compound",
@@ -190,6 +197,16 @@ const MASKS: &[MaskRow] = &[
         "idiom.hungry_dying",
         None,
         r"\b(?:hungry|starving|thirsty|bored|hot|cold|tired|sleepy|exhausted|full|laughing)\b(?: \S+){0,3} i am dying\b|\bi am dying (?:of|from|for|to|here|over here|inside)\b|\bhang myself a\b",
+    ),
+    (
+        "idiom.choking_back",
+        None,
+        r"\b(?:choking|choked|choke) back\b|\b(?:stabbed|stab|stabbing) (?:me |him |her |us |them )?in the back\b|\b(?:hit|hits|hitting|threw|throws) me with (?:a |the |his |her )?(?:pillow|ball|toy|snowball|water balloon|cushion|sock|paper|nerf)\b",
+    ),
+    (
+        "idiom.philosophical_death",
+        None,
+        r"\b(?:think|thinking|thought) about (?:death|dying|mortality)\b(?: \S+){0,5} (?:philosophical|philosophically|philosophy|existential|in general|as a concept|abstract)\b",
     ),
     (
         "idiom.could_sleep_forever",
@@ -359,8 +376,34 @@ const METHOD: &[Row] = &[
         0,
         r"\bmake sure (?:you|i|someone|they|he|she|it) (?:do not|does not|will not|never|would not) (?:survive|wake up|get found|get saved|come back|fail)\b",
     ),
-    ("method.bleed_out", "method_request", C, 0, r"\bcut (?:\w+ ){0,2}to (?:bleed out|bleed to death|die)\b|\b(?:how|where|fastest|quickest|best|long|easiest)\b.*\b(?:bleed out|bleed to death)\b"),
-    ("method.overdose_question", "method_request", C, 0, r"\bhow (?:many|much)\b.*\b(?:overdose|od|lethal|fatal|deadly)\b|\b(?:overdose|way to die|death|suicide|method|poison|pill)\b (?:is|would be|are) (?:the )?(?:most |least )?(?:painless|peaceful|quick|quickest|easiest|gentle|painful|reliable)\b"),
+    (
+        "method.bleed_out",
+        "method_request",
+        C,
+        0,
+        r"\bcut (?:\w+ ){0,2}to (?:bleed out|bleed to death|die)\b|\b(?:how|where|fastest|quickest|best|long|easiest)\b.*\b(?:bleed out|bleed to death)\b",
+    ),
+    (
+        "method.overdose_question",
+        "method_request",
+        C,
+        0,
+        r"\bhow (?:many|much)\b.*\b(?:overdose|od|lethal|fatal|deadly)\b|\b(?:overdose|way to die|death|suicide|method|poison|pill)\b (?:is|would be|are) (?:the )?(?:most |least )?(?:painless|peaceful|quick|quickest|easiest|gentle|painful|reliable)\b",
+    ),
+    (
+        "method.is_there_a_way",
+        "method_request",
+        C,
+        0,
+        r"\b(?:is there|what is|are there|do you know) (?:a |any |some |an )?(?:easy |quick |painless |good |simple )?(?:way|ways|method|methods) (?:to|of|for) (?:die|dying|kill|end|not wake up|stop (?:my|your) heart)\b",
+    ),
+    (
+        "method.most_effective",
+        "method_request",
+        C,
+        0,
+        r"\b(?:most|more|least) (?:effective|reliable|painless|lethal|deadly|successful|certain) (?:overdose|way|method|pills|drug|poison|suicide)\b",
+    ),
     (
         "method.toxic_gas",
         "method_request",
@@ -505,7 +548,7 @@ const EMERGENCY: &[Row] = &[
         "suicide_attempt",
         E,
         NEG,
-        r"\b(?:standing|sitting|stood|sat|climbing|climbed|leaning) (?:on|onto|over) (?:the |a )?(?:\w+ ){0,2}(?:ledge|railing|railings|parapet)\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down|drink) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|lot|supply)\b.*\b(?:{NOW_STRICT}|now)\b|\b(?:got|have|put|poured|laid|lined|tipped) (?:the |all the )?(?:pills|tablets) (?:out|ready|lined up|in front of me|in my hand)\b|\b(?:pills|tablets)\b.*\bi am (?:taking|swallowing) them(?: ,|$| now| all)",
+        r"\b(?:standing|sitting|stood|sat|climbing|climbed|leaning) (?:on|onto|over|at) (?:the |a )?(?:\w+ ){0,2}(?:ledge|railing|railings|parapet|balcony|balcony railing|bridge barrier|safety barrier|barrier|(?:roof|cliff|bridge|building|platform|balcony) edge|edge of (?:the |a )?(?:roof|cliff|bridge|building|platform|balcony))\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down|drink) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|lot|supply)\b.*\b(?:{NOW_STRICT}|now)\b|\b(?:got|have|put|poured|laid|lined|tipped) (?:the |all the )?(?:pills|tablets) (?:out|ready|lined up|in front of me|in my hand)\b|\b(?:pills|tablets)\b.*\bi am (?:taking|swallowing) them(?: ,|$| now| all)",
     ),
     (
         "emergency.means_and_intent",
@@ -526,7 +569,7 @@ const EMERGENCY: &[Row] = &[
         "suicide_attempt",
         E,
         NEG | PASTDOWN,
-        r"\b(?:tied|tying|made|making|hung|hanging up) (?:the |a |my )?noose\b|\brope\b.*\b(?:chair|stool|beam|banister|ceiling|neck|door frame|loft hatch)\b",
+        r"\b(?:tied|tying|made|making|hung|hanging up) (?:the |a |my )?noose\b|\b(?:put|putting|slipping|slipped|got) (?:the |a |my )?noose (?:on|around)\b|\bhose\b.*\bexhaust\b|\bexhaust\b.*\bhose\b|\brope\b.*\b(?:chair|stool|beam|banister|ceiling|neck|door frame|loft hatch)\b",
     ),
     (
         "emergency.violence_other_now",
@@ -570,8 +613,41 @@ const EMERGENCY: &[Row] = &[
         NEG,
         r"\b(?:{REL_ADULT})s? (?:is |are )?(?:hitting|beating|choking|strangling|attacking|stabbing|kicking|punching|hurting|raping) (?:me|us|my \w+)\b",
     ),
-    ("emergency.drowning_hit", "medical_emergency", E, NEG | PASTDOWN, r"\b(?:i am|he is|she is|they are|someone is|my \w+ is) drowning(?: ,|$| and| help)|\bin the water\b.*\b(?:going under|drowning|can not swim|sinking)\b|\bi am on the (?:railway |train )?tracks\b|\bturned (?:on )?the gas(?: on)?(?: ,|$| and i| in)|\b(?:been|got|was|just got|just been|have been) (?:hit|run over|knocked down|knocked over) by (?:a|the) (?:car|bus|truck|lorry|train|van|motorbike)\b|\bpills\b.*\b(?:kicking in|taking effect)\b.*\b(?:goodbye|goodbyes|sorry)\b|\b(?:goodbye|goodbyes|sorry)\b.*\bpills\b.*\b(?:kicking in|taking effect)\b|\b(?:is|are) (?:dragging|pinning|holding) me (?:by|down|against)\b"),
-    ("emergency.overdose_more", "overdose", E, NEG | PASTDOWN | HIST | MEDIA_3P, r"\b(?:took|taken|had|done|did|taking|having) (?:a |an )?(?:\w+ )?overdose\b|\b(?:took|taken|swallowed|had) (?:\w+ ){0,4}(?:{DRUG}|dose|doses)\b(?: \w+){0,3} on purpose\b|\b(?:{INTENT}|gonna|going to) (?:swallow|take|down) (?:these|those|the|all these|all the|all my|all of my|all of these|all of the) (?:\w+ )?(?:{DRUG})\b.*\b(?:{NOW_STRICT}|now)\b"),
+    (
+        "emergency.drowning_hit",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:i am|he is|she is|they are|someone is|my \w+ is) drowning(?: ,|$| and| help)|\bin the water\b.*\b(?:going under|drowning|can not swim|sinking)\b|\bi am on the (?:railway |train )?tracks\b|\bturned (?:on )?the gas(?: on)?(?: ,|$| and i| in)|\b(?:been|got|was|just got|just been|have been) (?:hit|run over|knocked down|knocked over) by (?:a|the) (?:car|bus|truck|lorry|train|van|motorbike)\b|\bpills\b.*\b(?:kicking in|taking effect)\b.*\b(?:goodbye|goodbyes|sorry)\b|\b(?:goodbye|goodbyes|sorry)\b.*\bpills\b.*\b(?:kicking in|taking effect)\b|\b(?:is|are) (?:dragging|pinning|holding) me (?:by|down|against)\b",
+    ),
+    (
+        "emergency.overdose_more",
+        "overdose",
+        E,
+        NEG | PASTDOWN | HIST | MEDIA_3P,
+        r"\b(?:took|taken|had|done|did|taking|having) (?:a |an )?(?:\w+ )?overdose\b|\b(?:took|taken|swallowed|had) (?:\w+ ){0,4}(?:{DRUG}|dose|doses)\b(?: \w+){0,3} on purpose\b|\b(?:{INTENT}|gonna|going to) (?:swallow|take|down) (?:these|those|the|all these|all the|all my|all of my|all of these|all of the) (?:\w+ )?(?:{DRUG})\b.*\b(?:{NOW_STRICT}|now)\b",
+    ),
+    (
+        "emergency.more_attempts",
+        "suicide_attempt",
+        E,
+        NEG | PASTDOWN | HIST,
+        r"\b(?:swallowed|drank|drunk|ate|took) (?:something|stuff|some stuff|whatever|some of the stuff|the stuff) (?:from )?(?:under the sink|in the cupboard|from the garage|from the shed|in the shed|in the garage|for cleaning|used for cleaning)\b|\bjumped (?:from|off|out of) (?:the |a |my )?(?:\w+ )?(?:floor|window|building|bridge|roof|balcony|car park|overpass)\b|\bi (?:have )?(?:just )?jumped\b.*\bcan not (?:feel|move)\b",
+    ),
+    (
+        "emergency.hanging_found",
+        "suicide_attempt",
+        E,
+        NEG,
+        r"\b(?:he|she|they|my (?:{REL})|someone|somebody) (?:is |are )?hanging (?:in|from|off|by)\b|\bfound (?:him|her|them|my \w+) hanging\b|\b(?:it is happening|happening) now\b.*\b(?:took|swallowed|cut|jumped|did it)\b",
+    ),
+    (
+        "emergency.more_now",
+        "suicide_attempt",
+        E,
+        NEG | HIST | PASTDOWN,
+        r"\b(?:gun|rope|noose|pills|knife|razor|blade)\b.*\bi am ready\b|\b(?:slashed|slit|cut|sliced) (?:my|his|her|their) (?:arm|arms|wrist|wrists|leg|legs|throat|neck)\b.*\b(?:pouring|gushing|spurting|bleeding a lot|so much blood|lot of blood)\b|\b(?:tried|attempted|trying) (?:to )?(?:{SUICIDE_ACT}|end it|end my life)(?: now\b|\b.*\b(?:minutes ago|an hour ago|a minute ago|tonight|this evening|right now|moments ago)\b)|\b(?:passed out|fainted|collapsed)\b.*\b(?:not waking up|will not wake up|not responding|not breathing|can not wake)\b|\b(?:strangling|choking|smothering|suffocating|stabbing) me\b|\b(?:is|are|she is|he is) not waking up(?: ,|$| and)",
+    ),
     (
         "emergency.intent_now",
         "imminent_plan",
@@ -605,8 +681,22 @@ const EMERGENCY: &[Row] = &[
         "emergency.tracks_weapon",
         "violence_now",
         E,
+        NEG | PASTDOWN,
+        r"\bi am (?:on|at) the (?:ledge|edge of the (?:roof|bridge|cliff|building|platform))\b|\b(?:lying|sitting|standing|laying|lay|sat|stood) (?:down )?on (?:the )?(?:railway |train |rail )?(?:tracks|line|rails)\b|\b(?:swinging|waving|pointing|throwing|brandishing) (?:a |the |his |her )?(?:bat|knife|gun|axe|hammer|bottle|chair|machete|weapon) at (?:me|us|my \w+|her|him|them)\b|\b(?:{PERP}) (?:stabbed|shot|strangled|choked|stamped on|set fire to|poisoned) (?:me|us|my \w+)\b|\bi am driving\b.*\b(?:crash|drive off|drive into|swerve|end it)\b|\bheart (?:is )?(?:stopping|stopped|has stopped|is failing)\b|\b(?:cutting|cut) (?:really |too |so )?deep\b",
+    ),
+    (
+        "emergency.door_in",
+        "violence_now",
+        E,
         NEG,
-        r"\b(?:lying|sitting|standing|laying|lay|sat|stood) (?:down )?on (?:the )?(?:railway |train |rail )?(?:tracks|line|rails)\b|\b(?:swinging|waving|pointing|throwing|brandishing) (?:a |the |his |her )?(?:bat|knife|gun|axe|hammer|bottle|chair|machete|weapon) at (?:me|us|my \w+|her|him|them)\b|\b(?:{PERP}) (?:stabbed|shot|strangled|choked|stamped on|set fire to|poisoned) (?:me|us|my \w+)\b|\bi am driving\b.*\b(?:crash|drive off|drive into|swerve|end it)\b|\bheart (?:is )?(?:stopping|stopped|has stopped|is failing)\b|\b(?:cutting|cut) (?:really |too |so )?deep\b",
+        r"\b(?:kicking|breaking|bashing|smashing|banging|forcing) (?:the |my |our )?(?:door|window|front door|bedroom door) (?:in|down|open)\b",
+    ),
+    (
+        "emergency.intruder",
+        "violence_now",
+        E,
+        NEG | PASTDOWN,
+        r"\b(?:intruder|intruders|burglar|burglars|stranger|strangers) (?:is |are )?(?:in|inside) (?:my|the|our) (?:house|home|flat|apartment|room|garden|bedroom)\b|\bsomeone (?:has )?broke(?:n)? in\b|\bsomebody (?:has )?broke(?:n)? in\b",
     ),
     (
         "emergency.wont_stop_hitting",
@@ -648,42 +738,42 @@ const EMERGENCY: &[Row] = &[
         "emergency.chest_pain",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
+        NEG | PASTDOWN | MEDPAST,
         r"\bchest (?:has been |keeps |is |started |starts |has started )?(?:hurting|aching|pounding|burning|tightening)\b|\bchest (?:pain|pains|is hurting|hurts|is tight|feels tight|is so tight|tightness|pressure|is crushing|crushing|feels heavy|is on fire)\b|\bpain in (?:my|his|her) chest\b|\bpain (?:down|in) my left arm\b",
     ),
     (
         "emergency.cant_breathe",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
+        NEG | PASTDOWN | MEDPAST,
         r"\b(?:can not|could not|can barely|can hardly|unable to|struggling to|hard to|trouble|having trouble|difficulty) breath(?:e|ing)\b|\b(?:is|are|not|stopped) breathing\b(?: properly)?|\bcan not (?:catch|get) my breath\b|\bturning blue\b|\blips are blue\b",
     ),
     (
         "emergency.stroke",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
+        NEG | PASTDOWN | MEDPAST,
         r"\b(?:standing|sitting|stood|sat) on (?:the )?(?:edge of (?:the |a )?(?:cliff|roof|bridge|building|platform|balcony)|ledge|railing)\b.*\b(?:right now|now)\b|\b(?:face|mouth|smile) (?:is |has |looks |seems |went |has gone )?(?:drooping|droopy|droops|dropped|gone numb|went numb|lopsided|numb on one side)\b|\bcan not (?:feel|move|lift) (?:my|his|her|the) (?:face|arm|leg|left|right|side|hand)\b|\bone side of (?:my|his|her) (?:face|body|mouth)\b|\b(?:speech|words|talking) (?:is |are )?(?:slurred|slurring|garbled)\b|\bslurring (?:my|his|her) (?:words|speech)\b|\bnumb(?:ness)? on one side\b|\bhaving a stroke\b|\bsudden (?:severe |terrible |worst )?headache\b|\bworst headache of my life\b|\bcan not (?:see|speak|talk) (?:suddenly|properly|out of one)\b",
     ),
     (
         "emergency.heart_attack",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
+        NEG | PASTDOWN | MEDPAST,
         r"\b(?:having|is having|am having|think i am having|might be having|could be having) an? (?:heart attack|seizure|stroke|fit|allergic reaction|severe allergic reaction|asthma attack)\b|\b(?:half|one side|the left side|the right side|left side|right side) (?:of )?(?:my|his|her) (?:face|body|mouth) (?:is |went |feels |has gone |is going )?(?:numb|drooping|droopy|paralysed|paralyzed|dead|weak|tingling|not working|limp)\b|\bsuddenly (?:can not|could not|can t) (?:see|speak|talk|move|walk|feel)\b|\bheart attack\b",
     ),
     (
         "emergency.unresponsive",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
+        NEG | PASTDOWN | MEDPAST,
         r"\b(?:is|are|went|has gone|has passed out and is) (?:unconscious|unresponsive|not responding|not waking up|limp|cold and blue)\b|\b(?:will not|does not|can not|won t) wake (?:him|her|them|up)\b|\bcollapsed\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:having a seizure|seizing|convulsing)\b|\b(?:throat|tongue|lips) (?:is |are |feels |feel )?(?:closing|swelling|swollen|closing up|tight|tightening|getting tight|like it is closing)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\bfoaming at the mouth\b|\b(?:will not|does not|is not|won t) respond(?:ing)?\b|\b(?:is|am|he is|she is) choking\b",
     ),
     (
         "emergency.head_injury",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
+        NEG | PASTDOWN | MEDPAST,
         r"\bhit (?:my|his|her) head\b.*\b(?:confused|dizzy|vomiting|throwing up|passed out|unconscious|bleeding|can not remember)\b",
     ),
     (
@@ -717,7 +807,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF | MEDIA_3P,
-        r"\b(?:want|wanted|wanting|need|needed|would like|feel like|like|ready|trying|tried|try|plan|planning|mean|meant|decided|deserve|deserved|deserving|urge|urges|wish|have|has|had|desire|itch|tempted|temptation) to (?:die|be dead|not exist|not be alive|stop existing|not live|not wake up|end (?:it|it all|everything|my life|my own life|things|my suffering|the pain)|kill myself|end myself|stop living|stop breathing|stop being alive|cease to exist|not be alive anymore|take my (?:own )?life|commit suicide|go to sleep (?:forever|and (?:not|never) wake up)|sleep forever(?: ,|$| and)|fall asleep (?:forever|and (?:not|never) wake up)|be gone(?: forever)?|jump off (?:(?:a |the |this |that |my )?(?:bridge|building|roof|cliff|balcony|tower|ledge|car park|parking garage|motorway bridge|overpass)|something high)|jump in front of|hang myself|shoot myself|overdose|od|slit my wrists|cut my wrists|drown myself|not be here(?: anymore| any more)?|disappear(?: forever| for good| permanently| completely)?(?: ,|$)|vanish(?: forever)?(?: ,|$)|leave this world|leave this earth|be with (?:my )?(?:\w+ )?in heaven|give up on life|check out (?:of life|for good|permanently|early))\b",
+        r"\b(?:want|wanted|wanting|need|needed|would like|feel like|like|ready|trying|tried|try|plan|planning|mean|meant|decided|deserve|deserved|deserving|urge|urges|wish|have|has|had|desire|itch|tempted|temptation) to (?:die|be dead|not exist|not be alive|stop existing|not live|not wake up|end (?:it|it all|everything|my life|my own life|things|my suffering|the pain)|kill myself|end myself|take an overdose|stop living|stop breathing|stop being alive|cease to exist|not be alive anymore|take my (?:own )?life|commit suicide|go to sleep (?:forever|and (?:not|never) wake up)|sleep forever(?: ,|$| and)|fall asleep (?:forever|and (?:not|never) wake up)|be gone(?: forever)?|jump off (?:(?:a |the |this |that |my )?(?:bridge|building|roof|cliff|balcony|tower|ledge|car park|parking garage|motorway bridge|overpass)|something high)|jump in front of|crash (?:my|the) car(?: on purpose)?|hang myself|shoot myself|overdose|od|slit my wrists|cut my wrists|drown myself|not be here(?: anymore| any more)?|disappear(?: forever| for good| permanently| completely)?(?: ,|$)|vanish(?: forever)?(?: ,|$)|leave this world|leave this earth|be with (?:my )?(?:\w+ )?in heaven|give up on life|check out (?:of life|for good|permanently|early))\b",
     ),
     (
         "crisis.wants_to_die_third",
@@ -745,7 +835,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         HIST | SELF,
-        r"\b(?:do not|can not|no longer) see (?:myself|me) (?:being |staying |still )?(?:alive|living|around|here|making it|existing|surviving)\b|\bnot (?:going to|gonna) (?:be|stay) (?:around|here|alive) (?:much longer|for long|anymore|any longer|tomorrow|next week|next year|by)\b|\bwill not be (?:around|here|alive) (?:much longer|for long|tomorrow|next week)\b",
+        r"\b(?:do not|can not|no longer) see (?:myself|me) (?:being |staying |still )?(?:alive|living|around|here|making it|existing|surviving)\b|\bnot (?:going to|gonna) (?:be|stay) (?:around|here|alive) (?:much longer|for long|anymore|any longer|by (?:then|christmas|the end|next))\b|\bwill not be (?:around|here|alive) (?:much longer|for long|any longer)\b|\bwill not be alive (?:tomorrow|next week|by)\b",
     ),
     (
         "crisis.wish_dead",
@@ -794,7 +884,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:thinking|think|thought|thoughts|thinkin|fantasi[sz]e|fantasi[sz]ing|dream|dreaming|daydream|daydreaming|obsess|obsessing|obsessed|planning|plan|planned|imagine|imagining|research|researching) (?:a lot |lots |more |so much |constantly |again |every day |all the time )?(?:about|of|on) (?:dying|death|my death|my own death|suicide|killing myself|ending (?:it|it all|my life|things|everything|myself)|taking my (?:own )?life|not being (?:here|alive|around)|being dead|not existing|no longer existing|hanging myself|overdosing|jumping off|jumping in front|my funeral|my own funeral|disappearing forever|ways to die|how to die|how i would die|how i would do it|doing it)\b",
+        r"\b(?:thinking|think|thought|thoughts|thinkin|fantasi[sz]e|fantasi[sz]ing|dream|dreaming|daydream|daydreaming|obsess|obsessing|obsessed|planning|plan|planned|imagine|imagining|research|researching) (?:a lot |lots |more |so much |constantly |again |every day |all the time )?(?:about|of|on) (?:dying|death|my death|my own death|suicide|killing myself|ending (?:it|it all|my life|my own life|things|everything|myself)|taking my (?:own )?life|not being (?:here|alive|around)|being dead|not existing|no longer existing|hanging myself|overdosing|jumping off|jumping in front|my funeral|my own funeral|disappearing forever|ways to die|how to die|how i would die|how i would do it|doing it)\b",
     ),
     (
         "crisis.end_it_all",
@@ -871,7 +961,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary) of (?:being alive|living|life|existing|waking up|being here|it all for good)\b|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven(?: ,|$| now| soon| tonight| today| already| with)|\b(?:take|taking|swallow|swallowing) them all\b",
+        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary|fed up) (?:of|with) (?:being alive|living|life|existing|waking up|being here|it all for good)(?: anymore| any more| any longer| like this| now)?(?: ,|$| and\b| but\b| so\b| i\b| because\b)|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven(?: ,|$| now| soon| tonight| today| already| with)|\b(?:take|taking|swallow|swallowing) them all\b",
     ),
     (
         "crisis.throw_myself",
@@ -894,7 +984,48 @@ const CRISIS: &[Row] = &[
         NEG | HIST | SELF,
         r"\b(?:had|have had|i have had) enough of (?:life|living|being alive|this life|existing|it all for good)\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|supply)\b",
     ),
-    ("crisis.hoping_not_wake", "suicidal_ideation", C, NEG | HIST | SELF, r"\b(?:hoping|hope|hoped|wanting|so that i would|so i would|so i d) (?:i would |i will |i d )?(?:not|never) (?:to )?wake up\b|\b(?:hoping|hoped) (?:to die|i would die|i d die|it would kill me)\b"),
+    (
+        "crisis.hoping_not_wake",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:hoping|hope|hoped|wanting|so that i would|so i would|so i d) (?:i would |i will |i d )?(?:not|never) (?:to )?wake up\b|\b(?:hoping|hoped) (?:to die|i would die|i d die|it would kill me)\b",
+    ),
+    (
+        "crisis.more_ideation",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:stash|stockpile|hoard|supply|collection|stock) of (?:\w+ )?(?:pills|meds|tablets|sleeping pills|painkillers|medication)\b|\b(?:pills|rope|tablets|meds)\b.*\bjust in case\b|\b(?:do not know|not sure|no idea) how (?:much )?(?:longer|long) i can (?:keep going|go on|hold on|survive|keep living|last|stay alive|keep fighting|(?:do this|take this|take it|cope)(?: anymore)?(?: ,|$))|\b(?:there is )?nothing (?:left )?(?:for me|to live for|worth living for)(?: here| anymore| in this world)?(?: ,|$)|\b(?:world|life|ride) to stop (?:and )?let me (?:off|out)\b|\bwant (?:off|out of) this (?:ride|planet|world|life)\b|\bif i (?:died|was gone|were gone|was dead|disappeared|killed myself|was not here)\b.*\b(?:no one|nobody|not one person) (?:would|will) (?:notice|care|miss me|even notice|cry)\b",
+    ),
+    (
+        "crisis.more_ideation_2",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\b(?:wrote|written|writing) (?:letters|notes|goodbye letters|goodbyes|goodbye notes) (?:to|for) (?:everyone|everybody|my family|all my|the people i love|each of|my kids|my children)\b|\b(?:thinking|think|thought|thoughts) (?:about|of) jumping(?: ,|$)|\bready to go\b.*\bhad enough\b|\bhad enough\b.*\bready to go\b|\bdo something to myself\b|\b(?:relieved|glad|free|freer) (?:if|when) i (?:was|were|am) (?:gone|dead|not here|not around)\b",
+    ),
+    (
+        "crisis.more_ideation_3",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\blooking at (?:bridges|tall buildings|train tracks|the tracks|cliffs|ropes|guns|how high)\b|\b(?:hope|wish|pray|praying|hoping) (?:this|the|my) (?:plane|car|bus|train|flight) (?:crashes|crash|goes down|hits something|kills me)\b",
+    ),
+    (
+        "crisis.cant_take_living",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\bcan not (?:take|stand|bear|handle|do|face) (?:living|life|being alive|existing|another day)(?: anymore| any more| any longer| of this)?\b",
+    ),
+    (
+        "crisis.more_ideation_4",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF,
+        r"\burges? to jump\b|\bwant (?:it|this|everything|it all) over(?: ,|$| already| for good| now)|\b(?:my )?life has no (?:point|meaning|purpose)(?: anymore)?\b",
+    ),
     (
         "crisis.rather_die",
         "suicidal_ideation",
@@ -985,7 +1116,7 @@ const CRISIS: &[Row] = &[
         "self_harm",
         C,
         NEG | HIST | SELF,
-        r"\b(?:used to|started|start|began|keep|been|have been) (?:cutting|cut|burning|self harming)(?: again)?(?: ,|$| and\b| but\b| because\b| when\b| to cope| to feel| on my)",
+        r"\b(?:used to|started|start|began|keep|been|have been) (?:cutting|cut|burning|self harming)(?: again)?(?: ,|$| and\b| but\b| because\b| when\b| to cope| to feel| on my| since\b| for (?:years|months|weeks))",
     ),
     (
         "crisis.self_harm_marks",
@@ -1013,7 +1144,14 @@ const CRISIS: &[Row] = &[
         "third_party_risk",
         C,
         NEG,
-        r"\bsaid (?:her |his |their |my )?goodbyes?\b.*\bsorry\b|\bsorry for everything\b.*\b(?:goodbye|bye)\b|\b(?:goodbye|bye)\b.*\bsorry for everything\b",
+        r"\b(?:goodbye|goodbyes)\b.*\b(?:will not|not going to) be (?:around|here|alive)\b|\b(?:will not|not going to) be (?:around|here|alive)\b.*\b(?:goodbye|goodbyes)\b|\bsaid (?:her |his |their |my )?goodbyes?\b.*\bsorry\b|\bsorry for everything\b.*\b(?:goodbye|bye)\b|\b(?:goodbye|bye)\b.*\bsorry for everything\b",
+    ),
+    (
+        "crisis.third_party_more",
+        "third_party_risk",
+        C,
+        NEG | MEDIA,
+        r"\b(?:is|are|was|has been|have been|keeps|started|been) (?:cutting|self harming|hurting (?:herself|himself|themselves)|harming (?:herself|himself|themselves)) again\b|\b(?:she|he|they) (?:is|are) cutting(?: ,|$)|\b(?:has|have|got|bought|keeps) (?:a |the )?(?:rope|noose|gun|pills|stash|razor blades)\b.*\b(?:talking about|talks about|keeps saying|said|says)\b",
     ),
     (
         "crisis.third_party_self_harm",
@@ -1028,7 +1166,7 @@ const CRISIS: &[Row] = &[
         "harm_to_others",
         C,
         NEG | TRIV | HIST,
-        r"\b(?:want to|wanted to|wanting to|going to|am going to|will|about to|feel like|felt like|might|plan to|planning to|planning on|have to|need to|tempted to|urge to|urges to|thoughts of|thoughts about|thinking about|thinking of|fantasi[sz]e about|fantasi[sz]ing about|dream about|dreaming about|scared i will|afraid i will|scared i might|afraid i might|scared i am going to|afraid i am going to|worried i will|worried i might|snap and|lose it and|almost|nearly|keep wanting to|imagine|imagining) (?:(?:{VIOLENT}) (?:{PERSON})|(?:beat|beating) (?:my|the|our|his|her) (?:{REL})|(?:beat|beating) (?:{PERSON}) up|(?:smash|smashing|bash|bashing|break|breaking|cave|caving|punch|punching|kick|kicking|slash|slashing|stab|stabbing) (?:his|her|their|someone|that \w+|my \w+|the \w+) (?:s )?(?:face|head|skull|teeth|jaw|legs|neck|nose|throat)(?: in)?)\b",
+        r"\b(?:want to|wanted to|wanting to|going to|am going to|will|about to|feel like|felt like|might|plan to|planning to|planning on|have to|need to|tempted to|urge to|urges to|thoughts of|thoughts about|fantasies about|fantasies of|dreams about|dreams of|thinking about|thinking of|fantasi[sz]e about|fantasi[sz]ing about|dream about|dreaming about|scared i will|afraid i will|scared i might|afraid i might|scared i am going to|afraid i am going to|worried i will|worried i might|snap and|lose it and|almost|nearly|keep wanting to|imagine|imagining|see myself|picture myself|imagine myself|catch myself) (?:(?:{VIOLENT}) (?:{PERSON})|(?:beat|beating) (?:my|the|our|his|her) (?:{REL})|(?:beat|beating) (?:{PERSON}) up|(?:smash|smashing|bash|bashing|break|breaking|cave|caving|punch|punching|kick|kicking|slash|slashing|stab|stabbing) (?:his|her|their|someone|that \w+|my \w+|the \w+) (?:s )?(?:face|head|skull|teeth|jaw|legs|neck|nose|throat)(?: in)?)\b",
     ),
     (
         "crisis.harm_others_weapon",
@@ -1057,14 +1195,21 @@ const CRISIS: &[Row] = &[
         "abuse",
         C,
         NEG | HIST,
-        r"\b(?:hits|beats|punches|kicks|slaps|chokes|strangles|shoves|batters|bites|burns) me\b|\band (?:hit|hits|beat|punched|kicked|slapped|choked|pushed|shoved|hurt) me\b",
+        r"\b(?:hits|beats|punches|kicks|slaps|chokes|strangles|shoves|batters|bites|burns) (?:me|us)\b|\band (?:hit|hits|beat|punched|kicked|slapped|choked|pushed|shoved|hurt) me\b",
+    ),
+    (
+        "crisis.abuse_of_others",
+        "abuse",
+        C,
+        NEG | HIST | TRIV,
+        r"\b(?:he|she|they|my (?:{REL})|(?:{REL_ADULT})) (?:is|are|was|can be|gets|has been|have been|being|became) (?:really |very |so |quite |getting )?(?:abusive|violent)(?: ,|$| to\b| towards| with| when| and| again)|\b(?:hits|beats|punches|kicks|chokes|strangles|abuses|rapes|molests|batters|beat up|beats up) (?:her|him|them|my (?:{REL}))\b|\bcould (?:kill|murder|hurt|strangle|stab) (?:{PERSON})\b.*\b(?:i mean it|i am serious|not joking|for real|seriously)\b",
     ),
     (
         "crisis.afraid_of_partner",
         "abuse",
         C,
         NEG | HIST,
-        r"\b(?:afraid|scared|terrified|frightened) (?:of|to go home to|to be around|to be alone with) (?:my (?:{REL_ADULT})|him|her)\b|\b(?:afraid|scared|terrified|frightened) (?:to go home|of going home)\b|\b(?:afraid|scared|terrified) (?:he|she|they) (?:will|might|is going to|are going to) (?:kill|hurt|hit|beat) (?:me|us|the kids|my)\b",
+        r"\b(?:afraid|scared|terrified|frightened) (?:of|to go home to|to be around|to be alone with) (?:my (?:{REL_ADULT})|him|her)\b|\b(?:afraid|scared|terrified|frightened) (?:to go home|of going home)\b|\b(?:afraid|scared|terrified|frightened|worried) (?:of )?what (?:he|she|they|my (?:{REL_ADULT})) (?:will|might|could|is going to|would) do(?: to me| to us| to the kids| next)?(?: ,|$| to| if| when)|\b(?:afraid|scared|terrified) (?:he|she|they) (?:will|might|is going to|are going to) (?:kill|hurt|hit|beat) (?:me|us|the kids|my)\b",
     ),
 ];
 
@@ -1119,7 +1264,41 @@ const REFER: &[Row] = &[
         NEG,
         r"\bwhat do you think (?:of|about) (?:me )?(?:taking|going on|starting|trying|stopping|coming off) (?:\w+ ){0,2}(?:{DRUG}|medication|meds|antidepressants|therapy|treatment)\b",
     ),
-    ("refer.needs_medication", "treatment", R, NEG, r"\b(?:my )?(?:anxiety|depression|adhd|ocd|ptsd|insomnia|mood|panic attacks|condition|symptoms|mental health|sleep) (?:needs?|requires?|is bad enough for|warrants?|would benefit from) (?:medication|meds|treatment|therapy|pills|antidepressants|a diagnosis|a doctor)\b"),
+    (
+        "refer.needs_medication",
+        "treatment",
+        R,
+        NEG,
+        r"\b(?:my )?(?:anxiety|depression|adhd|ocd|ptsd|insomnia|mood|panic attacks|condition|symptoms|mental health|sleep) (?:needs?|requires?|is bad enough for|warrants?|would benefit from) (?:medication|meds|treatment|therapy|pills|antidepressants|a diagnosis|a doctor)\b",
+    ),
+    (
+        "refer.med_question_net",
+        "medication",
+        R,
+        NEG | MEDADMIN,
+        r"\b(?:should|can|could|would|is it|is that|do i|does|will|which|am i allowed|allowed to|what happens if|what if|what do i do if|what should i do if|how do i)\b(?: \w+){0,6} (?:{DRUG}|medication|medications|meds|antidepressants|dose|doses|dosage|prescription)\b|\b(?:{DRUG}|medication|medications|meds|antidepressants|dose|dosage|prescription)\b(?: \S+){0,8} (?:should i|can i|could i|is it safe|is it normal|is that normal|is that safe|is it okay|is it ok|is that okay|do i need|would it|will it|change them|change it|stop them|stop it|is it bad|is that bad)\b",
+    ),
+    (
+        "refer.diagnosis_net",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:what|do|does|is|are|could|can|would|tell)\b.*\b(?:my symptoms|these symptoms|my condition|what i have|diagnose|diagnosis)\b|\b(?:sound|sounds|look|looks|seem|seems|feel|feels) like (?:an? )?(?:{CONDITION})\b|\b(?:best|right|good|which|what|effective) (?:treatment|therapy|medication|cure|meds) (?:for|is|would)\b|\bprescribe\b|\b(?:should|do) i (?:be|get) (?:medicated|on meds|on medication|treated|assessed|diagnosed|tested|evaluated)\b",
+    ),
+    (
+        "refer.test_me",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:test|assess|screen|evaluate|check|diagnose) (?:me|my \w+|him|her) for (?:an? )?(?:{CONDITION}|anxiety|depression)\b",
+    ),
+    (
+        "refer.more_referral",
+        "diagnosis",
+        R,
+        NEG,
+        r"\b(?:do you think|maybe|perhaps|wonder if|wondering if|think) i should (?:see|go to|talk to|get|find|call|book|ask) (?:a |my |an )?(?:therapist|counsellor|psychologist|psychiatrist|doctor|gp|professional|specialist)\b|\bis (?:this|it|that) (?:\w+ ){0,2}or (?:a |an )?(?:\w+ ){0,2}(?:heart problem|heart attack|panic attack|disorder|depression|anxiety|something serious|something else|psychosis|bipolar|adhd)\b|\b(?:heart problem|heart condition|thyroid problem|brain tumou?r)\b",
+    ),
     (
         "refer.dose",
         "medication",
@@ -1139,7 +1318,7 @@ const REFER: &[Row] = &[
         "medication",
         R,
         NEG,
-        r"\b(?:\d+|\w+) (?:mg|milligrams|mcg|micrograms)\b|\b(?:recommend|suggest|prescribe) (?:me )?(?:a |an |some |any )?(?:\w+ )?(?:medication|medicine|meds|pills|antidepressant|antidepressants|drug|{DRUG}|supplement|supplements|sleeping pill)\b|\bwhat (?:should|can|could|do|would) i take (?:for|to)\b|\b(?:best|good|right|strongest|better) (?:\w+ )?(?:antidepressant|antidepressants|medication|medications|meds|pills|drug|drugs|medicine|{DRUG})(?: for\b| to\b| ,|$)|\b(?:{DRUG})\b.*\b(?:is it safe|safe to take|ok to take|okay to take|should i take|addictive|interact|interaction|take to work|to kick in|is it normal|making me|make me|made me)\b|\bis (?:\w+ ){0,2}(?:{DRUG}) (?:addictive|safe|dangerous|bad for|good for|okay|ok|habit forming|strong|working)\b|\bhow long (?:does|do|will|until|before) (?:\w+ ){0,2}(?:{DRUG}) (?:take|last|stay|work|kick)\b|\b(?:difference between|compare|better than) (?:\w+ ){0,2}(?:{DRUG})\b|\b(?:stopped|quit|quitting|stopping|came off|coming off|went off|going off|ran out of|skipped|skip|skipping|missed|miss|missing|forgot|forget|forgetting|doubled|double) (?:taking )?(?:my |the |a |some |one )?(?:\w+ )?(?:{DRUG}|dose|doses)\b|\bside effects?\b|\bwithdrawal (?:from|symptoms)\b|\b(?:mix|mixing|combine|combining|take|taking) (?:\w+ )?(?:{DRUG}) (?:with|and|together with) (?:alcohol|wine|beer|drinks|my \w+|\w+)\b",
+        r"\b\d+(?:mg|mcg|ml|milligrams)\b|\b(?:\d+|\w+) (?:mg|milligrams|mcg|micrograms)\b|\b(?:recommend|suggest|prescribe) (?:me )?(?:a |an |some |any )?(?:\w+ )?(?:medication|medicine|meds|pills|antidepressant|antidepressants|drug|{DRUG}|supplement|supplements|sleeping pill)\b|\bwhat (?:should|can|could|do|would) i take (?:for|to)\b|\b(?:best|good|right|strongest|better) (?:\w+ )?(?:antidepressant|antidepressants|medication|medications|meds|pills|drug|drugs|medicine|{DRUG})(?: for\b| to\b| ,|$)|\b(?:{DRUG})\b.*\b(?:is it safe|safe to take|ok to take|okay to take|should i take|addictive|interact|interaction|take to work|to kick in|is it normal|making me|make me|made me)\b|\bis (?:\w+ ){0,2}(?:{DRUG}) (?:addictive|safe|dangerous|bad for|good for|okay|ok|habit forming|strong|working)\b|\bhow long (?:does|do|will|until|before) (?:\w+ ){0,2}(?:{DRUG}) (?:take|last|stay|work|kick)\b|\b(?:difference between|compare|better than) (?:\w+ ){0,2}(?:{DRUG})\b|\b(?:stopped|quit|quitting|stopping|came off|coming off|went off|going off|ran out of|doubled|double) (?:taking )?(?:my |the |a |some |one )?(?:\w+ )?(?:{DRUG}|dose|doses)\b|\bside effects?\b|\bwithdrawal (?:from|symptoms)\b|\b(?:mix|mixing|combine|combining|take|taking) (?:\w+ )?(?:{DRUG}) (?:with|and|together with) (?:alcohol|wine|beer|drinks|booze|vodka|weed|cannabis|grapefruit|other (?:meds|pills|medication)|my (?:other )?(?:meds|pills|medication|antidepressants)|(?:{DRUG}))\b",
     ),
     (
         "refer.prescribe",
@@ -1236,13 +1415,19 @@ const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|whi
 const DELIBERATE: &str = r"\b(?:on purpose|deliberately|intentionally|again|to feel|because i (?:deserve|wanted|needed|had to|hate)|so i could feel|so that i (?:could|would) feel|to punish|to cope|to make it stop|to numb|as punishment|want to|wanted to|urge)\b";
 
 /// A distant past ("last year", "years ago") that turns an emergency into a disclosure.
-const PAST_TIME: &str = r"\blast (?:year|month|summer|winter|spring|fall|autumn|christmas|easter|term|semester)\b|\b(?:\w+ )?(?:years|months) ago\b|\ba (?:year|month|while|long time) ago\b|\bwhen i was\b|\bin high school\b|\bas a (?:teen|teenager|kid|child)\b|\bback in\b|\bused to\b|\bin (?:19|20)\d\d\b|\bonce before\b|\bin the past\b|\bhas been (?:fine|okay|clean|sober)\b";
+const PAST_TIME: &str = r"\blast (?:week|year|month|summer|winter|spring|fall|autumn|christmas|easter|term|semester)\b|\b(?:\w+ )?(?:years|months|weeks) ago\b|\ba (?:year|month|while|long time) ago\b|\bwhen i was\b|\bin high school\b|\bas a (?:teen|teenager|kid|child)\b|\bback in\b|\bused to\b|\bin (?:19|20)\d\d\b|\bonce before\b|\bin the past\b|\bhas been (?:fine|okay|clean|sober)\b";
+
+/// Everyday medication admin that is not a question for a professional.
+const MED_NEUTRAL: &str = r"\b(?:remind|reminder|reminders|log|logged|track|tracking|alarm|timer|pick up|picked up|collect|collected|refill|refilled|pharmacy|bought|ordered|delivered|organiser|organizer|as prescribed|on time|working great|working well|helping)\b";
+
+/// A medical emergency that is over or only feared.
+const MED_PAST: &str = r"\b(?:years ago|(?:last|a) (?:week|month|year)(?: ago)?|months ago|weeks ago|(?:he|she|i|they|we) (?:is|am|are|was|were) (?:fine|okay|ok|better|alright|all right|recovered) now|the doctor (?:said|says|told)|doctors (?:said|say)|turned out|was (?:just|only)|worried about (?:having|getting)|scared of (?:having|getting)|afraid of (?:having|getting)|one day|someday|some day|what if|in the future|when i am older|risk of)\b";
 
 /// Trivial causes that make a threat against someone an idiom.
 const TRIVIAL: &str = r"\bif (?:he|she|they|you|my \w+|that \w+) (?:\w+ ){0,2}(?:eats?|ate|eaten|takes?|took|touch(?:es)?|touched|uses?|used|borrows?|borrowed|breaks?|broke|forgets?|forgot|finish(?:es)?|finished|spoils?|spoiled|tells?|told|wakes?|woke|is late|are late|was late|clean|cleans|stops?|keeps?|does that|do that|does it|do it|says?|said|drinks?|drank|hides?|hid|leaves?|left|loses?|lost|mess(?:es)?|messed|calls?|texts?|shows? up|cancels?|cancelled|canceled|sings?|plays?|snores?|chews?|interrupts?|is wrong|are wrong|beats?|wins?|spoilers?|reads?|reveals?|changes?|moves?)\b|\bfor (?:eating|taking|being (?:late|so|such)|forgetting|breaking|using|borrowing|finishing|spoiling|telling|leaving|losing|snoring|singing|not (?:calling|texting|telling|replying|doing)|making me|that joke|spoiling|chewing|interrupting)\b|\b(?:ate|eats|eaten|drank|finished|spoiled|borrowed|took|stole|broke) my (?:\w+ )?(?:leftovers|food|lunch|dinner|fries|chips|cake|pizza|chocolate|snacks|coffee|beer|wine|charger|phone|car|clothes|shirt|shoes|sweater|hoodie|last|ice cream|sandwich|cookies|biscuits)\b|\bwhen (?:i|we) get home\b.*\b(?:ate|eaten|broke|took|spoiled|forgot)\b|\b(?:game|match|race|tournament|league|final|finals|score|points|competition|contest|quiz|debate|tennis|chess|cards|poker|football|soccer|basketball|fifa|fortnite)\b|\b(?:he|she|they|it) (?:used|ate|broke|borrowed|finished|drank|lost|ruined|spilled|ripped|wore|crashed|dented|scratched|spoiled) (?:all )?(?:of )?my\b|\b(?:haha|lol|joking|kidding)\b|\bat (?:chess|cards|poker|tennis|the game|scrabble|monopoly|mario kart|fifa|fortnite|golf)\b";
 
 /// Idiomatic "is going to kill me" ("when she sees my grades").
-const THREAT_IDIOM_RE: &str = r"\b(?:when|if|once|after|because) (?:he|she|they|my \w+|mom|dad) (?:\w+ ){0,2}(?:sees?|saw|finds? out|found out|hears?|heard|notices?|notice|gets? (?:home|back)|realizes?|realises?|learns?|reads?|comes? home and sees|sees? (?:the|my|this|what|how))\b|\bfor (?:being (?:late|so|such)|forgetting|breaking|losing|missing|spending|not (?:calling|doing|telling|cleaning|coming)|crashing|denting|failing|skipping|staying out|borrowing|taking|eating|using|wearing|stealing|ruining|spoiling|touching|finishing|drinking|reading|watching|scratching|staining|dropping)\b|\b(?:grades|report card|the bill|credit card|the mess|the dent|the scratch|my hair|the haircut|the tattoo|my tattoo|the car|the vase|curfew)\b|\b(?:haha|lol|joking|kidding)\b";
+const THREAT_IDIOM_RE: &str = r"\bi (?:broke|lost|crashed|dented|scratched|spilled|forgot|failed|ruined|ate|spent|missed|stained|used|borrowed)\b|\b(?:when|if|once|after|because) (?:he|she|they|my \w+|mom|dad) (?:\w+ ){0,2}(?:sees?|saw|finds? out|found out|hears?|heard|notices?|notice|gets? (?:home|back)|realizes?|realises?|learns?|reads?|comes? home and sees|sees? (?:the|my|this|what|how))\b|\bfor (?:being (?:late|so|such)|forgetting|breaking|losing|missing|spending|not (?:calling|doing|telling|cleaning|coming)|crashing|denting|failing|skipping|staying out|borrowing|taking|eating|using|wearing|stealing|ruining|spoiling|touching|finishing|drinking|reading|watching|scratching|staining|dropping)\b|\b(?:grades|report card|the bill|credit card|the mess|the dent|the scratch|my hair|the haircut|the tattoo|my tattoo|the car|the vase|curfew)\b|\b(?:haha|lol|joking|kidding)\b";
 
 /// Words that can come between a negator and the words it negates ("i am not going to ...").
 const BRIDGE: &[&str] = &[
@@ -1376,6 +1561,8 @@ pub struct RuleSet {
     past_time: Regex,
     trivial: Regex,
     threat_idiom: Regex,
+    med_past: Regex,
+    med_neutral: Regex,
     weak_now: Regex,
     means: Regex,
     now_any: Regex,
@@ -1420,6 +1607,8 @@ impl RuleSet {
             past_time: compile("past_time", PAST_TIME)?,
             trivial: compile("trivial", TRIVIAL)?,
             threat_idiom: compile("threat_idiom", THREAT_IDIOM_RE)?,
+            med_past: compile("med_past", MED_PAST)?,
+            med_neutral: compile("med_neutral", MED_NEUTRAL)?,
             weak_now: compile(
                 "weak_now",
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
@@ -1517,6 +1706,20 @@ impl RuleSet {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::Support, "past_history", rule.id, "history"),
+                    );
+                    continue;
+                }
+                if flags & MEDADMIN != 0 && self.med_neutral.is_match(&text) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "admin"),
+                    );
+                    continue;
+                }
+                if flags & MEDPAST != 0 && self.med_past.is_match(&text) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "past"),
                     );
                     continue;
                 }
