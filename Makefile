@@ -7,4 +7,4 @@ test:
 setup:
 	scripts/setup
 bench:
-	scripts/setup --test-data && cargo bench --locked
+	scripts/setup --test-data && cargo bench --locked && cargo test --release --locked --test tests -- --ignored bench_ --test-threads=1 --nocapture

@@ -72,7 +72,7 @@ fn main() {
             WhisperOptions {
                 threads,
                 short_window: true,
-                language: "en".into(),
+                ..Default::default()
             },
         )
         .expect("model");
@@ -97,7 +97,7 @@ fn main() {
             WhisperOptions {
                 threads,
                 short_window: false,
-                language: "en".into(),
+                ..Default::default()
             },
         )
         .expect("model");

@@ -530,10 +530,12 @@ pub fn load_transcriber(
 ) -> Result<Box<dyn Transcriber>> {
     let assets = config.assets();
     let path = assets.model_path(model.unwrap_or(&config.stt.model));
+    // Plain transcription of arbitrary recordings: no vocabulary hint.
     let options = speech::whisper::WhisperOptions {
         threads: threads.unwrap_or(config.stt.threads),
         short_window: short_window && config.stt.short_window,
-        language: "en".into(),
+        prompt: None,
+        ..config.whisper_options()
     };
     Ok(Box::new(speech::whisper::WhisperTranscriber::load(
         &path, options,

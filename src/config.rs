@@ -288,6 +288,16 @@ impl Config {
         self.data_dir.clone().unwrap_or_else(default_data_dir)
     }
 
+    /// Recognition options from `[stt]`, with Hearth's vocabulary as a hint (for live speech).
+    pub fn whisper_options(&self) -> crate::speech::whisper::WhisperOptions {
+        crate::speech::whisper::WhisperOptions {
+            threads: self.stt.threads,
+            short_window: self.stt.short_window,
+            language: "en".into(),
+            prompt: Some(crate::speech::whisper::HEARTH_VOCABULARY.into()),
+        }
+    }
+
     pub fn assets(&self) -> crate::speech::assets::Assets {
         crate::speech::assets::Assets::locate(self.assets_dir.as_deref())
     }

@@ -193,11 +193,7 @@ pub fn converse_file(
     let t = Instant::now();
     let mut stt = crate::speech::whisper::WhisperTranscriber::load(
         &config.assets().model_path(&config.stt.model),
-        crate::speech::whisper::WhisperOptions {
-            threads: config.stt.threads,
-            short_window: config.stt.short_window,
-            language: "en".into(),
-        },
+        config.whisper_options(),
     )?;
     let stt_load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();

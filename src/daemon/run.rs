@@ -26,7 +26,7 @@ use crate::audio::{tones, AudioSink, AudioSource};
 use crate::config::Config;
 use crate::engine::dialogue::engine::{Action, Event};
 use crate::speech::piper::PiperSynthesizer;
-use crate::speech::whisper::{WhisperOptions, WhisperTranscriber};
+use crate::speech::whisper::WhisperTranscriber;
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -119,11 +119,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let assets = config.assets();
     let stt = WhisperTranscriber::load(
         &assets.model_path(&config.stt.model),
-        WhisperOptions {
-            threads: config.stt.threads,
-            short_window: config.stt.short_window,
-            language: "en".into(),
-        },
+        config.whisper_options(),
     )?;
     let mut tts =
         PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;

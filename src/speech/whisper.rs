@@ -22,7 +22,12 @@ pub struct WhisperOptions {
     /// Use a shortened encoder window for clips that fit in one.
     pub short_window: bool,
     pub language: String,
+    /// Text Whisper sees as if said just before: it biases recognition towards these words.
+    pub prompt: Option<String>,
 }
+
+/// The words people say to Hearth, as a recognition hint for the daemon and `converse`.
+pub const HEARTH_VOCABULARY: &str = "Hey Hearth, let's do box breathing. Breathe in, hold, breathe out. Grounding, evening reflection, mood check-in, stop.";
 
 impl Default for WhisperOptions {
     fn default() -> Self {
@@ -30,6 +35,7 @@ impl Default for WhisperOptions {
             threads: 2,
             short_window: true,
             language: "en".into(),
+            prompt: None,
         }
     }
 }
@@ -101,6 +107,9 @@ impl Transcriber for WhisperTranscriber {
         params.set_print_realtime(false);
         params.set_print_timestamps(false);
         params.set_suppress_blank(true);
+        if let Some(prompt) = &self.options.prompt {
+            params.set_initial_prompt(prompt);
+        }
         if self.options.short_window {
             params.set_audio_ctx(audio_ctx_for(seconds));
         }

@@ -236,7 +236,9 @@ pub enum Request {
 /// Map word forms so triggers match however they were said.
 fn canonical_word(w: &str) -> &str {
     match w {
-        "breathe" | "breathing" | "breaths" | "breathed" | "breth" => "breath",
+        "breathe" | "breathing" | "breaths" | "breathed" | "breth" | "breeding" | "breething" => {
+            "breath"
+        }
         "reflect" | "reflecting" | "reflections" => "reflection",
         "grounded" | "ground" => "grounding",
         "muscles" => "muscle",

@@ -111,6 +111,14 @@ const BARE_CONTRACTIONS: &[(&str, &str)] = &[
     ("hed", "he would"),
     ("wanna", "want to"),
     ("gonna", "going to"),
+    ("imma", "i am going to"),
+    ("ima", "i am going to"),
+    ("finna", "going to"),
+    ("bout", "about"),
+    ("til", "until"),
+    ("till", "until"),
+    ("untill", "until"),
+    ("alot", "a lot"),
     ("gotta", "got to"),
     ("hafta", "have to"),
     ("tryna", "trying to"),
@@ -622,6 +630,33 @@ fn merge_and_finish(tokens: &[String]) -> String {
             continue;
         }
         let last = out.last().copied();
+        // "i do not want to be here no more": colloquial "no more" at a clause end is "anymore".
+        if t == "no"
+            && next == Some("more")
+            && matches!(tokens.get(i + 2).map(String::as_str), None | Some(","))
+            && matches!(
+                last,
+                Some(
+                    "here"
+                        | "alive"
+                        | "this"
+                        | "living"
+                        | "on"
+                        | "going"
+                        | "it"
+                        | "that"
+                        | "around"
+                        | "life"
+                        | "exist"
+                        | "live"
+                        | "existing"
+                )
+            )
+        {
+            out.push("anymore");
+            i += 2;
+            continue;
+        }
         if t == "," && (last.is_none() || last == Some(",")) {
             i += 1;
             continue;

@@ -49,6 +49,10 @@ pub const PREMASK: u16 = 1 << 9;
 /// A medical emergency told as over, or as a worry about the future ("he had a heart attack
 /// years ago, he's fine now", "i'm worried about having a stroke one day"): no action.
 pub const MEDPAST: u16 = 1 << 10;
+/// Suppressed when the utterance has an everyday, harmless context for words that are also
+/// warning signs ("a rope for the swing", "on the bridge taking photos", "gave my old clothes to
+/// charity"). Used only by the broad fallback families.
+pub const BENIGN: u16 = 1 << 12;
 /// Skipped when the utterance is everyday medication admin ("remind me to take my pills").
 pub const MEDADMIN: u16 = 1 << 11;
 
@@ -449,7 +453,7 @@ const EMERGENCY: &[Row] = &[
         "overdose",
         E,
         NEG | PASTDOWN | HIST,
-        r"\b(?:took|taken|swallowed|downed|had|ate|popped) (?:\w+ ){0,4}(?:{DRUG}|bottle|packet|box|strip|supply|stash) (?:all )?at once\b|\b(?:kid|child|son|daughter|baby|toddler|brother|sister|dog|grandson|granddaughter) (?:\w+ )?(?:swallowed|ate|took|drank|got into|has eaten|has swallowed) (?:some |a |my |the |her |his |a lot of |all )?(?:\w+ ){0,3}(?:{DRUG}|{POISON})\b",
+        r"\b(?:took|taken|swallowed|downed|had|ate|popped) (?:\w+ ){0,4}(?:{DRUG}|bottle|packet|box|strip|supply|stash) (?:all )?at once\b|\b(?:kid|kids|child|children|son|daughter|baby|toddler|brother|sister|dog|puppy|grandson|granddaughter|grandchild|girl|boy|little one|nephew|niece|twins) (?:\w+ )?(?:(?:swallowed|ate|drank|got into|has eaten|has swallowed|chewed) (?:some |a |my |the |her |his |a lot of |all )?(?:\w+ ){0,3}|took (?:some of |a lot of |all of |a bunch of |a handful of |loads of |a whole |some |my |all )(?:\w+ ){0,3})(?:{DRUG}|{POISON})\b",
     ),
     (
         "emergency.overdosed",
@@ -478,7 +482,7 @@ const EMERGENCY: &[Row] = &[
         "severe_bleeding",
         E,
         NEG | PASTDOWN,
-        r"\b(?:bleeding|blood|the cut|the cuts|the wound)\b.*\b(?:will not|can not|does not|is not|wont|not) (?:stop|stopping)\b|\bcut (?:too |so |really )?deep\b|\b(?:lost|losing) (?:a lot of|so much|too much|lots of) blood\b|\bbleeding (?:a lot|badly|heavily|everywhere|out|so much|much|profusely)\b|\bblood (?:everywhere|all over|is pouring|pouring|gushing|spurting)\b|\bcan not stop the bleeding\b|\bbleeding to death\b|\b(?:pouring|gushing|spurting) blood\b|\b(?:a lot of|lots of|so much|too much|loads of|a pool of) blood\b|\bblood (?:pouring|gushing|spurting)\b|\b(?:will not|can not|does not|is not|not) stop (?:the )?bleeding\b|\b(?:been|got|was|have been|i am|he is|she is|he was|she was|just got|has been) (?:stabbed|shot)\b",
+        r"\b(?:bleeding|blood|the cut|the cuts|the wound)\b.*\b(?:will not|can not|does not|is not|wont|not) (?:stop|stopping)\b|\bcut (?:too |so |really )?deep\b|\b(?:lost|losing) (?:a lot of|so much|too much|lots of) blood\b|\bbleeding (?:a lot|badly|bad|heavily|everywhere|out|so much|much|profusely|loads|non stop|nonstop|like crazy)\b|\bblood (?:everywhere|all over|is pouring|pouring|gushing|spurting)\b|\bcan not stop the bleeding\b|\bbleeding to death\b|\b(?:pouring|gushing|spurting) blood\b|\b(?:a lot of|lots of|so much|too much|loads of|a pool of) blood\b|\bblood (?:pouring|gushing|spurting)\b|\b(?:will not|can not|does not|is not|not) stop (?:the )?bleeding\b|\b(?:been|got|was|have been|i am|he is|she is|he was|she was|just got|has been) (?:stabbed|shot)\b",
     ),
     (
         "emergency.wrists",
@@ -710,7 +714,7 @@ const EMERGENCY: &[Row] = &[
         "violence_now",
         E,
         NEG,
-        r"\b(?:someone|somebody|a man|a guy|he|they|people|men) (?:is|are) (?:breaking|trying to break|trying to get) (?:in|into)\b|\b(?:is|are) (?:outside|at) (?:my|the) (?:door|window|house|home)\b.*\b(?:knife|gun|kill|hurt|weapon|threat|scared|afraid)\b|\b(?:a man|someone|somebody|he|she|they|a guy|people|men|my \w+) (?:is |are )?(?:outside|at|banging on|trying to open) (?:my|the) (?:door|window|house|home|flat|apartment)\b.*\b(?:knife|gun|kill|hurt|weapon|axe|bat|threatening)\b",
+        r"\b(?:someone|somebody|a man|a guy|he|they|people|men) (?:is|are) (?:breaking|trying to break|trying to get) (?:in|into)\b|\bthere (?:is|are) (?:someone|somebody|a man|a guy|a woman|people|men|a stranger|strangers) (?:breaking|trying to break|trying to get|getting|climbing|coming) (?:in|into)\b|\b(?:is|are) (?:outside|at) (?:my|the) (?:door|window|house|home)\b.*\b(?:knife|gun|kill|hurt|weapon|threat|scared|afraid)\b|\b(?:a man|someone|somebody|he|she|they|a guy|people|men|my \w+) (?:is |are )?(?:outside|at|banging on|trying to open) (?:my|the) (?:door|window|house|home|flat|apartment)\b.*\b(?:knife|gun|kill|hurt|weapon|axe|bat|threatening)\b",
     ),
     (
         "emergency.armed_threat",
@@ -1213,6 +1217,86 @@ const CRISIS: &[Row] = &[
     ),
 ];
 
+/// Everyday contexts that explain away the broad fallback families (see [`BENIGN`]).
+const BENIGN_RE: &str = r"\b(?:charity|charity shop|donat\w*|declutter\w*|moving (?:house|out|abroad|flat|away)|clear(?:ing)? out|spring clean\w*|car boot|selling|sold|sell|outgrown|old (?:clothes|stuff|things|toys|books|furniture)|holiday|vacation|trip|business trip|festival|camping|swing|tire swing|tyre swing|climbing|hammock|boat|sailing|tent|washing line|clothes line|hunting|shooting range|clay pigeon|gardening|photo|photos|photograph\w*|pictures|sunset|sunrise|the view|views|scenery|sightseeing|tourist|tourists|ducks|swans|boats|fishing|wedding|leaving do|leaving party|new job|retir\w*|coworker|colleague|bridge club|fixing|repair\w*|gutter|gutters|roof tiles|aerial|antenna|solar panels|tug of war|gym|crossfit|skipping|jump rope|for work|for fun|pest|rats|mice|weeds|slugs|barbecue|bbq|hose the|water the|the lawn|lovely|beautiful|walking the dog|with (?:my |the )?(?:dog|friends|family|kids|partner|boyfriend|girlfriend|husband|wife|class)|chores|lunchbox|homework|reminder|reminders|shopping list|grocery|groceries|recipe|instructions|birthday card|christmas card|thank you|new house|new flat|uni|university|graduation|my flight|the airport)\b|\bfor (?:the|a|my|our|his|her) (?:garden|dog|boat|swing|tent|gym|shed|garage|car|project|class|team|wedding|party|move|camping|climbing|yard|farm|horse|van)\b|\bto (?:tie|climb|secure|tow|hang up|hang the|hang a|hang my|hang our|clean|practi[sc]e|skip)\b";
+
+/// Broad fallback families for risk said in words the specific rules above do not know: ending
+/// and not existing, farewell preparation, acquiring or keeping the means, being at a height,
+/// relapse, and third parties reporting the same. Written to generalise, so each family carries
+/// the negation, history and media guards and, where the words have everyday uses, [`BENIGN`].
+const FALLBACK: &[Row] = &[
+    (
+        "fallback.no_way_out",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA_3P | SELF,
+        r"\b(?:no|not any|not a|can not see a|can not see any|do not see a|do not see any|can not find a|can not find any|only one) (?:other )?(?:way out|escape|exit|way to escape|way forward)\b(?: \S+){0,6} (?:death|dying|die|suicide|ending it|end it|killing myself|kill myself|not being here)\b|\b(?:do not|can not|no longer) (?:see|picture|imagine) (?:a |any |my )?future\b(?: \S+){0,6} (?:alive|still here|still around|around|in it|living)\b|\b(?:do not|can not) (?:see|picture|imagine) (?:myself|me) (?:in|having) (?:a |any )?future\b|\bno (?:reason|point) (?:for me )?(?:to|in) (?:stay alive|staying alive|keep living|keep going|be alive|being alive|exist|existing)\b|\bcan not (?:keep|keep on|continue) (?:doing )?(?:this )?(?:life|living|existing|being alive)\b|\bnothing (?:left )?(?:keeping|holding|keeps|holds) me (?:here|alive|going|in this world|on this earth)\b|\bnothing (?:left )?to stay (?:alive )?for\b|\b(?:do not|can not|no longer) (?:see|picture|imagine|envision) (?:myself|me) (?:being |staying |still )?(?:alive|still alive|still around|around (?:next|in|by|much longer|for long)|making it (?:to|through|past))\b|\bmade (?:my )?peace\b(?: \S+){0,8} (?:ready to go|ready to die|ready(?: ,|$)|time to go|with dying|with death|with leaving|with it all|with going)\b|\bready to go (?:for good|forever|to the other side|to sleep forever)\b|\bwill not (?:need|be needing) (?:it|them|this|that|these|those|my \w+|any of (?:it|this|that|them)) (?:where i am going|after (?:tonight|this week|tomorrow)|for much longer|once i am gone|when i am gone)\b|\bwhere i am going\b(?: \S+){0,4} (?:will not|do not|no) need\b",
+    ),
+    (
+        "fallback.ending_self",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA_3P | SELF,
+        r"\b(?:want|wanna|wish|ready|long|going|need|hope|hoping|wanting) to (?:(?:go to|be in) heaven(?: ,|$| now| tonight| soon| already| and be with| to be with| with| to see)|be up there with|join (?:my |our )?(?:\w+ ){0,2}(?:in heaven|up there|on the other side|in the grave))\b|\b(?:do not|no longer|not sure i|do not know if i|do not think i) want to (?:survive|make it|get through this|be saved|be rescued|recover|get better)\b|\b(?:do not think|not sure|doubt|do not know if) i (?:can|could|will) survive\b(?: \S+){0,8} (?:do not|no longer) want to(?: ,|$)|\bdone with (?:everything and everyone|everyone and everything|everything and everybody|everybody and everything|it all|all of it|all of this|the world|this world|everything for good|everyone for good|everything forever|being here|being a person)\b|\b(?:i am|i am going to|i will|i want to|i wanna) (?:stop|quit) (?:living|existing|being alive|breathing)\b|\b(?:planning|planned|plan|thought|thinking|worked|working|figured|figuring|decided|deciding|know|picked|picking|chose|chosen|choosing) (?:out |about )?(?:exactly )?(?:how|when|where|the (?:day|date|night|place|spot|time)) (?:i would|i will|i am going to|i could|i am gonna|i can|i am) (?:do it|end it|go through with it|go|finally do it|finally end it)(?: ,|$| \w+)",
+    ),
+    (
+        "fallback.farewell",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA | SELF | BENIGN,
+        r"\b(?:giving|gave|give|given|started giving|give|giving) (?:all |most |some )?(?:of )?(?:my|his|her|their|away my|away his|away her|away their|away all (?:of )?(?:my|his|her|their)|away most of (?:my|his|her|their)) (?:stuff|things|belongings|possessions|pets|prized \w+|treasured \w+|favourite \w+|favorite \w+|jewellery|jewelry|savings|collection)(?: away)?\b|\b(?:gave|giving|give|rehomed|rehoming|rehome|found a home for) (?:away )?my (?:dog|cat|pet|pets|dogs|cats|rabbit|hamster|bird|fish)\b(?: \S+){0,10} (?:not|never) (?:be )?(?:around|here|alive|coming back)\b|\bi (?:will not|am not going to|am not gonna|would not) be (?:around|here|alive) (?:to (?:look after|take care of|care for|feed|walk|raise|see (?:him|her|them|my \w+) grow)|for (?:much longer|long|christmas|his birthday|her birthday|my birthday)|anymore|any more|any longer)\b|\b(?:note|notes|letter|letters|message|messages|video|voicemail|will)\b(?: \S+){0,10} in case (?:something happens to me|anything happens to me|i do not (?:make it|wake up|come back|survive)|i am (?:not here|gone|not around))\b|\b(?:wrote|written|writing|left|leaving|hid|hidden|leave) (?:\w+ )?(?:letters|notes) (?:to|for) (?:each of |all of )?(?:my (?:kids|children|family|parents|wife|husband|partner|mum|mom|dad|sister|brother|friends|boys|girls|son|daughter)|everyone|everybody|all of them|the people i love)\b|\b(?:posted|sent|texted|wrote|left|put up|shared|recorded) (?:me |us |everyone |her |him )?(?:a |an |this |some )?(?:goodbye|farewell)(?: ,|$| on | to | online| last night| tonight| and)|\b(?:saying|said|say|been saying) (?:my )?goodbyes? (?:to (?:\w+ ){1,3})?(?:without (?:them|anyone|him|her|people|everyone) knowing|in my head|secretly|quietly|in secret)\b|\b(?:sorting|sorted|getting|got|putting|put|writing|wrote|making|made|updating|updated) (?:out )?(?:my )?(?:affairs|will|last wishes|funeral (?:plans|wishes))(?: in order)?\b(?: \S+){0,8} (?:giving|gave|goodbye|goodbyes|note|notes|letter|letters|not be around|not be here|before i go|when i am gone)\b",
+    ),
+    (
+        "fallback.means_acquired",
+        "method_access",
+        C,
+        NEG | HIST | MEDIA | SELF | BENIGN,
+        r"\bi (?:have |had |just |finally |went and |went out and |secretly )*(?:bought|got|ordered|purchased|got hold of|picked up|found|took|borrowed|stole) (?:a |some |the |myself a |a length of |a new |some more |more |a bag of |a bottle of |my \w+ s |his |her )?(?:rope|noose|gun|handgun|pistol|firearm|razor blades|razors|blades|charcoal|helium|rat poison|poison|weed killer|weedkiller|hose|hosepipe|hose pipe|shotgun|rifle|bullets|ammo|ammunition)\b|\b(?:rope|noose|gun|pills|tablets|knife|knives|knife block|razor|blade|blades|belt|bleach|poison|cord|rifle|shotgun|pistol|bridge|tracks|balcony|window|ledge)\b(?: \S+){0,10} (?:thinking|think|thought|thoughts|tempted|urge|urges|want|wanting) (?:about |of )?(?:using|to use) (?:it|them)\b|\b(?:looking|look|looked|staring|stare|stared) at (?:the |my |a )?(?:rope|noose|gun|pills|tablets|knife|knives|knife block|razor|blade|blades|belt|bleach|cord|rifle|shotgun|pistol|bridge|tracks|medicine cabinet)\b(?: \S+){0,4} (?:thinking about (?:it|doing it|using it|it again)|wondering|thinking how|thinking what if)(?: ,|$| again| every| all)|\b(?:{DRUG}) (?:saved|stashed|hidden|hid|put away|set aside|put aside|stored|ready)(?: \w+){0,2} (?:for when (?:it|things|i am ready|i have had|i can not|the time|i decide|enough)|for the day|for one day|for if i|for my exit)\b|\b(?:saving|saved|been saving|stockpil\w*|hoard\w*|stash\w*|squirrel\w* away|hiding|hidden|hid|keeping|kept|storing|stored|collected|collecting|gathered|gathering|saving up|saved up) (?:up )?(?:enough |all |some |a lot of |loads of |most of )?(?:of )?(?:my |the |these |those )?(?:\w+ )?(?:{DRUG})\b(?: \S+){0,6} (?:for when|just in case|in case|to do it|to end it|for later|for the day|for one day|until i|to take all|enough)\b|\b(?:saving up|saved up|been saving|stockpil\w*|hoard\w*|stash\w*|squirrel\w* away) (?:up )?(?:enough |all |some |a lot of |loads of |most of )?(?:of )?(?:my |the |these |those )?(?:\w+ )?(?:{DRUG})\b|\b(?:have|got|collected|saved|gathered|there is) enough (?:\w+ )?(?:{DRUG}) (?:now |saved |stashed |hidden )?(?:to do it|to end it|to not wake up|for when|to make sure|to finish it)\b",
+    ),
+    (
+        "fallback.overdose_effects",
+        "overdose",
+        E,
+        NEG | PASTDOWN | HIST | MEDIA_3P,
+        r"\b(?:already|just|have|i) (?:taken|took|swallowed|downed|had|done) (?:the pills|the tablets|the meds|them|them all|all of them|all of it|all my|all the|the lot|the whole|the rest|everything|the stuff|it)\b(?: \S+){0,8} (?:sleepy|drowsy|dizzy|woozy|numb|faint|weird|strange|heavy|tingly|kicking in|blurry|racing|throwing up|vomiting|going dark|fading|can not keep my eyes open|can not feel|can not stay awake|slipping away|falling asleep)\b",
+    ),
+    (
+        "fallback.method_research",
+        "method_request",
+        C,
+        0,
+        r"\bhow (?:long|quickly|fast|much time) (?:it takes|does it take|would it take|will it take|it would take|until you|until someone|before you|before someone|to) (?:to )?(?:die|drown|bleed out|bleed to death|suffocate|hang|overdose|od|lose consciousness and die|stop breathing|be dead)\b",
+    ),
+    (
+        "fallback.height",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA | SELF | BENIGN,
+        r"\b(?:looked|looking|look|googled|googling|searched|searching|checked|checking|researched|researching|found out|asked|measured|measuring) (?:up |into )?how (?:high|tall|far down|deep|far|long the drop|big the drop) (?:up |down )?(?:the |that |this |a |it is from the )?(?:bridge|cliff|cliffs|drop|fall|roof|building|car park|multi storey|water|balcony|tower block|overpass)\b|\b(?:bridge|cliff|cliffs|roof|rooftop|ledge|tracks|railway|car park|overpass|multi storey|balcony)\b(?: \S+){0,8} (?:looking|look|looked|staring|stare|stared|gazing) (?:down|over the edge|at the (?:water|drop|ground|tracks|trains|cars|traffic) below|at the drop)\b|\b(?:going|went|go|keep going|been going|walked|walk|drove|drive) (?:up )?to (?:the |a )?(?:bridge|cliff|cliffs|cliff edge|tracks|railway|multi storey|top of the \w+(?: \w+)?) (?:every night|at night|each night|again and again|every day|alone at night)\b",
+    ),
+    (
+        "fallback.at_height_now",
+        "suicide_attempt",
+        E,
+        NEG | MEDIA | BENIGN,
+        r"\bi am (?:standing |sitting |stood |sat |up |out |lying |laying |kneeling )?(?:on|at) (?:the |a |this |top of the |top of a |the top of the |the edge of the |the edge of a |the side of the )?(?:bridge|ledge|edge|cliff|cliff edge|cliff top|railway tracks|train tracks|tracks|railway line|overpass|balcony railing|railing|parapet|roof edge|edge of the roof|car park roof|multi storey|tower block|building)(?: (?:right now|now|again|tonight|alone|at night|in the dark))?(?: ,|$)",
+    ),
+    (
+        "fallback.relapse",
+        "self_harm",
+        C,
+        NEG | ACC | SELF,
+        r"\b(?:relaps\w*|slipped up|slipped|gave in|caved|broke my streak|lost my streak)\b(?: \S+){0,6} (?:cut|cutting|burn|burned|burnt|burning|self harm\w*|hurt myself|hurting myself|harmed myself|harming myself|the blade|the razor|scratch\w*)\b|\bi (?:\w+ ){0,2}(?:cut|burned|burnt|scratched|hit myself|hurt myself) again(?: ,|$| last| tonight| today| yesterday| this| and| after)|\b(?:keep wanting|kept wanting|wanting|been wanting|want) to (?:cut|burn myself|bleed|hurt myself|feel pain)(?: ,|$| again| so| and| but| tonight| so bad| really)|\b(?:used|use|using|took|take|taking|dragged|drag|pressed|press|held|hold) (?:a |the |my )?(?:razor|blade|blades|knife|lighter|scissors|compass|broken glass|glass|sharpener|pin|needle|cigarette|hot spoon|lighter) (?:on|to|against|across|into|over) (?:my |myself)(?:self|wrists|wrist|arms|arm|thighs|thigh|stomach|skin|hips|hip|belly|legs again|ankles)?\b",
+    ),
+    (
+        "fallback.third_party_said",
+        "third_party_risk",
+        C,
+        NEG | MEDIA,
+        r"\b(?:said|says|saying|told me|tells me|keeps saying|kept saying|keeps telling me|texted|texts|messaged|posted|wrote|thinks|feels|admitted|confessed) (?:that )?(?:\w+ ){0,4}(?:better off (?:dead|without (?:him|her|them))|(?:does not|do not|no longer) want to (?:live|be alive|be here|exist|wake up|go on|be around)|wants to (?:die|disappear|end it|not exist|stop existing)|no (?:reason|point) (?:to|in) (?:live|living|going on|being alive)|(?:is|feels like) a burden|not (?:going to|gonna) be (?:around|here) (?:much longer|for long|anymore))\b|\b(?:texted|messaged|sent|called|rang|phoned|wrote|left) (?:me|us|everyone|her|him) (?:a )?(?:to say )?(?:goodbye|bye|farewell)\b(?: \S+){0,8} (?:not|will not|can not|no one can|nobody can) (?:answer|answering|pick up|picking up|respond|responding|reply|replying|reach)\b|\b(?:goodbye|farewell)\b(?: \S+){0,8} (?:will not|is not|not|can not) (?:answer|answering|pick up|picking up|respond|responding|reply|replying|reach (?:him|her|them))\b",
+    ),
+];
+
 /// Referral: outside a wellbeing companion's scope.
 const REFER: &[Row] = &[
     (
@@ -1409,7 +1493,7 @@ const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\
 const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching)\b";
 
 /// Accidental injury framing (cancelled by DELIBERATE).
-const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned)\b";
+const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned|on (?:a |the |some |an )?(?:\w+ )?(?:bush|bushes|thorn|thorns|branch|branches|brambles|bramble|hedge|wire|barbed wire)|thorns|brambles|rose bush|(?:the|my|a|our) (?:cat|kitten|dog|puppy) (?:scratched|bit)|mosquito|bites|itchy|itching|eczema|rash|hives)\b";
 
 /// Deliberate self-injury framing (cancels ACCIDENT).
 const DELIBERATE: &str = r"\b(?:on purpose|deliberately|intentionally|again|to feel|because i (?:deserve|wanted|needed|had to|hate)|so i could feel|so that i (?:could|would) feel|to punish|to cope|to make it stop|to numb|as punishment|want to|wanted to|urge)\b";
@@ -1563,6 +1647,7 @@ pub struct RuleSet {
     threat_idiom: Regex,
     med_past: Regex,
     med_neutral: Regex,
+    benign: Regex,
     weak_now: Regex,
     means: Regex,
     now_any: Regex,
@@ -1584,7 +1669,7 @@ impl RuleSet {
             });
         }
         let mut rules = Vec::new();
-        for table in [METHOD, EMERGENCY, CRISIS, REFER, SUPPORT] {
+        for table in [METHOD, EMERGENCY, CRISIS, FALLBACK, REFER, SUPPORT] {
             for (id, category, action, flags, pattern) in table {
                 rules.push(Rule {
                     id,
@@ -1609,6 +1694,7 @@ impl RuleSet {
             threat_idiom: compile("threat_idiom", THREAT_IDIOM_RE)?,
             med_past: compile("med_past", MED_PAST)?,
             med_neutral: compile("med_neutral", MED_NEUTRAL)?,
+            benign: compile("benign", BENIGN_RE)?,
             weak_now: compile(
                 "weak_now",
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
@@ -1652,6 +1738,7 @@ impl RuleSet {
         let past_time = self.past_time.is_match(&text);
         let trivial = self.trivial.is_match(&text);
         let threat_idiom = self.threat_idiom.is_match(&text);
+        let benign = self.benign.is_match(&text);
 
         // 2. Rules.
         let mut best: Option<Candidate> = None;
@@ -1691,6 +1778,13 @@ impl RuleSet {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::Support, "anger", rule.id, "idiom"),
+                    );
+                    continue;
+                }
+                if flags & BENIGN != 0 && benign {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "benign"),
                     );
                     continue;
                 }
