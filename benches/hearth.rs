@@ -205,7 +205,9 @@ fn main() {
     );
 
     // ---- storage
-    let dir = std::env::temp_dir().join(format!("hearth-bench-store-{}", std::process::id()));
+    // On the project's disk (not a tmpfs), so the fsync is real.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("target/bench-store-{}", std::process::id()));
     let store = hearth::store::Store::open_in(&dir).expect("store");
     let mut writes = Vec::new();
     for i in 0..200 {

@@ -25,6 +25,7 @@ pub struct Cli {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let filter = match cli.verbose {
         0 => "warn",
@@ -57,4 +58,17 @@ fn one_line(e: &anyhow::Error) -> String {
         }
     }
     out
+}
+
+/// Speech synthesis allocates and frees large tensors for every sentence; glibc would keep that
+/// memory in its heap (resident, and fragmented). Serving large blocks with mmap returns them to
+/// the system at once, which keeps the daemon's resident memory flat (about a third lower at
+/// peak, measured with `converse`).
+fn tune_allocator() {
+    #[cfg(target_env = "gnu")]
+    // SAFETY: mallopt only changes allocator thresholds; called before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 * 1024);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 * 1024);
+    }
 }

@@ -650,6 +650,9 @@ fn merge_and_finish(tokens: &[String]) -> String {
                         | "exist"
                         | "live"
                         | "existing"
+                        | "burden"
+                        | "anyone"
+                        | "anybody"
                 )
             )
         {

@@ -55,6 +55,9 @@ pub const MEDPAST: u16 = 1 << 10;
 pub const BENIGN: u16 = 1 << 12;
 /// Skipped when the utterance is everyday medication admin ("remind me to take my pills").
 pub const MEDADMIN: u16 = 1 << 11;
+/// Suppressed when a negator sits inside the match, between the wish and its object ("i hope
+/// i do not die on this flight"). Used by the wide first-person fallback, whose gap is free.
+pub const INNER_NEG: u16 = 1 << 13;
 
 use SafetyAction::{Crisis as C, Emergency as E, Refer as R, Support as S};
 
@@ -162,6 +165,11 @@ const MASKS: &[MaskRow] = &[
         r"\b(?:laugh|laughing|laughed) (?:so )?hard (?:that )?i (?:can not|could not|could hardly|can hardly) breathe\b|\bbreathe through my nose\b|\bcan not breathe (?:a word|without you)\b|\bbreathing down my neck\b",
     ),
     ("idiom.food_poisoning", None, r"\bfood poisoning\b"),
+    (
+        "idiom.stop_breathing_loud",
+        None,
+        r"\bstop breathing (?:so |as |too )?(?:loud|loudly|heavily|heavy|hard|fast|through my mouth|through my nose|like that|weird|funny|on the phone)\b",
+    ),
     (
         "idiom.end_it_with",
         None,
@@ -902,7 +910,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bwant (?:everything|it all|all of it|this life|my life|the pain|all the pain) to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
+        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bwant (?:everything|it all|all of it|this life|my life|the pain|all the pain) to (?:end|stop|be over)(?: forever| for good| now| permanently| for ever| completely)?(?: ,|$)|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
     ),
     (
         "crisis.death_relief",
@@ -965,7 +973,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary|fed up) (?:of|with) (?:being alive|living|life|existing|waking up|being here|it all for good)(?: anymore| any more| any longer| like this| now)?(?: ,|$| and\b| but\b| so\b| i\b| because\b)|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven(?: ,|$| now| soon| tonight| today| already| with)|\b(?:take|taking|swallow|swallowing) them all\b",
+        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary|fed up) (?:of|with) (?:being alive|living|life|existing|waking up|being here|it all for good)(?: anymore| any more| any longer| like this| now| every day| every morning| each day| each morning| day after day)?(?: ,|$| and\b| but\b| so\b| i\b| because\b)|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven(?: ,|$| now| soon| tonight| today| already| with)|\b(?:take|taking|swallow|swallowing) them all\b",
     ),
     (
         "crisis.throw_myself",
@@ -1042,7 +1050,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:going to|want to|wanted to|about to|will|plan to|planning to|thinking about|thinking of|tempted to|urge to) (?:take|swallow|taking|swallowing) (?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG})\b",
+        r"\b(?:going to|want to|wanted to|wanting to|wanna|need to|feel like|felt like|urges to|considering|about to|will|plan to|planning to|thinking about|thinking of|thought about|tempted to|urge to) (?:take|swallow|taking|swallowing) (?:{MANY}) (?:of )?(?:my |the |these )?(?:\w+ )?(?:{DRUG})\b",
     ),
     (
         "crisis.disappear",
@@ -1218,7 +1226,7 @@ const CRISIS: &[Row] = &[
 ];
 
 /// Everyday contexts that explain away the broad fallback families (see [`BENIGN`]).
-const BENIGN_RE: &str = r"\b(?:charity|charity shop|donat\w*|declutter\w*|moving (?:house|out|abroad|flat|away)|clear(?:ing)? out|spring clean\w*|car boot|selling|sold|sell|outgrown|old (?:clothes|stuff|things|toys|books|furniture)|holiday|vacation|trip|business trip|festival|camping|swing|tire swing|tyre swing|climbing|hammock|boat|sailing|tent|washing line|clothes line|hunting|shooting range|clay pigeon|gardening|photo|photos|photograph\w*|pictures|sunset|sunrise|the view|views|scenery|sightseeing|tourist|tourists|ducks|swans|boats|fishing|wedding|leaving do|leaving party|new job|retir\w*|coworker|colleague|bridge club|fixing|repair\w*|gutter|gutters|roof tiles|aerial|antenna|solar panels|tug of war|gym|crossfit|skipping|jump rope|for work|for fun|pest|rats|mice|weeds|slugs|barbecue|bbq|hose the|water the|the lawn|lovely|beautiful|walking the dog|with (?:my |the )?(?:dog|friends|family|kids|partner|boyfriend|girlfriend|husband|wife|class)|chores|lunchbox|homework|reminder|reminders|shopping list|grocery|groceries|recipe|instructions|birthday card|christmas card|thank you|new house|new flat|uni|university|graduation|my flight|the airport)\b|\bfor (?:the|a|my|our|his|her) (?:garden|dog|boat|swing|tent|gym|shed|garage|car|project|class|team|wedding|party|move|camping|climbing|yard|farm|horse|van)\b|\bto (?:tie|climb|secure|tow|hang up|hang the|hang a|hang my|hang our|clean|practi[sc]e|skip)\b";
+const BENIGN_RE: &str = r"\b(?:charity|charity shop|donat\w*|declutter\w*|moving (?:house|out|abroad|flat|away)|clear(?:ing)? out|spring clean\w*|car boot|selling|sold|sell|outgrown|old (?:clothes|stuff|things|toys|books|furniture)|holiday|vacation|trip|business trip|festival|camping|swing|tire swing|tyre swing|climbing|hammock|boat|sailing|tent|washing line|clothes line|hunting|shooting range|clay pigeon|gardening|photo|photos|photograph\w*|pictures|sunset|sunrise|the view|views|scenery|sightseeing|tourist|tourists|ducks|swans|boats|fishing|wedding|leaving do|leaving party|new job|retir\w*|coworker|colleague|bridge club|fixing|repair\w*|gutter|gutters|roof tiles|aerial|antenna|solar panels|tug of war|gym|crossfit|skipping|jump rope|for work|for fun|pest|rats|mice|weeds|slugs|barbecue|bbq|hose the|water the|the lawn|lovely|beautiful|walking the dog|with (?:my |the )?(?:dog|friends|family|kids|partner|boyfriend|girlfriend|husband|wife|class)|chores|lunchbox|homework|reminder|reminders|shopping list|grocery|groceries|recipe|instructions|birthday card|christmas card|thank you|new house|new flat|uni|university|graduation|my flight|the airport|leaving (?:the country|town|the city|for|to go|my job|work|the company|school|uni)|emigrat\w*|abroad|contract|lease|visa|relocat\w*|period pains|period pain|cramps|migraines|migraine|headaches|headache|back pain|toothache|arthritis|gorgeous|stunning|amazing|breathtaking|seals|dolphins|waves)\b|\bfor (?:the|a|my|our|his|her) (?:garden|dog|boat|swing|tent|gym|shed|garage|car|project|class|team|wedding|party|move|camping|climbing|yard|farm|horse|van)\b|\bto (?:tie|climb|secure|tow|hang up|hang the|hang a|hang my|hang our|clean|practi[sc]e|skip)\b";
 
 /// Broad fallback families for risk said in words the specific rules above do not know: ending
 /// and not existing, farewell preparation, acquiring or keeping the means, being at a height,
@@ -1237,7 +1245,35 @@ const FALLBACK: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | MEDIA_3P | SELF,
-        r"\b(?:want|wanna|wish|ready|long|going|need|hope|hoping|wanting) to (?:(?:go to|be in) heaven(?: ,|$| now| tonight| soon| already| and be with| to be with| with| to see)|be up there with|join (?:my |our )?(?:\w+ ){0,2}(?:in heaven|up there|on the other side|in the grave))\b|\b(?:do not|no longer|not sure i|do not know if i|do not think i) want to (?:survive|make it|get through this|be saved|be rescued|recover|get better)\b|\b(?:do not think|not sure|doubt|do not know if) i (?:can|could|will) survive\b(?: \S+){0,8} (?:do not|no longer) want to(?: ,|$)|\bdone with (?:everything and everyone|everyone and everything|everything and everybody|everybody and everything|it all|all of it|all of this|the world|this world|everything for good|everyone for good|everything forever|being here|being a person)\b|\b(?:i am|i am going to|i will|i want to|i wanna) (?:stop|quit) (?:living|existing|being alive|breathing)\b|\b(?:planning|planned|plan|thought|thinking|worked|working|figured|figuring|decided|deciding|know|picked|picking|chose|chosen|choosing) (?:out |about )?(?:exactly )?(?:how|when|where|the (?:day|date|night|place|spot|time)) (?:i would|i will|i am going to|i could|i am gonna|i can|i am) (?:do it|end it|go through with it|go|finally do it|finally end it)(?: ,|$| \w+)",
+        r"\b(?:want|wanna|wish|ready|long|going|need|hope|hoping|wanting) to (?:(?:go to|be in) heaven(?: ,|$| now| tonight| soon| already| and be with| to be with| with| to see)|be up there with|join (?:my |our )?(?:\w+ ){0,2}(?:in heaven|up there|on the other side|in the grave))\b|\b(?:do not|no longer|not sure i|do not know if i|do not think i) want to (?:survive|make it|get through this|be saved|be rescued|recover|get better)\b|\b(?:do not think|not sure|doubt|do not know if) i (?:can|could|will) survive\b(?: \S+){0,8} (?:do not|no longer) want to(?: ,|$)|\bdone with (?:everything and everyone|everyone and everything|everything and everybody|everybody and everything|it all(?: ,|$| for good| forever)|all of it(?: ,|$)|all of this(?: ,|$)|the world|this world|everything for good|everyone for good|everything forever|being here|being a person)\b|\b(?:i am|i am going to|i will|i want to|i wanna) (?:stop|quit) (?:living|existing|being alive|breathing)\b|\b(?:planning|planned|plan|thought|thinking|worked|working|figured|figuring|decided|deciding|know|picked|picking|chose|chosen|choosing) (?:out |about )?(?:exactly )?(?:how|when|where|the (?:day|date|night|place|spot|time)) (?:i would|i will|i am going to|i could|i am gonna|i can|i am) (?:do it|end it|go through with it|go|finally do it|finally end it)(?: ,|$| \w+)",
+    ),
+    (
+        "fallback.absence_better",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA_3P | SELF,
+        r"\b(?:better|easier|happier|fine|lighter|relieved|freer|simpler|calmer|at peace|better off)\b(?: \S+){0,6} if i (?:was|were|am|got|just|was just|were just) (?:not (?:around|here|alive|in the picture|in their lives|in the way)|no longer (?:around|here|alive)|gone|dead|out of the picture|out of the way)\b|\bif i (?:was|were) (?:not (?:around|here|alive)|no longer (?:around|here|alive)|gone|dead)\b(?: \S+){0,6} (?:better|easier|happier|fine|relieved|lighter|freer|at peace|better off|would not (?:care|notice|matter))\b|\b(?:imagining|imagine|picturing|picture|fantasi[sz]ing about|daydreaming about|dreaming about|thinking about|think about) (?:me |myself )?(?:not being (?:here|alive|around)|not existing|being dead|being gone for good|never waking up|not waking up)\b|\bi want out(?: ,|$| of everything| for good)|\b(?:do not|no longer) want to be a burden (?:anymore|any more|any longer|to anyone|on anyone|to everyone|to anybody)\b",
+    ),
+    (
+        "fallback.not_here_by",
+        "suicidal_ideation",
+        C,
+        HIST | MEDIA_3P | SELF | BENIGN,
+        r"\bi (?:will not|am not going to|am not gonna|would not|probably will not|might not) (?:still )?be (?:here|around|alive) (?:next (?:week|month|year)|by (?:then|christmas|next \w+|the end of \w+(?: \w+)?|summer|my birthday|the weekend|new year)|much longer|for much longer|for long|in a (?:week|month|year)|to see (?:it|christmas|my birthday|next \w+))\b|\b(?:do not think|doubt|not sure if|not sure) i will (?:still )?be (?:here|around|alive) (?:by|next|for|much longer|at|in a|to see)\b|\baffairs in order\b(?: \S+){0,6} (?:so (?:nobody|no one|they|my \w+) (?:has|have|does not have|will not have) to|for when i am gone|after i am gone|before i go|when i am gone)\b|\b(?:wrote|written|writing|texted|messaged|called|rang|phoned|emailed|wrote letters) (?:to )?(?:everyone|everybody|all the people|the people|each person) i (?:love|care about)\b",
+    ),
+    (
+        "fallback.self_destructive_act",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | MEDIA_3P | SELF,
+        r"\b(?:think|thinking|thought|thoughts|imagine|imagining|picture|picturing|fantasi\w+|dream|dreaming|daydream\w*|urge|urges|tempted|want|wanna|wanting|considering|consider|keep) (?:\w+ ){0,2}(?:about |of )?(?:crashing (?:my|the) car|driving (?:my car |the car )?(?:into|off)|steering (?:into|off)|swerving into|walking into (?:the )?(?:traffic|sea|ocean|river|lake)|stepping (?:out )?in front of|jumping (?:off|from|in front of)|drowning myself|hanging myself|taking (?:all|every one) of (?:my|the) (?:\w+ )?(?:{DRUG}))\b|\b(?:walk|swim|drive|go|wade|walking|swimming|driving|going|wading) (?:into|out into|out to|off|out) (?:\w+ ){0,3}and (?:not|never) (?:come back|return|come home|come out)\b|\bwhich (?:pills|meds|drugs|tablets|medication|medicines|poison|\w+) (?:would|will|could|can|might) (?:do it|do the job|finish it|end it|finish me|finish me off)\b|\b(?:bought|got|ordered|buying|getting|have|sharpened) (?:a |some |new |a new |my )?(?:\w+ )?(?:razor|razors|razor blade|razor blades|blade|blades|knife|scalpel|craft knife|box cutter|stanley knife|pencil sharpener) (?:to cut|for cutting|to use on myself|so i can cut|to hurt myself|for my (?:arms|wrists|legs|thighs))\b|\b(?:knife|gun|rope|pills|blade|razor|belt|tablets)\b(?: \S+){0,10} in case i (?:decide|need|want|choose) to (?:use it|use them|do it|go through with it)\b",
+    ),
+    (
+        "fallback.first_person_wish",
+        "suicidal_ideation",
+        C,
+        NEG | INNER_NEG | HIST | MEDIA_3P | SELF | BENIGN,
+        r"\bi (?:[^ ,]+ ){0,3}(?:want|wanna|wanted|wish|wishing|wished|hope|hoping|ready|plan|planning|planned|thinking|think|thought|thoughts|imagine|imagining|picture|picturing|tempted|urge|urges|considering|consider|considered|rather|fantasi\w+|dream|dreaming|daydream\w*|long|longing|crave|craving|need|deserve|decided|deciding|pray|praying|close to|so close to|obsessed|obsessing|keep|kept)\b (?:[^ ,]+ ){0,6}(?:die|dying|be dead|being dead|not (?:be|being) (?:here|alive|around)(?: anymore)?|not exist|not existing|stop existing|stop living|be gone (?:forever|for good|for ever)|disappear(?:ing)? (?:forever|for good|permanently|for ever)|never wake up|never waking up|not wake up|not waking up|end it all|ending it all|end my life|ending my life|end everything|ending everything|end things|ending things|kill myself|killing myself|my (?:own )?(?:death|funeral)|suicide|take my (?:own )?life|taking my (?:own )?life|overdos(?:e|ing)|hang myself|hanging myself)\b",
     ),
     (
         "fallback.farewell",
@@ -1251,7 +1287,7 @@ const FALLBACK: &[Row] = &[
         "method_access",
         C,
         NEG | HIST | MEDIA | SELF | BENIGN,
-        r"\bi (?:have |had |just |finally |went and |went out and |secretly )*(?:bought|got|ordered|purchased|got hold of|picked up|found|took|borrowed|stole) (?:a |some |the |myself a |a length of |a new |some more |more |a bag of |a bottle of |my \w+ s |his |her )?(?:rope|noose|gun|handgun|pistol|firearm|razor blades|razors|blades|charcoal|helium|rat poison|poison|weed killer|weedkiller|hose|hosepipe|hose pipe|shotgun|rifle|bullets|ammo|ammunition)\b|\b(?:rope|noose|gun|pills|tablets|knife|knives|knife block|razor|blade|blades|belt|bleach|poison|cord|rifle|shotgun|pistol|bridge|tracks|balcony|window|ledge)\b(?: \S+){0,10} (?:thinking|think|thought|thoughts|tempted|urge|urges|want|wanting) (?:about |of )?(?:using|to use) (?:it|them)\b|\b(?:looking|look|looked|staring|stare|stared) at (?:the |my |a )?(?:rope|noose|gun|pills|tablets|knife|knives|knife block|razor|blade|blades|belt|bleach|cord|rifle|shotgun|pistol|bridge|tracks|medicine cabinet)\b(?: \S+){0,4} (?:thinking about (?:it|doing it|using it|it again)|wondering|thinking how|thinking what if)(?: ,|$| again| every| all)|\b(?:{DRUG}) (?:saved|stashed|hidden|hid|put away|set aside|put aside|stored|ready)(?: \w+){0,2} (?:for when (?:it|things|i am ready|i have had|i can not|the time|i decide|enough)|for the day|for one day|for if i|for my exit)\b|\b(?:saving|saved|been saving|stockpil\w*|hoard\w*|stash\w*|squirrel\w* away|hiding|hidden|hid|keeping|kept|storing|stored|collected|collecting|gathered|gathering|saving up|saved up) (?:up )?(?:enough |all |some |a lot of |loads of |most of )?(?:of )?(?:my |the |these |those )?(?:\w+ )?(?:{DRUG})\b(?: \S+){0,6} (?:for when|just in case|in case|to do it|to end it|for later|for the day|for one day|until i|to take all|enough)\b|\b(?:saving up|saved up|been saving|stockpil\w*|hoard\w*|stash\w*|squirrel\w* away) (?:up )?(?:enough |all |some |a lot of |loads of |most of )?(?:of )?(?:my |the |these |those )?(?:\w+ )?(?:{DRUG})\b|\b(?:have|got|collected|saved|gathered|there is) enough (?:\w+ )?(?:{DRUG}) (?:now |saved |stashed |hidden )?(?:to do it|to end it|to not wake up|for when|to make sure|to finish it)\b",
+        r"\bi (?:have |had |just |finally |went and |went out and |secretly )*(?:bought|got|ordered|purchased|got hold of|picked up|found|took|borrowed|stole) (?:a |some |the |myself a |a length of |a new |some more |more |a bag of |a bottle of |my \w+ s |his |her )?(?:rope|noose|gun|handgun|pistol|firearm|charcoal|helium|rat poison|poison|weed killer|weedkiller|hose|hosepipe|hose pipe|shotgun|rifle|bullets|ammo|ammunition)\b|\b(?:rope|noose|gun|pills|tablets|knife|knives|knife block|razor|blade|blades|belt|bleach|poison|cord|rifle|shotgun|pistol|bridge|tracks|balcony|window|ledge)\b(?: \S+){0,10} (?:thinking|think|thought|thoughts|tempted|urge|urges|want|wanting) (?:about |of )?(?:using|to use) (?:it|them)\b|\b(?:looking|look|looked|staring|stare|stared) at (?:the |my |a )?(?:rope|noose|gun|pills|tablets|knife|knives|knife block|razor|blade|blades|belt|bleach|cord|rifle|shotgun|pistol|bridge|tracks|medicine cabinet)\b(?: \S+){0,4} (?:thinking about (?:it|doing it|using it|it again)|wondering|thinking how|thinking what if)(?: ,|$| again| every| all)|\b(?:{DRUG}) (?:saved|stashed|hidden|hid|put away|set aside|put aside|stored|ready)(?: \w+){0,2} (?:for when (?:it|things|i am ready|i have had|i can not|the time|i decide|enough)|for the day|for one day|for if i|for my exit)\b|\b(?:saving|saved|been saving|stockpil\w*|hoard\w*|stash\w*|squirrel\w* away|hiding|hidden|hid|keeping|kept|storing|stored|collected|collecting|gathered|gathering|saving up|saved up) (?:up )?(?:enough |all |some |a lot of |loads of |most of )?(?:of )?(?:my |the |these |those )?(?:\w+ )?(?:{DRUG})\b(?: \S+){0,6} (?:for when|just in case|in case|to do it|to end it|for later|for the day|for one day|until i|to take all|enough)\b|\b(?:saving up|saved up|been saving|stockpil\w*|hoard\w*|stash\w*|squirrel\w* away) (?:up )?(?:enough |all |some |a lot of |loads of |most of )?(?:of )?(?:my |the |these |those )?(?:\w+ )?(?:{DRUG})\b|\b(?:have|got|collected|saved|gathered|there is) enough (?:\w+ )?(?:{DRUG}) (?:now |saved |stashed |hidden )?(?:to do it|to end it|to not wake up|for when|to make sure|to finish it)\b",
     ),
     (
         "fallback.overdose_effects",
@@ -1280,6 +1316,13 @@ const FALLBACK: &[Row] = &[
         E,
         NEG | MEDIA | BENIGN,
         r"\bi am (?:standing |sitting |stood |sat |up |out |lying |laying |kneeling )?(?:on|at) (?:the |a |this |top of the |top of a |the top of the |the edge of the |the edge of a |the side of the )?(?:bridge|ledge|edge|cliff|cliff edge|cliff top|railway tracks|train tracks|tracks|railway line|overpass|balcony railing|railing|parapet|roof edge|edge of the roof|car park roof|multi storey|tower block|building)(?: (?:right now|now|again|tonight|alone|at night|in the dark))?(?: ,|$)",
+    ),
+    (
+        "fallback.marks_and_means",
+        "self_harm",
+        C,
+        NEG | HIST | ACC | SELF,
+        r"\b(?:carved|carving|carve|etched|etching|cut|cutting|scratched|scratching) (?:\w+ ){1,3}into my (?:skin|arm|arms|leg|legs|thigh|thighs|wrist|wrists|stomach|hip|hips|body)\b|\b(?:vodka|whiskey|whisky|wine|alcohol|booze|gin|rum)\b(?: \S+){0,8} (?:{DRUG})\b(?: \S+){0,6} (?:i am done|i am ready|that is it|goodbye|this is it|tonight is the night)\b|\b(?:left|wrote|sent|texted) (?:me |us |her |him )?(?:a |an )?(?:note|message|letter|text) (?:saying|that says|to say) (?:(?:she|he|they|i) (?:is|are|am) )?(?:sorry|goodbye)(?: ,|$| and| for everything| to everyone)",
     ),
     (
         "fallback.relapse",
@@ -1493,7 +1536,7 @@ const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\
 const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching)\b";
 
 /// Accidental injury framing (cancelled by DELIBERATE).
-const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned|on (?:a |the |some |an )?(?:\w+ )?(?:bush|bushes|thorn|thorns|branch|branches|brambles|bramble|hedge|wire|barbed wire)|thorns|brambles|rose bush|(?:the|my|a|our) (?:cat|kitten|dog|puppy) (?:scratched|bit)|mosquito|bites|itchy|itching|eczema|rash|hives)\b";
+const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned|on (?:a |the |some |an )?(?:\w+ )?(?:bush|bushes|thorn|thorns|branch|branches|brambles|bramble|hedge|wire|barbed wire)|thorns|brambles|rose bush|(?:the|my|a|our) (?:cat|kitten|dog|puppy) (?:scratched|bit)|mosquito|bites|itchy|itching|eczema|rash|hives|claws|claw|cat s|dog s|kitten s)\b";
 
 /// Deliberate self-injury framing (cancels ACCIDENT).
 const DELIBERATE: &str = r"\b(?:on purpose|deliberately|intentionally|again|to feel|because i (?:deserve|wanted|needed|had to|hate)|so i could feel|so that i (?:could|would) feel|to punish|to cope|to make it stop|to numb|as punishment|want to|wanted to|urge)\b";
@@ -1753,6 +1796,13 @@ impl RuleSet {
             for m in rule.re.find_iter(hay) {
                 let flags = rule.flags;
                 let before = &hay[..m.start()];
+                if flags & INNER_NEG != 0 && has_negator(m.as_str()) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "negated"),
+                    );
+                    continue;
+                }
                 if flags & NEG != 0 && negated(before) {
                     note_suppressed(
                         &mut suppressed,
@@ -1933,6 +1983,59 @@ fn after_i(before: &str) -> bool {
                 Some("i")
             )
     )
+}
+
+/// Whether a negator appears among the words of a match, apart from the fixed "not" phrases
+/// that are themselves the risk ("not wake up", "not be here", "not exist").
+fn has_negator(matched: &str) -> bool {
+    let words: Vec<&str> = matched.split_whitespace().collect();
+    // A prediction or fear ("i thought i was going to die on that rollercoaster"), not a wish.
+    if let [.., prev, last] = words.as_slice() {
+        if matches!(*last, "die" | "dying")
+            && matches!(
+                *prev,
+                "going"
+                    | "gonna"
+                    | "might"
+                    | "could"
+                    | "would"
+                    | "will"
+                    | "was"
+                    | "am"
+                    | "were"
+                    | "nearly"
+                    | "almost"
+                    | "of"
+            )
+        {
+            return true;
+        }
+        if *last == "die" && *prev == "to" && words.len() >= 3 && words[words.len() - 3] == "going"
+        {
+            return true;
+        }
+    }
+    words.iter().enumerate().any(|(i, w)| match *w {
+        "never" | "no" | "nor" | "nobody" | "neither" => {
+            // "never wake up" is the risk itself.
+            !(*w == "never" && matches!(words.get(i + 1), Some(&"wake" | &"waking")))
+        }
+        "not" => !matches!(
+            words.get(i + 1),
+            Some(
+                &"be"
+                    | &"being"
+                    | &"wake"
+                    | &"waking"
+                    | &"exist"
+                    | &"existing"
+                    | &"here"
+                    | &"alive"
+                    | &"around"
+            )
+        ),
+        _ => false,
+    })
 }
 
 /// Whether a negator governs the words right after `before` (the text up to a match): walking

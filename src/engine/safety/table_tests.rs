@@ -37,6 +37,10 @@ const TABLES: &[(&str, &str)] = &[
         "rounds.tsv",
         include_str!("../../../tests/data/safety/rounds.tsv"),
     ),
+    (
+        "fresh2.tsv",
+        include_str!("../../../tests/data/safety/fresh2.tsv"),
+    ),
 ];
 
 fn accepts(expected: SafetyAction, got: SafetyAction) -> bool {
