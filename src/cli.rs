@@ -4,6 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use hearth::audio::{self, AudioSink};
 use hearth::config::Config;
+use hearth::daemon::control::Request;
 use hearth::speech::{self, Synthesizer, Transcriber};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -207,7 +208,15 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             out,
             voice,
             json,
-        } => say(&config, &text, out.as_deref(), voice.as_deref(), json),
+        } => {
+            // Through the running daemon (which owns the speaker) when there is one.
+            if out.is_none() && voice.is_none() && !json {
+                if let Some(code) = via_daemon(Request::Say { text: text.clone() })? {
+                    return Ok(code);
+                }
+            }
+            say(&config, &text, out.as_deref(), voice.as_deref(), json)
+        }
         Command::Converse {
             input,
             out,
@@ -293,13 +302,13 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             flow,
             cycles,
             minutes,
-        } => control(hearth::daemon::control::Request::Start {
+        } => control(Request::Start {
             flow,
             cycles,
             minutes,
         }),
-        Command::Stop => control(hearth::daemon::control::Request::Stop),
-        Command::Reload => control(hearth::daemon::control::Request::Reload),
+        Command::Stop => control(Request::Stop),
+        Command::Reload => control(Request::Reload),
         Command::Devices => {
             for d in audio::device::list_devices()? {
                 let mut tags = Vec::new();
@@ -329,18 +338,31 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
     }
 }
 
-fn control(req: hearth::daemon::control::Request) -> Result<ExitCode> {
-    let reply = hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &req)?;
-    if reply.ok {
-        if !reply.data.is_null() {
-            println!("{}", reply.data);
+/// Sends a request to the daemon, which must be running.
+fn control(req: Request) -> Result<ExitCode> {
+    via_daemon(req)?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "Hearth is not running (no socket at {}): start it with `hearth run` or `systemctl --user start hearth`",
+            hearth::daemon::control::socket_path().display()
+        )
+    })
+}
+
+/// Sends a request to the running daemon; `None` when no daemon is running.
+fn via_daemon(req: Request) -> Result<Option<ExitCode>> {
+    match hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &req) {
+        Ok(reply) if reply.ok => {
+            if !reply.data.is_null() {
+                println!("{}", reply.data);
+            }
+            Ok(Some(ExitCode::SUCCESS))
         }
-        Ok(ExitCode::SUCCESS)
-    } else {
-        bail!(
+        Ok(reply) => bail!(
             "{}",
             reply.error.unwrap_or_else(|| "the daemon refused".into())
-        )
+        ),
+        Err(hearth::daemon::control::ControlError::NotRunning { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -401,7 +423,7 @@ fn flow(
     timeline: bool,
 ) -> Result<ExitCode> {
     if !dry_run {
-        return control(hearth::daemon::control::Request::Start {
+        return control(Request::Start {
             flow: name.to_string(),
             cycles,
             minutes,
@@ -433,6 +455,16 @@ fn mood(
     note: Option<String>,
     feelings: Vec<String>,
 ) -> Result<ExitCode> {
+    if let (None, Some(score)) = (&command, score) {
+        let req = Request::Mood {
+            score,
+            note: note.clone(),
+            feelings: feelings.clone(),
+        };
+        if let Some(code) = via_daemon(req)? {
+            return Ok(code);
+        }
+    }
     let store = open_store(config)?;
     match (command, score) {
         (Some(MoodCommand::List { since, json }), _) => {

@@ -135,7 +135,7 @@ impl Default for AudioConfig {
         Self {
             input: "default".into(),
             output: "default".into(),
-            hangover_ms: 600,
+            hangover_ms: 500,
             threshold_db: 10.0,
             barge_in_db: 6.0,
         }

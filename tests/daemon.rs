@@ -325,6 +325,7 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     let _ = recorder.wait();
 
     // 4. The microphone disappears mid-stream, and is picked up again when it returns.
+    let losses = daemon.status()["input"]["losses"].as_u64().unwrap();
     let unload = pa
         .cmd("pactl")
         .args(["unload-module", "module-remap-source"])
@@ -334,7 +335,7 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     daemon.wait(
         Duration::from_secs(20),
         "the lost microphone to be reported",
-        |s| s["input"]["losses"] == 1 && s["input"]["ok"] == false,
+        |s| s["input"]["losses"].as_u64().unwrap() > losses && s["input"]["ok"] == false,
     );
     assert!(daemon.status()["input"]["detail"]
         .as_str()

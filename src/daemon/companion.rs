@@ -106,25 +106,41 @@ impl Companion {
     pub fn handle(&mut self, event: Event, now_ms: u64) -> Vec<Action> {
         let mut out = Vec::new();
         let mut queue = vec![event];
+        let mut unsaved = false;
         while let Some(ev) = queue.pop() {
             for action in self.engine.handle(ev, now_ms) {
-                if let Some(reply) = self.apply(&action, now_ms) {
-                    queue.push(reply);
+                match self.apply(&action, now_ms) {
+                    Applied::Done => {}
+                    Applied::Reply(reply) => queue.push(reply),
+                    Applied::NotSaved => unsaved = true,
                 }
                 if is_for_shell(&action) {
                     out.push(action);
                 }
             }
         }
+        if unsaved {
+            // Never let the person believe something was kept when it was not.
+            out.push(Action::Say {
+                text: NOT_SAVED.into(),
+            });
+        }
         out
     }
 
     /// Carries out one data action; may produce an event to feed back (the mood summary).
-    fn apply(&mut self, action: &Action, now_ms: u64) -> Option<Event> {
+    fn apply(&mut self, action: &Action, now_ms: u64) -> Applied {
         let at = now_ms as i64;
+        let personal = matches!(
+            action,
+            Action::LogMood { .. } | Action::LogCheckin { .. } | Action::SaveSafetyPlan { .. }
+        );
+        if personal && self.store.is_none() {
+            return Applied::NotSaved;
+        }
         let result: Result<(), store::StoreError> = match (action, self.store.as_ref()) {
             (Action::RequestMoodSummary, s) => {
-                return Some(match s.map(|s| s.mood_summary(at - WEEK_MS, at)) {
+                return Applied::Reply(match s.map(|s| s.mood_summary(at - WEEK_MS, at)) {
                     Some(Ok(sum)) => Event::MoodSummary {
                         entries: sum.count as u32,
                         average: sum.average.map(|a| a as f32),
@@ -220,13 +236,32 @@ impl Companion {
             },
             _ => Ok(()),
         };
-        if let Err(e) = result {
-            // The person is not interrupted for this; status shows it and the log names it.
-            tracing::error!(error = %e, "could not save to the store");
-            self.store_problem = Some(e.to_string());
+        match result {
+            Ok(()) => Applied::Done,
+            Err(e) => {
+                // Status shows it and the log names it; the person hears it if it was theirs.
+                tracing::error!(error = %e, "could not save to the store");
+                self.store_problem = Some(e.to_string());
+                if personal {
+                    Applied::NotSaved
+                } else {
+                    Applied::Done
+                }
+            }
         }
-        None
     }
+}
+
+/// What Hearth says when something the person asked it to keep could not be saved.
+const NOT_SAVED: &str = "I'm sorry, I couldn't save that: my storage isn't working right now. Hearth's status has the details.";
+
+/// The outcome of one data action.
+enum Applied {
+    Done,
+    /// An event to feed back to the engine (the mood summary).
+    Reply(Event),
+    /// Something personal could not be saved.
+    NotSaved,
 }
 
 /// The tone for an engine chime.

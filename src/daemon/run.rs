@@ -312,26 +312,34 @@ fn spawn_speaker(
                     if !current(job.generation) {
                         break;
                     }
-                    let pcm: Vec<Vec<f32>> = match sound {
-                        Sound::Say(text) => split_sentences(&text)
-                            .iter()
-                            .filter_map(|s| match tts.synthesize(s) {
-                                Ok(mut pcm) => {
-                                    pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
-                                    Some(pcm)
+                    // Lazily: each sentence plays as soon as it is made, while the next is made.
+                    let tts = &mut tts;
+                    let pieces: Box<dyn Iterator<Item = Vec<f32>>> = match sound {
+                        Sound::Say(text) => {
+                            Box::new(split_sentences(&text).into_iter().filter_map(move |s| {
+                                match tts.synthesize(&s) {
+                                    Ok(mut pcm) => {
+                                        pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
+                                        Some(pcm)
+                                    }
+                                    Err(e) => {
+                                        tracing::error!(error = %e, "synthesis failed");
+                                        None
+                                    }
                                 }
-                                Err(e) => {
-                                    tracing::error!(error = %e, "synthesis failed");
-                                    None
-                                }
-                            })
-                            .take_while(|_| current(job.generation))
-                            .collect(),
-                        Sound::Chime(kind) if chimes => vec![tones::chime(kind, rate)],
-                        Sound::Chime(_) => vec![],
-                        Sound::Silence(ms) => vec![vec![0.0; (rate as u64 * ms / 1000) as usize]],
+                            }))
+                        }
+                        Sound::Chime(kind) if chimes => {
+                            Box::new(std::iter::once(tones::chime(kind, rate)))
+                        }
+                        Sound::Chime(_) => Box::new(std::iter::empty()),
+                        Sound::Silence(ms) => Box::new(std::iter::once(vec![
+                            0.0;
+                            (rate as u64 * ms / 1000)
+                                as usize
+                        ])),
                     };
-                    for piece in pcm {
+                    for piece in pieces {
                         if !current(job.generation) {
                             break;
                         }
@@ -402,78 +410,31 @@ fn spawn_capture(
         .spawn(move || {
             let mut backoff = Duration::from_millis(500);
             while !shutdown.load(Ordering::SeqCst) {
-                match CpalSource::open(Some(&device), counters.clone()) {
+                let detail = match CpalSource::open(Some(&device), counters.clone()) {
                     Ok(mut source) => {
                         backoff = Duration::from_millis(500);
+                        let listening = format!("listening on {}", source.device);
                         let _ = tx.send(Input::DeviceStatus {
                             input: true,
-                            detail: format!("listening on {}", source.device),
+                            detail: listening,
                         });
-                        // A stream that silently stops delivering (a device unplugged without an
-                        // error) is treated as lost after this long.
-                        let mut last_chunk = Instant::now();
-                        let named = !matches!(device.as_str(), "" | "default");
-                        let mut last_check = Instant::now();
-                        loop {
-                            if shutdown.load(Ordering::SeqCst) {
-                                return;
+                        match capture_until_lost(&mut source, &device, &tx, &shutdown) {
+                            Some(why) => {
+                                tracing::warn!(reason = %why, "input device lost; retrying");
+                                format!("lost: {why}; retrying")
                             }
-                            if named && last_check.elapsed() > Duration::from_secs(2) {
-                                last_check = Instant::now();
-                                if !crate::audio::device::input_present(&device) {
-                                    // PulseAudio moves a stream whose source vanished to another one
-                                    // (perhaps the speaker's monitor: Hearth would hear itself).
-                                    tracing::warn!(
-                                        "the configured input device is gone; waiting for it"
-                                    );
-                                    let _ = tx.send(Input::DeviceStatus {
-                                        input: false,
-                                        detail: format!(
-                                            "lost: input device {device:?} is gone; retrying"
-                                        ),
-                                    });
-                                    break;
-                                }
-                            }
-                            match source.next_chunk(Duration::from_millis(200)) {
-                                Ok(Some(samples)) => {
-                                    last_chunk = Instant::now();
-                                    if tx.send(Input::Audio { samples }).is_err() {
-                                        return;
-                                    }
-                                }
-                                Ok(None) if last_chunk.elapsed() > Duration::from_secs(4) => {
-                                    tracing::warn!(
-                                        "input device stopped delivering audio; reopening"
-                                    );
-                                    let _ = tx.send(Input::DeviceStatus {
-                                        input: false,
-                                        detail: "lost: no audio for 4 s; retrying".into(),
-                                    });
-                                    break;
-                                }
-                                Ok(None) => {}
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "input device lost; retrying");
-                                    let _ = tx.send(Input::DeviceStatus {
-                                        input: false,
-                                        detail: format!("lost: {e}; retrying"),
-                                    });
-                                    break;
-                                }
-                            }
+                            None => return,
                         }
                     }
-                    Err(e) => {
-                        let _ = tx.send(Input::DeviceStatus {
-                            input: false,
-                            detail: format!(
-                                "unavailable: {e}; retrying every {} s",
-                                backoff.as_secs().max(1)
-                            ),
-                        });
-                    }
-                }
+                    Err(e) => format!(
+                        "unavailable: {e}; retrying every {} s",
+                        backoff.as_secs().max(1)
+                    ),
+                };
+                let _ = tx.send(Input::DeviceStatus {
+                    input: false,
+                    detail,
+                });
                 let until = Instant::now() + backoff;
                 while Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
                     std::thread::sleep(Duration::from_millis(100));
@@ -482,6 +443,49 @@ fn spawn_capture(
             }
         })?;
     Ok(())
+}
+
+/// Forwards audio until the device is lost (returns why) or the daemon stops (returns `None`).
+fn capture_until_lost(
+    source: &mut CpalSource,
+    device: &str,
+    tx: &Sender<Input>,
+    shutdown: &AtomicBool,
+) -> Option<String> {
+    // A stream that silently stops delivering (unplugged without an error) counts as lost.
+    const SILENT_LIMIT: Duration = Duration::from_secs(4);
+    let named = !matches!(device, "" | "default");
+    let (mut last_chunk, mut last_check, mut misses) = (Instant::now(), Instant::now(), 0);
+    while !shutdown.load(Ordering::SeqCst) {
+        if named && last_check.elapsed() > Duration::from_secs(2) {
+            last_check = Instant::now();
+            // PulseAudio moves a stream whose source vanished to another source (perhaps the
+            // speaker's monitor: Hearth would hear itself). Two misses in a row, because one
+            // listing can fail while the sound server is busy.
+            misses = if crate::audio::device::input_present(device) {
+                0
+            } else {
+                misses + 1
+            };
+            if misses >= 2 {
+                return Some(format!("input device {device:?} is gone"));
+            }
+        }
+        match source.next_chunk(Duration::from_millis(200)) {
+            Ok(Some(samples)) => {
+                last_chunk = Instant::now();
+                if tx.send(Input::Audio { samples }).is_err() {
+                    return None;
+                }
+            }
+            Ok(None) if last_chunk.elapsed() > SILENT_LIMIT => {
+                return Some("no audio for 4 s".into())
+            }
+            Ok(None) => {}
+            Err(e) => return Some(e.to_string()),
+        }
+    }
+    None
 }
 
 struct Daemon {
