@@ -499,6 +499,8 @@ fn raw_exchange(socket: &Path, bytes: &[u8]) -> String {
     let mut s = std::os::unix::net::UnixStream::connect(socket).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let _ = s.write_all(bytes);
+    // Done sending: the server answers and closes instead of waiting for more requests.
+    let _ = s.shutdown(std::net::Shutdown::Write);
     let mut reply = String::new();
     let _ = s.read_to_string(&mut reply);
     reply
@@ -619,7 +621,8 @@ fn bench_daemon_latency_barge_in_and_idle_cpu_on_the_audio_loop() {
 #[ignore = "benchmark: run with `make bench`"]
 fn bench_daemon_memory_over_an_hour_of_simulated_conversation() {
     // 360 turns (an hour at one every ten seconds), typed through the control socket so they
-    // run back to back: the engine, the store and speech synthesis each turn.
+    // run back to back: the engine, the store and speech synthesis (without a sound card, so
+    // synthesized but not played) each turn.
     let home = temp_dir("bench-mem");
     let runtime = home.join("run");
     let daemon = Daemon::start(&home, &runtime, &[], &["--no-audio"]);
@@ -641,6 +644,10 @@ fn bench_daemon_memory_over_an_hour_of_simulated_conversation() {
         );
         let reply = raw_exchange(&daemon.socket(), format!("{msg}\n").as_bytes());
         assert!(reply.contains("\"ok\":true"), "{reply}");
+        // Each turn is fully answered (synthesized) before the next.
+        daemon.wait(Duration::from_secs(60), "the reply", |s| {
+            s["speaking"] == false
+        });
         if i % 30 == 0 {
             samples.push(proc_rss_mb(daemon.pid()));
         }

@@ -214,6 +214,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         sink,
         generation,
         speaking: false,
+        queued_jobs: 0,
         pending_listen: None,
         listen_until: None,
         follow_up_until: None,
@@ -498,6 +499,8 @@ struct Daemon {
     sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
     generation: Arc<AtomicU64>,
     speaking: bool,
+    /// Speak jobs of the current generation not yet finished.
+    queued_jobs: usize,
     pending_listen: Option<u64>,
     listen_until: Option<Instant>,
     follow_up_until: Option<Instant>,
@@ -620,7 +623,13 @@ impl Daemon {
                 self.speaker_problem = None;
             }
             Input::SpeechDone { generation } => {
-                if generation == self.generation.load(Ordering::SeqCst) && self.speaking {
+                let current = generation == self.generation.load(Ordering::SeqCst);
+                if current && self.speaking {
+                    // Several replies can be queued; Hearth has finished when the last one has.
+                    self.queued_jobs = self.queued_jobs.saturating_sub(1);
+                    if self.queued_jobs > 0 {
+                        return;
+                    }
                     self.speaking = false;
                     self.endpointer.set_boost_db(0.0);
                     self.follow_up_until = Some(
@@ -775,6 +784,7 @@ impl Daemon {
             self.awaiting_first_audio = Some((generation, end));
         }
         self.speaking = true;
+        self.queued_jobs += 1;
         self.endpointer.set_boost_db(self.config.audio.barge_in_db);
         let _ = self.speak_tx.send(SpeakJob { generation, sounds });
     }
@@ -788,6 +798,7 @@ impl Daemon {
             }
         }
         self.speaking = false;
+        self.queued_jobs = 0;
         self.endpointer.set_boost_db(0.0);
     }
 
