@@ -34,6 +34,7 @@ pub enum CompanionError {
 /// The engine and what it is connected to.
 pub struct Companion {
     engine: Engine,
+    prompts: Arc<Prompts>,
     store: Option<Store>,
     /// Why storage is off, if it is.
     pub store_problem: Option<String>,
@@ -65,9 +66,10 @@ impl Companion {
             user_name: config.name.clone(),
             pace: 1.0,
         };
-        let engine = Engine::new(prompts, SafetyEngine::new(), engine_config, memory);
+        let engine = Engine::new(prompts.clone(), SafetyEngine::new(), engine_config, memory);
         Self {
             engine,
+            prompts,
             store,
             store_problem,
             sessions: HashMap::new(),
@@ -98,7 +100,14 @@ impl Companion {
     }
 
     pub fn replace_prompts(&mut self, prompts: Arc<Prompts>) {
+        self.prompts = prompts.clone();
         self.engine.replace_prompts(prompts);
+    }
+
+    /// One phrasing of a shared text from `prompts/common.toml`, varying from day to day.
+    pub fn text(&self, key: &str, now_ms: u64) -> String {
+        crate::engine::dialogue::text::pick(self.prompts.text(key), now_ms / 86_400_000, key)
+            .to_string()
     }
 
     /// Handles one event; returns the actions the shell must perform (speech, chimes, pauses,
@@ -122,7 +131,7 @@ impl Companion {
         if unsaved {
             // Never let the person believe something was kept when it was not.
             out.push(Action::Say {
-                text: NOT_SAVED.into(),
+                text: self.text("not_saved", now_ms),
             });
         }
         out
@@ -252,9 +261,6 @@ impl Companion {
     }
 }
 
-/// What Hearth says when something the person asked it to keep could not be saved.
-const NOT_SAVED: &str = "I'm sorry, I couldn't save that: my storage isn't working right now. Hearth's status has the details.";
-
 /// The outcome of one data action.
 enum Applied {
     Done,
@@ -287,4 +293,53 @@ pub fn is_for_shell(action: &Action) -> bool {
             | Action::FlowStarted { .. }
             | Action::FlowEnded { .. }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn companion_without_storage() -> Companion {
+        let config = Config {
+            assets_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
+            ..Config::default()
+        };
+        let prompts = load_prompts(&config).unwrap();
+        Companion::new(&config, prompts, None, Some("test: no storage".into()))
+    }
+
+    fn said(actions: &[Action]) -> String {
+        actions
+            .iter()
+            .filter_map(|a| {
+                if let Action::Say { text } = a {
+                    Some(text.as_str())
+                } else {
+                    None
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_mood_that_cannot_be_saved_is_not_reported_as_saved() {
+        let mut c = companion_without_storage();
+        let now = 1_800_000_000_000;
+        let mut heard = said(&c.handle(
+            Event::Utterance {
+                text: "log my mood as six, a bit tired".into(),
+            },
+            now,
+        ));
+        heard.push(' ');
+        heard.push_str(&said(
+            &c.handle(Event::Utterance { text: "no".into() }, now + 5_000),
+        ));
+        let lower = heard.to_lowercase();
+        assert!(
+            lower.contains("couldn't save") || lower.contains("wasn't saved"),
+            "{heard}"
+        );
+    }
 }

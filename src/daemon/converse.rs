@@ -52,8 +52,8 @@ pub struct ConverseReport {
 /// Plays actions onto a buffer on virtual time.
 struct Renderer<'a> {
     tts: &'a mut dyn Synthesizer,
+    /// Everything said so far; its length is the virtual time (ms since the input's start).
     sink: BufferSink,
-    /// Virtual time (ms since the start of the input) at which the buffer ends.
     chimes: bool,
 }
 

@@ -693,6 +693,10 @@ impl Daemon {
 
     fn on_transcript(&mut self, text: String, stt_ms: f64, speech_end: Instant) {
         let _span = tracing::info_span!("turn", stt_ms).entered();
+        if text.trim().is_empty() {
+            // A cough or a door: nothing was said.
+            return;
+        }
         let request = match strip_wake_phrase(&text, &self.config.listen.wake_phrase) {
             Some(rest) => rest,
             None if self.in_conversation() => text,
@@ -726,9 +730,8 @@ impl Daemon {
                     return;
                 }
                 Some(false) => {
-                    self.speak(vec![Sound::Say(
-                        "That's alright. Have a gentle evening.".into(),
-                    )]);
+                    let text = self.companion.text("evening_offer_declined", now_ms());
+                    self.speak(vec![Sound::Say(text)]);
                     return;
                 }
                 None => {}
@@ -928,7 +931,8 @@ impl Daemon {
             return;
         }
         self.offered = Some(("evening-reflection".into(), Instant::now()));
-        self.speak(vec![Sound::Chime(tones::Chime::Hold), Sound::Say("Good evening. Would you like to take a few minutes to reflect on your day? Just say yes, or no.".into())]);
+        let text = self.companion.text("evening_offer", now_ms());
+        self.speak(vec![Sound::Chime(tones::Chime::Hold), Sound::Say(text)]);
         self.pending_listen = Some(15_000);
     }
 
