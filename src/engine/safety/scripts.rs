@@ -327,6 +327,34 @@ pub fn render(template: &str, h: &Helpline) -> String {
         .replace("{hours}", &h.hours)
 }
 
+/// The repository's `prompts/safety/` files, compiled in (see [`SafetyScripts::builtin`]).
+const BUILTIN_SOURCES: &[(&str, &str)] = &[
+    (
+        "crisis.toml",
+        include_str!("../../../prompts/safety/crisis.toml"),
+    ),
+    (
+        "emergency.toml",
+        include_str!("../../../prompts/safety/emergency.toml"),
+    ),
+    (
+        "referral.toml",
+        include_str!("../../../prompts/safety/referral.toml"),
+    ),
+    (
+        "support.toml",
+        include_str!("../../../prompts/safety/support.toml"),
+    ),
+    (
+        "disclosure.toml",
+        include_str!("../../../prompts/safety/disclosure.toml"),
+    ),
+    (
+        "helplines.toml",
+        include_str!("../../../prompts/safety/helplines.toml"),
+    ),
+];
+
 impl SafetyScripts {
     /// Load and validate `dir/safety/*.toml` (`dir` is the prompts directory).
     pub fn load(dir: &Path) -> Result<Self, PromptError> {
@@ -345,35 +373,7 @@ impl SafetyScripts {
     /// The scripts shipped inside the binary (the repository's `prompts/safety/`), for when the
     /// prompts directory is missing or broken: the safety texts are never unavailable.
     pub fn builtin() -> Result<Self, PromptError> {
-        Self::from_sources(
-            Path::new("<builtin>/prompts/safety"),
-            &[
-                (
-                    "crisis.toml",
-                    include_str!("../../../prompts/safety/crisis.toml"),
-                ),
-                (
-                    "emergency.toml",
-                    include_str!("../../../prompts/safety/emergency.toml"),
-                ),
-                (
-                    "referral.toml",
-                    include_str!("../../../prompts/safety/referral.toml"),
-                ),
-                (
-                    "support.toml",
-                    include_str!("../../../prompts/safety/support.toml"),
-                ),
-                (
-                    "disclosure.toml",
-                    include_str!("../../../prompts/safety/disclosure.toml"),
-                ),
-                (
-                    "helplines.toml",
-                    include_str!("../../../prompts/safety/helplines.toml"),
-                ),
-            ],
-        )
+        Self::from_sources(Path::new("<builtin>/prompts/safety"), BUILTIN_SOURCES)
     }
 
     /// Validate scripts from in-memory sources: `(file name, contents)` for each of [`FILES`].
@@ -764,32 +764,7 @@ mod tests {
         file: &'static str,
         replacement: &'static str,
     ) -> Vec<(&'static str, &'static str)> {
-        let mut v = vec![
-            (
-                "crisis.toml",
-                include_str!("../../../prompts/safety/crisis.toml"),
-            ),
-            (
-                "emergency.toml",
-                include_str!("../../../prompts/safety/emergency.toml"),
-            ),
-            (
-                "referral.toml",
-                include_str!("../../../prompts/safety/referral.toml"),
-            ),
-            (
-                "support.toml",
-                include_str!("../../../prompts/safety/support.toml"),
-            ),
-            (
-                "disclosure.toml",
-                include_str!("../../../prompts/safety/disclosure.toml"),
-            ),
-            (
-                "helplines.toml",
-                include_str!("../../../prompts/safety/helplines.toml"),
-            ),
-        ];
+        let mut v = BUILTIN_SOURCES.to_vec();
         for e in v.iter_mut() {
             if e.0 == file {
                 e.1 = replacement;
