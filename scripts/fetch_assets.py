@@ -14,7 +14,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import tomllib
+try:
+    import tomllib  # Python 3.11+
+except ImportError:  # older Pythons: Debian/Ubuntu package python3-tomli
+    import tomli as tomllib
 import zipfile
 
 
@@ -119,7 +122,9 @@ def main():
             files += install(pkg, a.cache, ct2)
         parts = sorted(p for p in files if ".part" in os.path.basename(p))
         model_bin = os.path.join(ct2, "model.bin")
-        if parts and not os.path.exists(model_bin):
+        # (Re)join a split checkpoint when it is missing or older than one of its parts.
+        stale = not os.path.exists(model_bin) or any(os.path.getmtime(p) > os.path.getmtime(model_bin) for p in parts)
+        if parts and stale:
             with open(model_bin + ".tmp", "wb") as out:
                 for p in parts:
                     with open(p, "rb") as f:

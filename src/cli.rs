@@ -237,8 +237,26 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
         }
         Command::Models { command } => models(&config, command),
         Command::Validate => {
-            config.assets().model_manifest()?;
+            // Everything `hearth run` needs before it can listen: config, prompts, model, voice.
+            let assets = config.assets();
+            assets.model_manifest()?;
             hearth::daemon::companion::load_prompts(&config)?;
+            let voice = assets.voice_path(&config.tts.voice);
+            let voice_config = PathBuf::from(format!("{}.json", voice.display()));
+            for (what, path) in [
+                ("Whisper model", assets.model_path(&config.stt.model)),
+                ("Piper voice", voice),
+                ("Piper voice config", voice_config),
+                ("ONNX Runtime library", assets.ort_library()),
+            ] {
+                if !path.exists() {
+                    bail!(
+                        "{what} not found at {}: install it with `{}`",
+                        path.display(),
+                        speech::assets::INSTALL_COMMAND
+                    );
+                }
+            }
             println!("{}: ok", config_file.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -519,6 +537,13 @@ fn forget(config: &Config, all: bool, since: Option<String>, yes: bool) -> Resul
     if !all && since.is_none() {
         bail!("say what to forget: --all, or --since 7d");
     }
+    // A running daemon keeps what it remembers (consent, the safety plan) in memory and would
+    // write it back: deletion goes through it by voice, or happens while it is stopped.
+    if hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &Request::Status)
+        .is_ok()
+    {
+        bail!("Hearth is running: say \"hey Hearth, delete all my data\", or stop it first (systemctl --user stop hearth) and run this again");
+    }
     if !yes {
         eprint!(
             "This permanently deletes {}. Type yes to continue: ",
@@ -554,7 +579,7 @@ fn forget(config: &Config, all: bool, since: Option<String>, yes: bool) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn load_transcriber(
+fn load_transcriber(
     config: &Config,
     model: Option<&str>,
     threads: Option<usize>,
@@ -614,19 +639,6 @@ fn transcribe(stt: &mut dyn Transcriber, files: &[PathBuf], json: bool) -> Resul
     })
 }
 
-pub fn load_synthesizer(
-    config: &Config,
-    voice: Option<&str>,
-) -> Result<speech::piper::PiperSynthesizer> {
-    let assets = config.assets();
-    let mut tts = speech::piper::PiperSynthesizer::load(
-        &assets.voice_path(voice.unwrap_or(&config.tts.voice)),
-        &assets.ort_library(),
-    )?;
-    tts.length_scale = config.tts.length_scale;
-    Ok(tts)
-}
-
 fn say(
     config: &Config,
     text: &str,
@@ -635,7 +647,7 @@ fn say(
     json: bool,
 ) -> Result<ExitCode> {
     let t0 = Instant::now();
-    let mut tts = load_synthesizer(config, voice)?;
+    let mut tts = config.load_synthesizer(voice)?;
     let load_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let rate = tts.sample_rate();
     let sentences = speech::split_sentences(text);

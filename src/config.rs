@@ -249,6 +249,12 @@ impl Config {
                 self.audio.hangover_ms
             ));
         }
+        if self.listen.follow_up_secs > 120 {
+            return Err(format!(
+                "listen.follow_up_secs must be at most 120, not {}",
+                self.listen.follow_up_secs
+            ));
+        }
         if !(0.0..=30.0).contains(&self.audio.barge_in_db) {
             return Err(format!(
                 "audio.barge_in_db must be between 0 and 30, not {}",
@@ -296,6 +302,30 @@ impl Config {
             language: "en".into(),
             prompt: Some(crate::speech::whisper::HEARTH_VOCABULARY.into()),
         }
+    }
+
+    /// The configured Whisper model, loaded with [`Config::whisper_options`].
+    pub fn load_transcriber(
+        &self,
+    ) -> Result<crate::speech::whisper::WhisperTranscriber, crate::speech::SpeechError> {
+        crate::speech::whisper::WhisperTranscriber::load(
+            &self.assets().model_path(&self.stt.model),
+            self.whisper_options(),
+        )
+    }
+
+    /// A Piper voice (the configured one unless named), at the configured pace.
+    pub fn load_synthesizer(
+        &self,
+        voice: Option<&str>,
+    ) -> Result<crate::speech::piper::PiperSynthesizer, crate::speech::SpeechError> {
+        let assets = self.assets();
+        let mut tts = crate::speech::piper::PiperSynthesizer::load(
+            &assets.voice_path(voice.unwrap_or(&self.tts.voice)),
+            &assets.ort_library(),
+        )?;
+        tts.length_scale = self.tts.length_scale;
+        Ok(tts)
     }
 
     pub fn assets(&self) -> crate::speech::assets::Assets {

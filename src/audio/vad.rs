@@ -149,7 +149,7 @@ impl Endpointer {
         } = state
         {
             samples.extend_from_slice(&self.pending);
-            self.close(start, samples, speech_frames, &mut out);
+            self.close(start, samples, speech_frames, false, &mut out);
         }
         self.pos += self.pending.len() as u64;
         self.pending.clear();
@@ -212,22 +212,25 @@ impl Endpointer {
                     let (start, samples, speech_frames) =
                         (*start, std::mem::take(samples), *speech_frames);
                     self.state = State::Quiet { run: 0 };
-                    self.close(start, samples, speech_frames, out);
+                    self.close(start, samples, speech_frames, ended, out);
                 }
             }
         }
     }
 
+    /// Emits an utterance. `by_silence`: it ended with a hang-over of non-speech, most of which
+    /// is trimmed (keeping a little tail for the last consonant); an utterance cut at the length
+    /// limit or at the end of the stream keeps everything.
     fn close(
-        &mut self,
+        &self,
         start: u64,
         mut samples: Vec<f32>,
         speech_frames: u32,
+        by_silence: bool,
         out: &mut Vec<Endpoint>,
     ) {
-        // Trim most of the trailing hang-over, keeping a little tail for the last consonant.
         let tail_keep = (200 * RATE / 1000) as usize;
-        if let State::Quiet { .. } = self.state {
+        if by_silence {
             let hang = (Self::ms_to_frames(self.cfg.hangover_ms) as usize * FRAME)
                 .saturating_sub(tail_keep);
             let cut = hang.min(samples.len().saturating_sub(FRAME));

@@ -1,6 +1,6 @@
 //! `hearth chat`: a text console on the same engine, for accessibility and testing. Typed lines
 //! are utterances; Hearth's words are printed (and spoken with `--speak`). Timers run on the real
-//! clock, so a breathing exercise paces itself here too.
+//! clock, so a breathing exercise paces itself here too; questions wait for the typed answer.
 
 use super::companion::{load_prompts, Companion};
 use crate::audio::device::RodioSink;
@@ -11,7 +11,7 @@ use crate::speech::{split_sentences, Synthesizer};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::mpsc::{channel, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn now_ms() -> u64 {
     crate::store::now_ms().max(0) as u64
@@ -25,11 +25,7 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
     }
     let mut companion = Companion::new(config, prompts, store, problem);
     let mut voice = if speak {
-        let assets = config.assets();
-        let tts = crate::speech::piper::PiperSynthesizer::load(
-            &assets.voice_path(&config.tts.voice),
-            &assets.ort_library(),
-        )?;
+        let tts = config.load_synthesizer(None)?;
         Some((tts, RodioSink::open(Some(&config.audio.output))?))
     } else {
         None
@@ -50,47 +46,28 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
         let _ = tx.send(None);
     });
     println!("Hearth (text). Type what you would say; \"quit\" or Ctrl-D to leave.");
-    let mut listen_until: Option<Instant> = None;
     let mut out = std::io::stdout();
-    let mut show = |actions: Vec<Action>,
-                    listen_until: &mut Option<Instant>,
-                    companion: &mut Companion|
-     -> anyhow::Result<()> {
-        let mut spoke = false;
-        for a in actions {
-            match a {
-                Action::Say { text } => {
-                    writeln!(out, "hearth> {text}")?;
-                    out.flush()?;
-                    if let Some((tts, sink)) = voice.as_mut() {
-                        for s in split_sentences(&text) {
-                            let pcm = tts.synthesize(&s)?;
-                            sink.play(&pcm, tts.sample_rate())?;
-                        }
-                        while sink.is_playing() {
-                            std::thread::sleep(Duration::from_millis(20));
+    // Prints (and speaks) what Hearth says; tells the engine when it has been said. No listening
+    // time-outs here: typing takes as long as it takes.
+    let mut show = |mut actions: Vec<Action>, companion: &mut Companion| -> anyhow::Result<()> {
+        for _ in 0..20 {
+            if !actions.iter().any(|a| matches!(a, Action::Say { .. })) {
+                break;
+            }
+            for a in &actions {
+                match a {
+                    Action::Say { text } => {
+                        writeln!(out, "hearth> {text}")?;
+                        out.flush()?;
+                        if let Some((tts, sink)) = voice.as_mut() {
+                            speak_now(tts, sink, text);
                         }
                     }
-                    spoke = true;
-                }
-                Action::Chime { .. } => {
-                    writeln!(out, "        ~")?;
-                }
-                Action::Listen { timeout_ms } => {
-                    *listen_until = Some(Instant::now() + Duration::from_millis(timeout_ms))
-                }
-                _ => {}
-            }
-        }
-        if spoke {
-            let more = companion.handle(Event::SpeechFinished, now_ms());
-            for a in more {
-                if let Action::Say { text } = a {
-                    writeln!(out, "hearth> {text}")?;
-                } else if let Action::Listen { timeout_ms } = a {
-                    *listen_until = Some(Instant::now() + Duration::from_millis(timeout_ms));
+                    Action::Chime { .. } => writeln!(out, "        ~")?,
+                    _ => {}
                 }
             }
+            actions = companion.handle(Event::SpeechFinished, now_ms());
         }
         Ok(())
     };
@@ -98,9 +75,6 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
         let mut wait = Duration::from_millis(500);
         if let Some(d) = companion.engine().next_deadline() {
             wait = wait.min(Duration::from_millis(d.saturating_sub(now_ms())));
-        }
-        if let Some(l) = listen_until {
-            wait = wait.min(l.saturating_duration_since(Instant::now()));
         }
         match rx.recv_timeout(wait) {
             Ok(Some(line)) => {
@@ -111,9 +85,8 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
                 if line.is_empty() {
                     continue;
                 }
-                listen_until = None;
                 let actions = companion.handle(Event::Utterance { text: line }, now_ms());
-                show(actions, &mut listen_until, &mut companion)?;
+                show(actions, &mut companion)?;
             }
             Ok(None) | Err(RecvTimeoutError::Disconnected) => break,
             Err(RecvTimeoutError::Timeout) => {}
@@ -124,13 +97,29 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
             .is_some_and(|d| now_ms() >= d)
         {
             let actions = companion.handle(Event::Timer, now_ms());
-            show(actions, &mut listen_until, &mut companion)?;
-        }
-        if listen_until.is_some_and(|l| Instant::now() >= l) {
-            listen_until = None;
-            let actions = companion.handle(Event::ListenTimedOut, now_ms());
-            show(actions, &mut listen_until, &mut companion)?;
+            show(actions, &mut companion)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Speaks a reply and waits for it; a synthesis or device error is reported, never the end of
+/// the conversation (the text is on screen either way).
+fn speak_now(tts: &mut crate::speech::piper::PiperSynthesizer, sink: &mut RodioSink, text: &str) {
+    for s in split_sentences(text) {
+        let played = tts
+            .synthesize(&s)
+            .map_err(|e| e.to_string())
+            .and_then(|pcm| {
+                sink.play(&pcm, tts.sample_rate())
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(e) = played {
+            eprintln!("(could not speak: {e})");
+            return;
+        }
+    }
+    while sink.is_playing() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -249,7 +249,9 @@ impl Companion {
             Ok(()) => Applied::Done,
             Err(e) => {
                 // Status shows it and the log names it; the person hears it if it was theirs.
-                tracing::error!(error = %e, "could not save to the store");
+                // The error text can quote the value (a mood score): only at debug.
+                tracing::error!("could not save to the store; see `hearth status`");
+                tracing::debug!(error = %e, "store write failed");
                 self.store_problem = Some(e.to_string());
                 if personal {
                     Applied::NotSaved

@@ -191,18 +191,10 @@ pub fn converse_file(
     let recording = audio::read_wav(input)?;
     let pcm = audio::resample::resample(&recording.samples, recording.sample_rate, 16_000);
     let t = Instant::now();
-    let mut stt = crate::speech::whisper::WhisperTranscriber::load(
-        &config.assets().model_path(&config.stt.model),
-        config.whisper_options(),
-    )?;
+    let mut stt = config.load_transcriber()?;
     let stt_load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let t = Instant::now();
-    let assets = config.assets();
-    let mut tts = crate::speech::piper::PiperSynthesizer::load(
-        &assets.voice_path(&config.tts.voice),
-        &assets.ort_library(),
-    )?;
-    tts.length_scale = config.tts.length_scale;
+    let mut tts = config.load_synthesizer(None)?;
     let tts_load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let prompts = super::companion::load_prompts(config)?;
     // `converse` is a rehearsal on a recording: it never writes to the person's history.

@@ -25,8 +25,7 @@ use crate::audio::vad::{Endpoint, Endpointer, VadConfig};
 use crate::audio::{tones, AudioSink, AudioSource};
 use crate::config::Config;
 use crate::engine::dialogue::engine::{Action, Event};
-use crate::speech::piper::PiperSynthesizer;
-use crate::speech::whisper::WhisperTranscriber;
+use crate::engine::safety::{SafetyAction, SafetyEngine};
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -38,8 +37,10 @@ use std::time::{Duration, Instant};
 
 /// Everything the main loop reacts to.
 pub enum Input {
+    /// 16 kHz samples, and when the capture thread received them.
     Audio {
         samples: Vec<f32>,
+        captured_at: Instant,
     },
     DeviceStatus {
         input: bool,
@@ -116,14 +117,8 @@ fn now_ms() -> u64 {
 pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let prompts = load_prompts(config)?;
-    let assets = config.assets();
-    let stt = WhisperTranscriber::load(
-        &assets.model_path(&config.stt.model),
-        config.whisper_options(),
-    )?;
-    let mut tts =
-        PiperSynthesizer::load(&assets.voice_path(&config.tts.voice), &assets.ort_library())?;
-    tts.length_scale = config.tts.length_scale;
+    let stt = config.load_transcriber()?;
+    let tts = config.load_synthesizer(None)?;
     let (store, store_problem) = Companion::open_store(config);
     let companion = Companion::new(config, prompts, store, store_problem);
 
@@ -214,6 +209,9 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         sink,
         generation,
         speaking: false,
+        samples_in: 0,
+        stt_in_flight: 0,
+        safety: SafetyEngine::new(),
         queued_jobs: 0,
         pending_listen: None,
         listen_until: None,
@@ -279,7 +277,14 @@ fn spawn_recognizer(
                             speech_end,
                         });
                     }
-                    Err(e) => tracing::error!(error = %e, "transcription failed"),
+                    Err(e) => {
+                        tracing::error!(error = %e, "transcription failed");
+                        let _ = tx.send(Input::Transcript {
+                            text: String::new(),
+                            stt_ms: 0.0,
+                            speech_end,
+                        });
+                    }
                 }
             }
         })?;
@@ -309,6 +314,7 @@ fn spawn_speaker(
                     continue;
                 }
                 let mut first = true;
+                let mut queued_secs = 0.0;
                 for sound in job.sounds {
                     if !current(job.generation) {
                         break;
@@ -362,7 +368,12 @@ fn spawn_speaker(
                                 }
                             }
                         }
+                        // Checked again under the lock: a cut may have happened while synthesizing.
+                        if !current(job.generation) {
+                            break;
+                        }
                         if let Some(s) = guard.as_mut() {
+                            queued_secs += piece.len() as f64 / f64::from(rate);
                             if let Err(e) = s.play(&piece, rate) {
                                 let _ = tx.send(Input::SpeakerError {
                                     detail: e.to_string(),
@@ -378,7 +389,9 @@ fn spawn_speaker(
                         }
                     }
                 }
-                // Wait for the queued audio to finish (or be cut off).
+                // Wait for the queued audio to finish (or be cut off). A device that stalls without
+                // an error would keep "playing" forever: give up after the audio's length + 3 s.
+                let limit = Instant::now() + Duration::from_secs_f64(queued_secs + 3.0);
                 loop {
                     if !current(job.generation) {
                         break;
@@ -388,6 +401,15 @@ fn spawn_speaker(
                         .map(|g| g.as_ref().is_some_and(|s| s.is_playing()))
                         .unwrap_or(false);
                     if !playing {
+                        break;
+                    }
+                    if Instant::now() > limit {
+                        let _ = tx.send(Input::SpeakerError {
+                            detail: "output device stopped playing; reopening".into(),
+                        });
+                        if let Ok(mut g) = sink.lock() {
+                            *g = None;
+                        }
                         break;
                     }
                     std::thread::sleep(Duration::from_millis(10));
@@ -475,7 +497,13 @@ fn capture_until_lost(
         match source.next_chunk(Duration::from_millis(200)) {
             Ok(Some(samples)) => {
                 last_chunk = Instant::now();
-                if tx.send(Input::Audio { samples }).is_err() {
+                if tx
+                    .send(Input::Audio {
+                        samples,
+                        captured_at: Instant::now(),
+                    })
+                    .is_err()
+                {
                     return None;
                 }
             }
@@ -499,6 +527,12 @@ struct Daemon {
     sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
     generation: Arc<AtomicU64>,
     speaking: bool,
+    /// Samples received from the microphone so far (the endpointer's stream position).
+    samples_in: u64,
+    /// Utterances sent to the recognizer and not yet back.
+    stt_in_flight: usize,
+    /// For screening speech that was not addressed to Hearth.
+    safety: SafetyEngine,
     /// Speak jobs of the current generation not yet finished.
     queued_jobs: usize,
     pending_listen: Option<u64>,
@@ -555,7 +589,7 @@ impl Daemon {
         if let Some(l) = self.listen_until {
             next = next.min(l);
         }
-        next
+        next.max(now + Duration::from_millis(20))
     }
 
     /// Timers: engine deadlines, listening time-outs, the scheduled offer.
@@ -565,7 +599,11 @@ impl Daemon {
                 self.engine(Event::Timer);
             }
         }
-        if self.listen_until.is_some_and(|l| Instant::now() >= l) && !self.endpointer.in_speech() {
+        // Not while the answer is still being spoken or transcribed.
+        if self.listen_until.is_some_and(|l| Instant::now() >= l)
+            && !self.endpointer.in_speech()
+            && self.stt_in_flight == 0
+        {
             self.listen_until = None;
             self.engine(Event::ListenTimedOut);
         }
@@ -597,7 +635,10 @@ impl Daemon {
 
     fn on_input(&mut self, input: Input) {
         match input {
-            Input::Audio { samples } => self.on_audio(&samples),
+            Input::Audio {
+                samples,
+                captured_at,
+            } => self.on_audio(&samples, captured_at),
             Input::DeviceStatus { input, detail } => {
                 if self.input_ok && !input {
                     self.input_losses += 1;
@@ -605,6 +646,9 @@ impl Daemon {
                 self.input_ok = input;
                 self.input_detail = detail;
                 self.endpointer = Endpointer::new(vad_config(&self.config));
+                if self.speaking {
+                    self.endpointer.set_boost_db(self.config.audio.barge_in_db);
+                }
             }
             Input::Transcript {
                 text,
@@ -653,28 +697,35 @@ impl Daemon {
         }
     }
 
-    fn on_audio(&mut self, samples: &[f32]) {
+    fn on_audio(&mut self, samples: &[f32], captured_at: Instant) {
+        self.samples_in += samples.len() as u64;
         for ep in self.endpointer.push(samples) {
             match ep {
-                Endpoint::SpeechStart { .. } => {
-                    // The chunk that completed detection ends now; speech began ~start_ms earlier.
-                    let start = Instant::now()
-                        - Duration::from_millis(VadConfig::default().start_ms as u64);
-                    if self.speaking {
+                Endpoint::SpeechStart { at } => {
+                    // When speech began, on the capture clock: this chunk ended at `captured_at`.
+                    let behind = Duration::from_secs_f64(
+                        self.samples_in.saturating_sub(at) as f64 / 16_000.0,
+                    );
+                    let start = captured_at.checked_sub(behind).unwrap_or(captured_at);
+                    // In a crisis conversation a cough must not cut off the helpline number:
+                    // there, only words (a transcript) interrupt Hearth.
+                    if self.speaking && !self.companion.engine().in_crisis() {
                         self.cut_speech();
                         self.metrics.barge_ins += 1;
                         let ms = start.elapsed().as_secs_f64() * 1000.0;
                         push_recent(&mut self.metrics.barge_in_ms, ms);
                         tracing::info!(reaction_ms = ms, "barge-in: playback stopped");
+                        self.follow_up_until = Some(
+                            Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs),
+                        );
                         self.engine(Event::SpeechFinished);
                     }
                 }
                 Endpoint::Utterance { samples, .. } => {
                     let hang = Duration::from_millis(u64::from(self.config.audio.hangover_ms));
-                    let speech_end = Instant::now()
-                        .checked_sub(hang)
-                        .unwrap_or_else(Instant::now);
+                    let speech_end = captured_at.checked_sub(hang).unwrap_or(captured_at);
                     self.metrics.utterances += 1;
+                    self.stt_in_flight += 1;
                     let _ = self.stt_tx.send((samples, speech_end));
                 }
             }
@@ -693,13 +744,16 @@ impl Daemon {
 
     fn on_transcript(&mut self, text: String, stt_ms: f64, speech_end: Instant) {
         let _span = tracing::info_span!("turn", stt_ms).entered();
-        if text.trim().is_empty() {
+        self.stt_in_flight = self.stt_in_flight.saturating_sub(1);
+        if text.trim().is_empty() || crate::speech::whisper::is_prompt_echo(&text) {
             // A cough or a door: nothing was said.
             return;
         }
         let request = match strip_wake_phrase(&text, &self.config.listen.wake_phrase) {
             Some(rest) => rest,
             None if self.in_conversation() => text,
+            // Not addressed, but it says someone may be in danger: the safer behaviour wins.
+            None if self.safety.assess(&text).action >= SafetyAction::Crisis => text,
             None => {
                 // Not addressed to Hearth: dropped here, never stored or logged.
                 self.metrics.dropped_not_addressed += 1;
@@ -711,13 +765,16 @@ impl Daemon {
             // Just the wake phrase: open a follow-up window and acknowledge softly.
             self.follow_up_until =
                 Some(Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs));
-            self.reply_to = Some(speech_end);
             self.speak(vec![Sound::Chime(tones::Chime::Hold)]);
             return;
         }
         tracing::debug!(text = %request, "heard");
         self.listen_until = None;
-        if let Some((flow, _)) = self.offered.take() {
+        // Only a plain short yes or no answers the evening offer; anything else goes to the
+        // engine, and so through the safety screen, as usual.
+        let short_answer = request.split_whitespace().count() <= 4;
+        let risk = self.safety.assess(&request).action > SafetyAction::Support;
+        if let Some((flow, _)) = self.offered.take().filter(|_| short_answer && !risk) {
             match crate::engine::dialogue::mood::parse_yes_no(&request) {
                 Some(true) => {
                     self.reply_to = Some(speech_end);
@@ -789,7 +846,11 @@ impl Daemon {
         self.speaking = true;
         self.queued_jobs += 1;
         self.endpointer.set_boost_db(self.config.audio.barge_in_db);
-        let _ = self.speak_tx.send(SpeakJob { generation, sounds });
+        if self.speak_tx.send(SpeakJob { generation, sounds }).is_err() {
+            self.speaker_problem = Some("the speaker thread has stopped".into());
+            self.speaking = false;
+            self.queued_jobs = 0;
+        }
     }
 
     /// Stops playback now and drops everything queued.

@@ -28,18 +28,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Greetings Whisper hears in place of "hey".
-const GREETINGS: [&str; 7] = ["hey", "hay", "hi", "a", "ok", "okay", "hello"];
+/// Greetings Whisper hears in place of "hey" (matched exactly, never approximately: "he" and
+/// "they" are not greetings).
+const GREETINGS: [&str; 5] = ["hey", "hay", "hi", "a", "hello"];
 
-fn word_matches(heard: &str, wanted: &str, is_greeting: bool) -> bool {
-    if is_greeting && GREETINGS.contains(&heard) {
-        return true;
+/// Words that may come before the wake phrase.
+const FILLERS: [&str; 7] = ["um", "uh", "erm", "so", "oh", "ok", "okay"];
+
+fn word_matches(heard: &str, wanted: &str) -> bool {
+    if GREETINGS.contains(&wanted) {
+        return GREETINGS.contains(&heard);
     }
-    let allowed = if wanted.len() >= 5 { 2 } else { 1 };
+    // One slip for a long word ("heart", "harth" for "hearth"); short words exactly.
+    let allowed = usize::from(wanted.len() >= 5);
     edit_distance(heard, wanted) <= allowed
 }
 
-/// If `text` starts (within its first four words) with the wake phrase, the rest of it.
+/// If `text` starts with the wake phrase (after fillers like "um" or "okay"), the rest of it.
 /// An empty phrase means everything is addressed to Hearth.
 pub fn strip_wake_phrase(text: &str, phrase: &str) -> Option<String> {
     let wanted = words(phrase);
@@ -47,22 +52,18 @@ pub fn strip_wake_phrase(text: &str, phrase: &str) -> Option<String> {
     if wanted.is_empty() {
         return Some(text.trim().to_string());
     }
-    for start in 0..heard.len().min(4) {
-        if start + wanted.len() > heard.len() {
-            break;
-        }
-        let all = wanted.iter().enumerate().all(|(i, w)| {
-            word_matches(
-                &heard[start + i],
-                w,
-                i == 0 && GREETINGS.contains(&w.as_str()),
-            )
-        });
-        if all {
-            return Some(heard[start + wanted.len()..].join(" "));
-        }
+    let start = heard
+        .iter()
+        .take_while(|w| FILLERS.contains(&w.as_str()))
+        .count();
+    if start + wanted.len() > heard.len() {
+        return None;
     }
-    None
+    let all = wanted
+        .iter()
+        .enumerate()
+        .all(|(i, w)| word_matches(&heard[start + i], w));
+    all.then(|| heard[start + wanted.len()..].join(" "))
 }
 
 #[cfg(test)]

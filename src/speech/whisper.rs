@@ -26,8 +26,20 @@ pub struct WhisperOptions {
     pub prompt: Option<String>,
 }
 
-/// The words people say to Hearth, as a recognition hint for the daemon and `converse`.
-pub const HEARTH_VOCABULARY: &str = "Hey Hearth, let's do box breathing. Breathe in, hold, breathe out. Grounding, evening reflection, mood check-in, stop.";
+/// Words people say to Hearth, as a recognition hint for live speech (a vocabulary, not a
+/// sentence: Whisper sometimes repeats its prompt on near-silence, and a list of words cannot
+/// turn into a command nobody gave).
+pub const HEARTH_VOCABULARY: &str =
+    "Hearth. Breathing, box breathing, grounding, reflection, mood, check-in.";
+
+/// Whether a transcript is only Whisper repeating (part of) its prompt.
+pub fn is_prompt_echo(text: &str) -> bool {
+    let words = super::wer::normalize_words(text);
+    let vocab = super::wer::normalize_words(HEARTH_VOCABULARY);
+    words.len() >= 2
+        && words.iter().all(|w| vocab.contains(w))
+        && !words.contains(&"hearth".to_string())
+}
 
 impl Default for WhisperOptions {
     fn default() -> Self {
@@ -126,10 +138,9 @@ impl Transcriber for WhisperTranscriber {
             .full(params, audio)
             .map_err(|e| SpeechError::Transcribe(e.to_string()))?;
         let mut text = String::new();
+        // Every segment is kept: Whisper's no-speech estimate is unreliable for quiet, tearful
+        // or whispered speech, and the endpointer has already decided this was speech.
         for segment in self.state.as_iter() {
-            if segment.no_speech_probability() > 0.8 {
-                continue;
-            }
             let piece = segment
                 .to_str_lossy()
                 .map_err(|e| SpeechError::Transcribe(e.to_string()))?;
@@ -171,6 +182,13 @@ mod tests {
         assert_eq!(audio_ctx_for(9.0), 768);
         assert_eq!(audio_ctx_for(18.0), 1024);
         assert_eq!(audio_ctx_for(25.0), 0);
+    }
+
+    #[test]
+    fn a_repeated_prompt_is_recognised() {
+        assert!(is_prompt_echo("Breathing, box breathing, grounding."));
+        assert!(!is_prompt_echo("Hey Hearth, box breathing"));
+        assert!(!is_prompt_echo("I can't stop breathing so fast"));
     }
 
     #[test]

@@ -108,6 +108,11 @@ const MASKS: &[MaskRow] = &[
     ),
     ("idiom.killing_me_softly", None, r"\bkilling me softly\b"),
     (
+        "idiom.heart_stopped_when",
+        None,
+        r"\b(?:heart|it) (?:nearly |almost |practically )?(?:stopped|skipped a beat|sank|dropped)(?: for a (?:second|moment|minute|sec|bit))? (?:when|as|after|because|at|seeing|reading|hearing|watching|opening)\b",
+    ),
+    (
         "idiom.kill_myself_working",
         None,
         r"\b(?:killing|killed|kill) myself (?:at work|at the gym|working|studying|training|to (?:get|finish|meet|make|keep)|over (?:this|that|the)|on (?:this|that|the) (?:project|workout|essay|report|deadline))\b",
@@ -128,6 +133,11 @@ const MASKS: &[MaskRow] = &[
         r"\bbeat(?:ing)? myself up\b",
     ),
     ("idiom.kick_myself", None, r"\b(?:kick|kicking) myself\b"),
+    (
+        "idiom.facepalm_pinch",
+        None,
+        r"\b(?:slap|slapped|slapping|smack|smacked|smacking) myself (?:on|in) the forehead\b|\b(?:had to|have to|need to|keep having to|could|still|i) pinch(?:ing)? myself\b",
+    ),
     (
         "idiom.could_kill_myself_for",
         None,
@@ -267,7 +277,7 @@ const METHOD: &[Row] = &[
         "method_request",
         C,
         0,
-        r"\bhow (?:many|much) (?:of )?(?:my |the |these |those |your |her |his )?(?:\w+ )?(?:{DRUG})\b.*\b(?:would it take|does it take|will it take|do you need|would you need|would i need|do i need|would someone need|to (?:die|kill|od|overdose|not wake up|be fatal|be lethal|stop)|is (?:lethal|fatal|deadly|too much|an overdose|dangerous|enough)|would (?:kill|be fatal|be lethal|be deadly|be an overdose|be too many|be too much|be enough)|are (?:lethal|fatal|deadly|too many|an overdose|enough)|is too many|can kill|could kill|will kill|put (?:me|you|someone|a person) to sleep forever|make (?:me|you|someone) (?:die|not wake up|never wake up|sleep forever)|never wake up|not wake up|be enough to die)\b",
+        r"\bhow (?:many|much) (?:of )?(?:my |the |these |those |your |her |his )?(?:\w+ )?(?:{DRUG})\b.*\b(?:would it take|does it take|will it take|it takes(?: ,|$)|it would take(?: ,|$)|it will take(?: ,|$)|do you need|would you need|would i need|do i need|would someone need|to (?:die|kill|od|overdose|not wake up|be fatal|be lethal|stop)|is (?:lethal|fatal|deadly|too much|an overdose|dangerous|enough)|would (?:kill|be fatal|be lethal|be deadly|be an overdose|be too many|be too much|be enough)|are (?:lethal|fatal|deadly|too many|an overdose|enough)|is too many|can kill|could kill|will kill|put (?:me|you|someone|a person) to sleep forever|make (?:me|you|someone) (?:die|not wake up|never wake up|sleep forever)|never wake up|not wake up|be enough to die)\b",
     ),
     (
         "method.how_many_take",
@@ -438,6 +448,13 @@ const METHOD: &[Row] = &[
         r"\b(?:buy|get) (?:a gun|a rope|pills|a lot of pills|sleeping pills|poison) (?:to|so i can|so i could|for) (?:kill|end|die|shoot|hang)\b",
     ),
     (
+        "method.research_topic",
+        "method_request",
+        C,
+        MEDIA | SELF,
+        r"\b(?:research|researching|researched|googling|googled|looking up|looked up|searching|searched|reading up on|read up on|looking into|looked into|watching videos about|watched videos about) (?:about |on |for |into )?(?:(?:overdoses|overdosing|overdose|suicide|hanging)(?: ,|$| again| last night| online| on my phone| tonight| all night| for hours| every night| and\b| because\b| when\b| at night)|suicide methods|lethal doses|ways to die|ways of dying|how to hang|hanging myself|nooses|how people (?:die|kill themselves|end it)|painless deaths?)",
+    ),
+    (
         "method.research",
         "method_request",
         C,
@@ -532,7 +549,14 @@ const EMERGENCY: &[Row] = &[
         "suicide_attempt",
         E,
         NEG,
-        r"\b(?:on|at|standing on|up on|sitting on|on top of|on the edge of|at the edge of) (?:the |a |this |my )?(?:\w+ ){0,4}(?:roof|rooftop|bridge|ledge|edge|cliff|cliff edge|balcony|railing|tracks|railway|train tracks|railway tracks|platform edge|platform|train platform|station|overpass|motorway bridge|pier|river bank|riverbank|dam|top of (?:the|a) (?:building|car park|parking garage|tower|stairs))\b.*\b(?:jump|jumping|step off|let go|end it|do it|kill myself|die|about to|going to|want to|falling|climbing over|climb over|over the railing|over the edge|going over)\b|\b(?:jump|jumping|step off) .*\b(?:i am|i m) (?:on|at|standing on) (?:the |a )?(?:roof|bridge|ledge|edge|cliff|balcony|tracks)\b",
+        r"\b(?:on|at|standing on|up on|sitting on|on top of|on the edge of|at the edge of) (?:the |a |this |my )?(?:\w+ ){0,4}(?:roof|rooftop|bridge|ledge|edge|cliff|cliff edge|balcony|railing|tracks|railway|train tracks|railway tracks|platform edge|platform|train platform|station|overpass|motorway bridge|pier|river bank|riverbank|dam|car park|multi storey|multi story|parking garage|parking structure|tower block|top of (?:the|a) (?:building|car park|parking garage|tower|stairs))\b.*\b(?:jump|jumping|step off|let go|end it|do it|kill myself|die|(?:about to|going to|want to|gonna|ready to) (?:jump|step|let go|end|do it|fall|throw|kill|die|go over|climb|go through with|finish)|falling|climbing over|climb over|over the railing|over the edge|going over)\b|\b(?:jump|jumping|step off) .*\b(?:i am|i m) (?:on|at|standing on) (?:the |a )?(?:roof|bridge|ledge|edge|cliff|balcony|tracks)\b",
+    ),
+    (
+        "emergency.at_rail_train_due",
+        "suicide_attempt",
+        E,
+        NEG | BENIGN,
+        r"\bi am (?:on|at|standing on|sitting on|lying on|by|near) (?:the |a )?(?:railway |train |rail |motorway )?(?:bridge|tracks|line|rails|overpass|level crossing|crossing)\b.*\b(?:next train|train is (?:coming|due|nearly here)|train comes|trains? (?:in|due in) (?:\w+ ){0,2}minutes?|lorries|traffic below)\b",
     ),
     (
         "emergency.means_ready",
@@ -546,7 +570,7 @@ const EMERGENCY: &[Row] = &[
         "suicide_attempt",
         E,
         NEG,
-        r"\b(?:knife|blade|razor|gun|pistol|rifle)s? (?:is |are )?(?:to|against|on|at|in) my (?:wrist|wrists|throat|neck|head|arm|chest|temple|mouth)\b",
+        r"\b(?:knife|blade|razor|gun|pistol|rifle)s? (?:is |are )?(?:pressed |held |pushed |pressing |resting |digging |right |up )?(?:to|against|on|at|in|into) my (?:wrist|wrists|throat|neck|head|arm|chest|temple|mouth)\b",
     ),
     (
         "emergency.hands_on_neck",
@@ -567,7 +591,7 @@ const EMERGENCY: &[Row] = &[
         "suicide_attempt",
         E,
         NEG,
-        r"\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets|bottle|the pills)\b.*\b(?:going to do it|do it now|doing it now|about to|end it now|going to end it|do it tonight|doing it tonight|take them all|take them now|going to use it|(?:going to|about to|gonna|will) (?:swallow|take|use|drink) (?:them|it|these|those)(?: all)? (?:now|right now|tonight))\b|\b(?:do it|end it|doing it|take them) (?:tonight|now|right now)\b.*\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets)\b",
+        r"\b(?:knife|blade|blades|razor|gun|pistol|rope|noose|pills|tablets|bottle|the pills|plastic bag|bag over my head|helium|charcoal|belt|cord|ligature)\b.*\b(?:going to do it|do it now|doing it now|about to|end it now|going to end it|do it tonight|doing it tonight|take them all|take them now|going to use it|(?:going to|about to|gonna|will) (?:swallow|take|use|drink) (?:them|it|these|those)(?: all)? (?:now|right now|tonight))\b|\b(?:do it|end it|doing it|take them) (?:tonight|now|right now)\b.*\b(?:knife|blade|razor|gun|pistol|rope|noose|pills|tablets)\b",
     ),
     (
         "emergency.in_progress",
@@ -588,14 +612,21 @@ const EMERGENCY: &[Row] = &[
         "violence_now",
         E,
         NEG,
-        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting) (?:her|him|them|my \w+|someone|somebody|a woman|a man|a child|the kids|the baby)\b",
+        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting|punching|hitting|battering|smothering|throttling|beating up) (?:her|him|them|my \w+|someone|somebody|a woman|a man|a child|the kids|the baby)\b|\b(?:is|has) got (?:my \w+|her|him|them) (?:against|up against|pinned|by the (?:throat|neck|hair))\b",
+    ),
+    (
+        "emergency.third_party_took_unreachable",
+        "overdose",
+        E,
+        NEG | PASTDOWN | HIST,
+        r"\b(?:she|he|they|my \w+(?: \w+)?) (?:has |have |had )?(?:took|taken|swallowed|downed|necked) (?:\w+ ){0,3}(?:{DRUG}|{POISON})\b.*\b(?:will not|is not|are not|not|can not|does not|do not|won t) (?:answer|answering|pick up|picking up|respond|responding|reply|replying|wake up|waking up|open the door|opening the door)\b",
     ),
     (
         "emergency.alcohol_and_pills",
         "overdose",
         E,
         NEG | PASTDOWN,
-        r"\b(?:drank|drunk|drinking|had|downed)\b.*\b(?:bottle|lot|loads|tons)\b.*\b(?:took|taken|swallowed|popped)\b.*\b(?:{DRUG})\b|\b(?:took|taken|swallowed|popped) (?:\w+ ){0,3}(?:{DRUG}) with (?:a (?:whole )?bottle of |lots of |a lot of )?(?:vodka|wine|whiskey|alcohol|booze|gin|rum|beer)\b",
+        r"\b(?:drank|drunk|drinking|had|downed)\b.*\b(?:bottle|lot|loads|tons)\b.*\b(?:took|taken|swallowed|popped)\b.*\b(?:{DRUG})\b|\b(?:took|taken|swallowed|downed|drank|necked|had|chugged) (?:a |the |half a |most of a |a whole )?(?:bottle|lot|litre|liter|pint|pints|cans|glass|glasses|load) of (?:\w+ ){0,2}and (?:then )?(?:about |around |like |maybe |nearly |almost |over |more than |at least )?(?:{MANY}) (?:of )?(?:\w+ ){0,3}(?:{DRUG})\b|\b(?:took|taken|swallowed|popped) (?:\w+ ){0,3}(?:{DRUG}) with (?:a (?:whole )?bottle of |lots of |a lot of )?(?:vodka|wine|whiskey|alcohol|booze|gin|rum|beer)\b",
     ),
     (
         "emergency.too_late",
@@ -739,6 +770,34 @@ const EMERGENCY: &[Row] = &[
         r"\b(?:{PERP}|my \w+) (?:is |are )?(?:outside|here|at the door|in the house|in my house|in my home|in my flat|in my apartment|in my room|inside|downstairs|upstairs|coming|coming over|on his way|on her way|in the hallway|following me|chasing me|coming at me|coming after me|after me|threatening me|waving|pointing) (?:\w+ ){0,3}(?:with )?(?:a |the |his |her )?(?:knife|gun|weapon|axe|bat|machete)\b",
     ),
     (
+        "emergency.armed_person_here",
+        "violence_now",
+        E,
+        NEG | PASTDOWN | MEDIA,
+        r"\b(?:a man|a guy|a woman|someone|somebody|a stranger|some \w+|people|men|he|she|they|my (?:{REL_ADULT})) (?:is |are )?(?:with|holding|carrying|waving|has|has got|got) (?:a |the |his |her )?(?:knife|gun|weapon|axe|bat|machete|crowbar)\b(?: \S+){0,6} (?:outside (?:my|the|our)|at (?:my|the|our) (?:door|window|front door)|in (?:my|our|the) (?:house|flat|home|apartment|garden|hallway|room|bedroom|building|stairwell)|banging|coming (?:at|after|towards|for)|following|chasing|trying to get in|threatening)\b",
+    ),
+    (
+        "emergency.decided_doing_it_soon",
+        "imminent_plan",
+        E,
+        NEG | BENIGN | MEDIA,
+        r"\b(?:made (?:my|the|up my) (?:decision|mind)|my mind is made up|i have decided(?: ,| and| that)|it is decided|no going back|nothing will stop me|no one can stop me|nobody can stop me)\b.*\b(?:doing it|do it|going through with it|go through with it|ending it|end it)\b(?: \S+){0,3} (?:tonight|now|right now|in (?:an|half an|one|two|a few|\w+) (?:hour|hours|minutes|mins)|at (?:midnight|\w+ o clock|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))\b|\b(?:doing it|do it|going through with it|ending it|end it) (?:tonight|later|in the night|at \w+)\b(?: \S+){0,4} (?:when|while|once|after) (?:everyone|everybody|they|he|she|my \w+|the house|the kids) (?:is |are |goes |go |has gone |have gone |falls |fall )?(?:asleep|in bed|to bed|to sleep|out|away|gone|at work)\b",
+    ),
+    (
+        "emergency.planned_and_timed",
+        "imminent_plan",
+        E,
+        NEG | BENIGN | MEDIA,
+        r"\b(?:planned|plotted|set up|sorted|organised|organized|prepared|arranged|worked out|figured out) (?:it all|everything|it out|the whole thing|it all out)\b.*\b(?:it is happening|it happens|it will happen|i am doing it|i will do it|i am going to do it|doing it|i am going through with it)\b(?: \S+){0,2} (?:tonight|now|at (?:midnight|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)|in (?:an|half an|one|two|a few|\w+) (?:hour|hours|minutes|mins))\b|\b(?:started|running|turned on|switched on|left|sat with) (?:the |my )?(?:car|engine)\b(?: \S+){0,4} garage\b(?: \S+){0,4} (?:door|doors) (?:shut|closed|locked|down)\b|\bgarage (?:door|doors) (?:shut|closed|locked|down)\b(?: \S+){0,6} (?:car|engine) (?:running|on|started)\b",
+    ),
+    (
+        "emergency.in_water",
+        "medical_emergency",
+        E,
+        NEG | PASTDOWN | MEDIA,
+        r"\b(?:jumped|fell|fallen|walked|waded|slipped) (?:in|into|off \w+ into) (?:the |a )?(?:river|sea|canal|lake|water|ocean|reservoir|quarry|harbour|harbor|pond|loch)\b(?: \S+){0,6} (?:can not (?:get out|swim|breathe|feel my|stay up|touch the bottom)|going under|sinking|drowning|current is|pulling me under)\b",
+    ),
+    (
         "emergency.hiding",
         "violence_now",
         E,
@@ -765,7 +824,7 @@ const EMERGENCY: &[Row] = &[
         "medical_emergency",
         E,
         NEG | PASTDOWN | MEDPAST,
-        r"\b(?:standing|sitting|stood|sat) on (?:the )?(?:edge of (?:the |a )?(?:cliff|roof|bridge|building|platform|balcony)|ledge|railing)\b.*\b(?:right now|now)\b|\b(?:face|mouth|smile) (?:is |has |looks |seems |went |has gone )?(?:drooping|droopy|droops|dropped|gone numb|went numb|lopsided|numb on one side)\b|\bcan not (?:feel|move|lift) (?:my|his|her|the) (?:face|arm|leg|left|right|side|hand)\b|\bone side of (?:my|his|her) (?:face|body|mouth)\b|\b(?:speech|words|talking) (?:is |are )?(?:slurred|slurring|garbled)\b|\bslurring (?:my|his|her) (?:words|speech)\b|\bnumb(?:ness)? on one side\b|\bhaving a stroke\b|\bsudden (?:severe |terrible |worst )?headache\b|\bworst headache of my life\b|\bcan not (?:see|speak|talk) (?:suddenly|properly|out of one)\b",
+        r"\b(?:standing|sitting|stood|sat) on (?:the )?(?:edge of (?:the |a )?(?:cliff|roof|bridge|building|platform|balcony)|ledge|railing)\b.*\b(?:right now|now)\b|\b(?:face|mouth|smile) (?:is |has |looks |seems |went |has gone )?(?:drooping|droopy|droops|dropped|gone numb|went numb|lopsided|numb on one side)\b|\bcan not (?:feel|move|lift) (?:my|his|her|the) (?:face|arm|leg|left|right|side|hand)\b|\bone side of (?:my|his|her) (?:face|body|mouth)\b|\b(?:speech|words|talking) (?:is |are |sounds |sound |has gone |have gone |went |keep coming out |keeps coming out |is coming out |are coming out |coming out )?(?:all )?(?:slurred|slurring|garbled|jumbled|muddled|mixed up|gibberish|not making sense)\b|\b(?:arm|leg|hand) (?:is |has )?(?:suddenly )(?:gone |went |going )?(?:weak|limp|floppy|numb|dead)\b|\bslurring (?:my|his|her) (?:words|speech)\b|\bnumb(?:ness)? on one side\b|\bhaving a stroke\b|\bsudden (?:severe |terrible |worst )?headache\b|\bworst headache of my life\b|\bcan not (?:see|speak|talk) (?:suddenly|properly|out of one)\b",
     ),
     (
         "emergency.heart_attack",
@@ -822,6 +881,13 @@ const CRISIS: &[Row] = &[
         r"\b(?:want|wanted|wanting|need|needed|would like|feel like|like|ready|trying|tried|try|plan|planning|mean|meant|decided|deserve|deserved|deserving|urge|urges|wish|have|has|had|desire|itch|tempted|temptation) to (?:die|be dead|not exist|not be alive|stop existing|not live|not wake up|end (?:it|it all|everything|my life|my own life|things|my suffering|the pain)|kill myself|end myself|take an overdose|stop living|stop breathing|stop being alive|cease to exist|not be alive anymore|take my (?:own )?life|commit suicide|go to sleep (?:forever|and (?:not|never) wake up)|sleep forever(?: ,|$| and)|fall asleep (?:forever|and (?:not|never) wake up)|be gone(?: forever)?|jump off (?:(?:a |the |this |that |my )?(?:bridge|building|roof|cliff|balcony|tower|ledge|car park|parking garage|motorway bridge|overpass)|something high)|jump in front of|crash (?:my|the) car(?: on purpose)?|hang myself|shoot myself|overdose|od|slit my wrists|cut my wrists|drown myself|not be here(?: anymore| any more)?|disappear(?: forever| for good| permanently| completely)?(?: ,|$)|vanish(?: forever)?(?: ,|$)|leave this world|leave this earth|be with (?:my )?(?:\w+ )?in heaven|give up on life|check out (?:of life|for good|permanently|early))\b",
     ),
     (
+        "crisis.should_die",
+        "suicidal_ideation",
+        C,
+        NEG | HIST | SELF | MEDIA_3P,
+        r"\bi (?:should|ought to|might as well|may as well|need to|deserve to) (?:die|be dead|kill myself|end it all|end my life|not be alive|not exist|not be here|stop existing|disappear forever)(?: ,|$| and\b| already\b| now\b| then\b| because\b| so\b| for\b| tonight\b)",
+    ),
+    (
         "crisis.wants_to_die_third",
         "third_party_risk",
         C,
@@ -868,7 +934,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\bbetter off (?:dead|gone|without me|if i (?:was|were|was not|were not|had not been|died|was gone|were gone|did not exist|disappeared|killed myself|was dead|were dead|was not around|were not around|left for good|never existed))\b|\b(?:happier|better|easier|fine|lighter) (?:if i (?:was|were) (?:dead|gone|not here|not around|never born)|if i (?:died|disappeared|killed myself|did not exist|never existed|was not alive)|without me (?:around|here|alive|in the world|on this earth)?(?: ,|$))|\bif i (?:was|were|ended up) dead\b|\b(?:world|everyone|everybody|they|family|kids) would be better without me\b",
+        r"\bbetter off (?:dead|gone|without me|if i (?:was|were|was not|were not|had not been|died|was gone|were gone|did not exist|disappeared|killed myself|was dead|were dead|was not around|were not around|left for good|never existed))\b|\b(?:happier|better|easier|fine|lighter) (?:if i (?:was|were) (?:dead|gone|not here|not around|never born)|if i (?:died|disappeared|killed myself|did not exist|never existed|was not alive)|without me(?: around| here| alive| in (?:the|their|this) (?:world|lives|life|family)| on this earth)?(?: ,|$| and\b| anyway\b| if\b| i\b| so\b))|\b(?:happier|easier|lighter|calmer|freer|better off|relieved) without me\b|\bif i (?:was|were|ended up) dead\b|\b(?:world|everyone|everybody|they|family|kids) would be better without me\b",
     ),
     (
         "crisis.nobody_would_miss",
@@ -973,7 +1039,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary|fed up) (?:of|with) (?:being alive|living|life|existing|waking up|being here|it all for good)(?: anymore| any more| any longer| like this| now| every day| every morning| each day| each morning| day after day)?(?: ,|$| and\b| but\b| so\b| i\b| because\b)|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven(?: ,|$| now| soon| tonight| today| already| with)|\b(?:take|taking|swallow|swallowing) them all\b",
+        r"\b(?:tired|sick|exhausted|weary) of (?:fighting|trying|struggling|pretending) (?:to stay alive|to live|to keep going|to keep living|to survive|to be alive|to want to live)\b|\b(?:take|use|swallow|drink) (?:\w+ ){0,3}to (?:not wake up|never wake up|die|end it all|end my life|kill myself|sleep forever|stop my heart)\b|\b(?:tired|sick|exhausted|weary|fed up) (?:of|with) (?:being alive|living|life|existing|waking up|being here|it all for good)(?: anymore| any more| any longer| like this| now| every day| every morning| each day| each morning| day after day)?(?: ,|$| and\b| but\b| so\b| i\b| because\b)|\b(?:hate|hating|loathe|can not stand|can not bear|resent) (?:being alive|existing|my existence|being in this world|being on this earth|that i am alive|still being alive|being me and being alive)\b|\b(?:easier|better|nicer|simpler|more peaceful) (?:to|if i) (?:not exist|not be here|not be alive|die|be dead|disappear|not wake up|was not here|was not alive|did not exist|were not here|were dead|was dead|was gone|were gone)\b|\b(?:do not|does not|no longer|not) deserve to (?:live|be alive|exist|be here|keep living)\b|\bwhat if i (?:did not wake up|died|was not here|were not here|was gone|killed myself|ended it|ended it all|just disappeared)\b|\bwant to (?:go to|be in) heaven(?: ,|$| now| soon| tonight| today| already| with)|\b(?:take|taking|swallow|swallowing) them all\b",
     ),
     (
         "crisis.throw_myself",
@@ -1100,7 +1166,7 @@ const CRISIS: &[Row] = &[
         "self_harm",
         C,
         NEG | HIST | ACC | SELF,
-        r"\b(?:cut|cutting|cuts|burn|burning|burned|burnt|burns|hurt|hurting|hurts|harm|harming|harmed|harms|scratch|scratching|scratched|hit|hitting|hits|punch|punching|punched|bang|banging|banged|starve|starving|starved|punish|punishing|punished|bite|biting|bit|scar|scarring|scarred|carve|carving|carved|mutilate|mutilating|mutilated|choke|choking|choked|strangle|strangling|strangled|stab|stabbing|stabbed|bruise|bruising|bruised) (?:at )?myself\b",
+        r"\b(?:cut|cutting|cuts|burn|burning|burned|burnt|burns|hurt|hurting|hurts|harm|harming|harmed|harms|scratch|scratching|scratched|hit|hitting|hits|punch|punching|punched|bang|banging|banged|starve|starving|starved|punish|punishing|punished|bite|biting|bit|scar|scarring|scarred|carve|carving|carved|mutilate|mutilating|mutilated|choke|choking|choked|strangle|strangling|strangled|stab|stabbing|stabbed|bruise|bruising|bruised|slap|slapping|slapped|smack|smacking|smacked|pinch|pinching|pinched|headbutt|headbutting|claw|clawing|clawed) (?:at )?myself\b",
     ),
     (
         "crisis.self_harm_noun",
@@ -1178,7 +1244,7 @@ const CRISIS: &[Row] = &[
         "harm_to_others",
         C,
         NEG | TRIV | HIST,
-        r"\b(?:want to|wanted to|wanting to|going to|am going to|will|about to|feel like|felt like|might|plan to|planning to|planning on|have to|need to|tempted to|urge to|urges to|thoughts of|thoughts about|fantasies about|fantasies of|dreams about|dreams of|thinking about|thinking of|fantasi[sz]e about|fantasi[sz]ing about|dream about|dreaming about|scared i will|afraid i will|scared i might|afraid i might|scared i am going to|afraid i am going to|worried i will|worried i might|snap and|lose it and|almost|nearly|keep wanting to|imagine|imagining|see myself|picture myself|imagine myself|catch myself) (?:(?:{VIOLENT}) (?:{PERSON})|(?:beat|beating) (?:my|the|our|his|her) (?:{REL})|(?:beat|beating) (?:{PERSON}) up|(?:smash|smashing|bash|bashing|break|breaking|cave|caving|punch|punching|kick|kicking|slash|slashing|stab|stabbing) (?:his|her|their|someone|that \w+|my \w+|the \w+) (?:s )?(?:face|head|skull|teeth|jaw|legs|neck|nose|throat)(?: in)?)\b",
+        r"\b(?:want to|wanted to|wanting to|going to|am going to|will|about to|feel like|felt like|might|plan to|planning to|planning on|have to|need to|tempted to|urge to|urges to|thoughts of|thoughts about|fantasies about|fantasies of|dreams about|dreams of|thinking about|thinking of|fantasi[sz]e about|fantasi[sz]ing about|dream about|dreaming about|scared i will|afraid i will|scared i might|afraid i might|scared i am going to|afraid i am going to|worried i will|worried i might|snap and|lose it and|lose control and|losing control and|lose my temper and|flip and|flip out and|crack and|go too far and|almost|nearly|keep wanting to|imagine|imagining|see myself|picture myself|imagine myself|catch myself|picture|picturing|visuali[sz]e|visuali[sz]ing|daydream about|daydreaming about|daydreams about|obsessing about|obsessed with) (?:(?:{VIOLENT}) (?:{PERSON})|(?:beat|beating) (?:my|the|our|his|her) (?:{REL})|(?:beat|beating) (?:{PERSON}) up|(?:smash|smashing|bash|bashing|break|breaking|cave|caving|punch|punching|kick|kicking|slash|slashing|stab|stabbing) (?:his|her|their|someone|that \w+|my \w+|the \w+) (?:s )?(?:face|head|skull|teeth|jaw|legs|neck|nose|throat)(?: in)?)\b",
     ),
     (
         "crisis.harm_others_weapon",
@@ -1193,14 +1259,14 @@ const CRISIS: &[Row] = &[
         "abuse",
         C,
         NEG | THREAT_IDIOM | HIST,
-        r"\b(?:{PERP}) (?:is|are) going to (?:kill|hurt|murder|stab|shoot|strangle) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna) (?:kill|hurt|murder|stab|shoot|strangle|take) (?:me|us|my (?:kids|kid|children|son|daughter|baby)|the kids|himself|herself)\b|\b(?:{PERP}) (?:would|will) kill (?:me|us) if i (?:leave|left|tell|told|go|went|call|called|report|reported|speak|talk)\b|\b(?:threatens|threatened|threatening|keeps threatening) (?:me|us|my|to (?:kill|hurt|hit|beat|take the kids|take my kids|take the baby|leave me with nothing))\b|\b(?:death|violent) threats?\b",
+        r"\b(?:{PERP}) (?:is|are) going to (?:kill|hurt|murder|stab|shoot|strangle) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna) (?:kill|hurt|murder|stab|shoot|strangle|take) (?:me|us|my (?:kids|kid|children|son|daughter|baby)|the kids|himself|herself)\b|\b(?:{PERP}) (?:would|will) kill (?:me|us) if i (?:leave|left|tell|told|go|went|call|called|report|reported|speak|talk)\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying|warned me|warns me) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna|could) (?:burn (?:the house|the flat|the place|our house|our flat|it|us) down with (?:me|us|the kids)|set (?:me|us|the house|the flat) on fire|set fire to (?:me|us|the house|the flat)|run me over|break my (?:neck|legs|arms|jaw|face)|slit my throat|make me disappear|end me|bury me|finish me off|put me in (?:the )?(?:hospital|ground|grave))\b|\b(?:threatens|threatened|threatening|keeps threatening) (?:me|us|my|to (?:kill|hurt|hit|beat|take the kids|take my kids|take the baby|leave me with nothing))\b|\b(?:death|violent) threats?\b",
     ),
     (
         "crisis.abuse",
         "abuse",
         C,
         NEG | HIST,
-        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave|go out|see (?:my )?(?:friends|family)|have (?:money|my phone)|out of (?:the|his|her) sight|eat|sleep)\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
+        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave|go out|see (?:my )?(?:friends|family)|have (?:money|my phone)|out of (?:the|his|her) sight|eat|sleep)\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
     ),
     (
         "crisis.abuse_habitual",
@@ -1245,14 +1311,14 @@ const FALLBACK: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | MEDIA_3P | SELF,
-        r"\b(?:want|wanna|wish|ready|long|going|need|hope|hoping|wanting) to (?:(?:go to|be in) heaven(?: ,|$| now| tonight| soon| already| and be with| to be with| with| to see)|be up there with|join (?:my |our )?(?:\w+ ){0,2}(?:in heaven|up there|on the other side|in the grave))\b|\b(?:do not|no longer|not sure i|do not know if i|do not think i) want to (?:survive|make it|get through this|be saved|be rescued|recover|get better)\b|\b(?:do not think|not sure|doubt|do not know if) i (?:can|could|will) survive\b(?: \S+){0,8} (?:do not|no longer) want to(?: ,|$)|\bdone with (?:everything and everyone|everyone and everything|everything and everybody|everybody and everything|it all(?: ,|$| for good| forever)|all of it(?: ,|$)|all of this(?: ,|$)|the world|this world|everything for good|everyone for good|everything forever|being here|being a person)\b|\b(?:i am|i am going to|i will|i want to|i wanna) (?:stop|quit) (?:living|existing|being alive|breathing)\b|\b(?:planning|planned|plan|thought|thinking|worked|working|figured|figuring|decided|deciding|know|picked|picking|chose|chosen|choosing) (?:out |about )?(?:exactly )?(?:how|when|where|the (?:day|date|night|place|spot|time)) (?:i would|i will|i am going to|i could|i am gonna|i can|i am) (?:do it|end it|go through with it|go|finally do it|finally end it)(?: ,|$| \w+)",
+        r"\b(?:want|wanna|wish|ready|long|going|need|hope|hoping|wanting) to (?:(?:go to|be in) heaven(?: ,|$| now| tonight| soon| already| and be with| to be with| with| to see)|be up there with|join (?:my |our )?(?:\w+ ){0,2}(?:in heaven|up there|on the other side|in the grave))\b|\b(?:do not|no longer|not sure i|do not know if i|do not think i) want to (?:survive|make it|get through this|be saved|be rescued|recover|get better)\b|\b(?:do not think|not sure|doubt|do not know if) i (?:can|could|will) survive\b(?: \S+){0,8} (?:do not|no longer) want to(?: ,|$)|\bdone with (?:everything and everyone|everyone and everything|everything and everybody|everybody and everything|it all(?: ,|$| for good| forever)|all of it(?: ,|$)|all of this(?: ,|$)|the world|this world|everything for good|everyone for good|everything forever|being here|being a person)\b|\b(?:i am|i am going to|i will|i want to|i wanna) (?:stop|quit) (?:living|existing|being alive|breathing)\b|\b(?:planning|planned|plan|thought|thinking|worked|working|figured|figuring|decided|deciding|know|picked|picking|chose|chosen|choosing) (?:out |about )?(?:exactly )?(?:how|when|where|the (?:day|date|night|place|spot|time)) (?:i would|i will|i am going to|i could|i am gonna|i can|i am) (?:do it|end it|go through with it|go|finally do it|finally end it)(?: ,|$| \w+)|\b(?:planning|planned|plan|thinking|figuring|figured|working|worked|researching|deciding) (?:out )?(?:exactly )?(?:how|when|where) to (?:do it|end it|go through with it)(?:$| and (?:i am|it is) (?:scared|ready|not scared)| without (?:anyone|them|my \w+) knowing| so (?:nobody|no one) (?:finds|knows|can))",
     ),
     (
         "fallback.absence_better",
         "suicidal_ideation",
         C,
         NEG | HIST | MEDIA_3P | SELF,
-        r"\b(?:better|easier|happier|fine|lighter|relieved|freer|simpler|calmer|at peace|better off)\b(?: \S+){0,6} if i (?:was|were|am|got|just|was just|were just) (?:not (?:around|here|alive|in the picture|in their lives|in the way)|no longer (?:around|here|alive)|gone|dead|out of the picture|out of the way)\b|\bif i (?:was|were) (?:not (?:around|here|alive)|no longer (?:around|here|alive)|gone|dead)\b(?: \S+){0,6} (?:better|easier|happier|fine|relieved|lighter|freer|at peace|better off|would not (?:care|notice|matter))\b|\b(?:imagining|imagine|picturing|picture|fantasi[sz]ing about|daydreaming about|dreaming about|thinking about|think about) (?:me |myself )?(?:not being (?:here|alive|around)|not existing|being dead|being gone for good|never waking up|not waking up)\b|\bi want out(?: ,|$| of everything| for good)|\b(?:do not|no longer) want to be a burden (?:anymore|any more|any longer|to anyone|on anyone|to everyone|to anybody)\b",
+        r"\b(?:better|easier|happier|fine|lighter|relieved|glad|freer|simpler|calmer|at peace|better off|favour|favor|relief|blessing)\b(?: \S+){0,6} (?:if|when|once) i (?:died|die|killed myself|was to die|were to die|did not exist|never existed|stopped existing|ended it|ended my life|disappeared(?: ,|$| for good| forever| for ever))\b|\b(?:better|easier|happier|fine|lighter|relieved|freer|simpler|calmer|at peace|better off)\b(?: \S+){0,6} if i (?:was|were|am|got|just|was just|were just) (?:not (?:around|here|alive|in the picture|in their lives|in the way)|no longer (?:around|here|alive)|gone|dead|out of the picture|out of the way)\b|\bif i (?:was|were) (?:not (?:around|here|alive)|no longer (?:around|here|alive)|gone|dead)\b(?: \S+){0,6} (?:better|easier|happier|fine|relieved|lighter|freer|at peace|better off|would not (?:care|notice|matter))\b|\b(?:imagining|imagine|picturing|picture|fantasi[sz]ing about|daydreaming about|dreaming about|thinking about|think about) (?:me |myself )?(?:not being (?:here|alive|around)|not existing|being dead|being gone for good|never waking up|not waking up)\b|\bi want out(?: ,|$| of everything| for good)|\b(?:do not|no longer) want to be a burden (?:anymore|any more|any longer|to anyone|on anyone|to everyone|to anybody)\b",
     ),
     (
         "fallback.not_here_by",
@@ -1266,7 +1332,7 @@ const FALLBACK: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | MEDIA_3P | SELF,
-        r"\b(?:think|thinking|thought|thoughts|imagine|imagining|picture|picturing|fantasi\w+|dream|dreaming|daydream\w*|urge|urges|tempted|want|wanna|wanting|considering|consider|keep) (?:\w+ ){0,2}(?:about |of )?(?:crashing (?:my|the) car|driving (?:my car |the car )?(?:into|off)|steering (?:into|off)|swerving into|walking into (?:the )?(?:traffic|sea|ocean|river|lake)|stepping (?:out )?in front of|jumping (?:off|from|in front of)|drowning myself|hanging myself|taking (?:all|every one) of (?:my|the) (?:\w+ )?(?:{DRUG}))\b|\b(?:walk|swim|drive|go|wade|walking|swimming|driving|going|wading) (?:into|out into|out to|off|out) (?:\w+ ){0,3}and (?:not|never) (?:come back|return|come home|come out)\b|\bwhich (?:pills|meds|drugs|tablets|medication|medicines|poison|\w+) (?:would|will|could|can|might) (?:do it|do the job|finish it|end it|finish me|finish me off)\b|\b(?:bought|got|ordered|buying|getting|have|sharpened) (?:a |some |new |a new |my )?(?:\w+ )?(?:razor|razors|razor blade|razor blades|blade|blades|knife|scalpel|craft knife|box cutter|stanley knife|pencil sharpener) (?:to cut|for cutting|to use on myself|so i can cut|to hurt myself|for my (?:arms|wrists|legs|thighs))\b|\b(?:knife|gun|rope|pills|blade|razor|belt|tablets)\b(?: \S+){0,10} in case i (?:decide|need|want|choose) to (?:use it|use them|do it|go through with it)\b",
+        r"\b(?:think|thinking|thought|thoughts|imagine|imagining|picture|picturing|fantasi\w+|dream|dreaming|daydream\w*|urge|urges|tempted|want|wanna|wanting|considering|consider|keep) (?:\w+ ){0,2}(?:about |of )?(?:crashing (?:my|the) car|driving (?:my car |the car )?(?:into|off)|steering (?:into|off)|swerving into|walking into (?:the )?(?:traffic|sea|ocean|river|lake)|(?:walk|run|running|step|stepping|throw myself|throwing myself|jump|dart|darting|wander|wandering|drive|veer|veering) (?:out )?(?:into|in front of) (?:the |a |an |some )?(?:oncoming )?(?:traffic|road|motorway|highway|car|bus|train|lorry|truck)|stepping (?:out )?in front of|jumping (?:off|from|in front of)|drowning myself|hanging myself|taking (?:all|every one) of (?:my|the) (?:\w+ )?(?:{DRUG}))\b|\b(?:walk|swim|drive|go|wade|walking|swimming|driving|going|wading) (?:into|out into|out to|off|out) (?:\w+ ){0,3}and (?:not|never) (?:come back|return|come home|come out)\b|\bwhich (?:pills|meds|drugs|tablets|medication|medicines|poison|\w+) (?:would|will|could|can|might) (?:do it|do the job|finish it|end it|finish me|finish me off)\b|\b(?:bought|got|ordered|buying|getting|have|sharpened) (?:a |some |new |a new |my )?(?:\w+ )?(?:razor|razors|razor blade|razor blades|blade|blades|knife|scalpel|craft knife|box cutter|stanley knife|pencil sharpener) (?:to cut|for cutting|to use on myself|so i can cut|to hurt myself|for my (?:arms|wrists|legs|thighs))\b|\b(?:knife|gun|rope|pills|blade|razor|belt|tablets)\b(?: \S+){0,10} in case i (?:decide|need|want|choose) to (?:use it|use them|do it|go through with it)\b",
     ),
     (
         "fallback.first_person_wish",
@@ -1382,7 +1448,7 @@ const REFER: &[Row] = &[
         "medication",
         R,
         NEG,
-        r"\b(?:give|get|prescribe|recommend|suggest) me (?:something|anything|some pills|some medication|a pill|some tablets|some meds) (?:for|to help (?:me )?with|to help me|to calm|to stop) (?:\w+ ){0,2}(?:sleep|anxiety|depression|nerves|panic|pain|mood|insomnia|sleeping|calm down|the voices|stress)\b",
+        r"\b(?:give|get|prescribe|recommend|suggest) me (?:something|anything|some pills|some medication|a pill|some tablets|some meds)(?: stronger| else| different| better| new)? (?:for|to help (?:me )?with|to help me|to calm|to stop) (?:\w+ ){0,2}(?:sleep|anxiety|depression|nerves|panic|pain|mood|insomnia|sleeping|calm down|the voices|stress)\b",
     ),
     (
         "refer.what_do_you_think",

@@ -41,6 +41,10 @@ const TABLES: &[(&str, &str)] = &[
         "fresh2.tsv",
         include_str!("../../../tests/data/safety/fresh2.tsv"),
     ),
+    (
+        "fresh3.tsv",
+        include_str!("../../../tests/data/safety/fresh3.tsv"),
+    ),
 ];
 
 fn accepts(expected: SafetyAction, got: SafetyAction) -> bool {
