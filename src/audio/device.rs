@@ -123,50 +123,28 @@ impl CpalSource {
             .map_err(|e| AudioError::Device(e.to_string()))?;
         let channels = supported.channels() as usize;
         let rate = supported.sample_rate();
-        let config = supported.config();
         let (tx, rx): (SyncSender<Vec<f32>>, _) = sync_channel(256);
         let lost = Arc::new(AtomicBool::new(false));
-        let lost_cb = lost.clone();
-        let cb_counters = counters.clone();
-        let err_fn = move |e: cpal::Error| {
-            tracing::warn!(error = %e, "audio input stream error");
-            lost_cb.store(true, Ordering::SeqCst);
+        // Ask for 20 ms fragments: by default PulseAudio hands a recording client audio in
+        // blocks of a third of a second or more, which would delay barge-in and endpointing by
+        // as much. A host that refuses a fixed size gets its default.
+        let fixed = cpal::StreamConfig {
+            buffer_size: cpal::BufferSize::Fixed(rate / 50),
+            ..supported.config()
         };
-        let push = move |mono: Vec<f32>| match tx.try_send(mono) {
-            Ok(()) => {
-                cb_counters.chunks.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(TrySendError::Full(_)) => {
-                cb_counters.overruns.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(TrySendError::Disconnected(_)) => {}
-        };
-        let stream = match supported.sample_format() {
-            cpal::SampleFormat::F32 => device.build_input_stream::<f32, _, _>(
-                config,
-                move |data: &[f32], _| push(fold(data, channels, |s| s)),
-                err_fn,
-                None,
-            ),
-            cpal::SampleFormat::I16 => device.build_input_stream::<i16, _, _>(
-                config,
-                move |data: &[i16], _| push(fold(data, channels, |s| s as f32 / 32768.0)),
-                err_fn,
-                None,
-            ),
-            cpal::SampleFormat::I32 => device.build_input_stream::<i32, _, _>(
-                config,
-                move |data: &[i32], _| push(fold(data, channels, |s| s as f32 / 2_147_483_648.0)),
-                err_fn,
-                None,
-            ),
-            other => {
-                return Err(AudioError::Device(format!(
-                    "unsupported input sample format {other:?}"
-                )))
-            }
-        }
-        .map_err(|e| AudioError::Device(e.to_string()))?;
+        let format = supported.sample_format();
+        let stream =
+            build_input(&device, fixed, format, channels, &tx, &lost, &counters).or_else(|_| {
+                build_input(
+                    &device,
+                    supported.config(),
+                    format,
+                    channels,
+                    &tx,
+                    &lost,
+                    &counters,
+                )
+            })?;
         stream
             .play()
             .map_err(|e| AudioError::Device(e.to_string()))?;
@@ -179,6 +157,58 @@ impl CpalSource {
             device: dev_name,
         })
     }
+}
+
+fn build_input(
+    device: &cpal::Device,
+    config: cpal::StreamConfig,
+    format: cpal::SampleFormat,
+    channels: usize,
+    tx: &SyncSender<Vec<f32>>,
+    lost: &Arc<AtomicBool>,
+    counters: &Arc<AudioCounters>,
+) -> Result<cpal::Stream, AudioError> {
+    let lost = lost.clone();
+    let err_fn = move |e: cpal::Error| {
+        tracing::warn!(error = %e, "audio input stream error");
+        lost.store(true, Ordering::SeqCst);
+    };
+    let (tx, counters) = (tx.clone(), counters.clone());
+    let push = move |mono: Vec<f32>| match tx.try_send(mono) {
+        Ok(()) => {
+            counters.chunks.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(TrySendError::Full(_)) => {
+            counters.overruns.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(TrySendError::Disconnected(_)) => {}
+    };
+    match format {
+        cpal::SampleFormat::F32 => device.build_input_stream::<f32, _, _>(
+            config,
+            move |data: &[f32], _| push(fold(data, channels, |s| s)),
+            err_fn,
+            None,
+        ),
+        cpal::SampleFormat::I16 => device.build_input_stream::<i16, _, _>(
+            config,
+            move |data: &[i16], _| push(fold(data, channels, |s| s as f32 / 32768.0)),
+            err_fn,
+            None,
+        ),
+        cpal::SampleFormat::I32 => device.build_input_stream::<i32, _, _>(
+            config,
+            move |data: &[i32], _| push(fold(data, channels, |s| s as f32 / 2_147_483_648.0)),
+            err_fn,
+            None,
+        ),
+        other => {
+            return Err(AudioError::Device(format!(
+                "unsupported input sample format {other:?}"
+            )))
+        }
+    }
+    .map_err(|e| AudioError::Device(e.to_string()))
 }
 
 fn fold<T: Copy>(data: &[T], channels: usize, to_f32: impl Fn(T) -> f32) -> Vec<f32> {

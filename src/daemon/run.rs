@@ -90,6 +90,8 @@ struct Metrics {
     barge_in_ms: VecDeque<f64>,
     utterances: u64,
     dropped_not_addressed: u64,
+    /// Longest a chunk of microphone audio waited before the main loop took it.
+    max_audio_lag_ms: f64,
 }
 
 fn push_recent(v: &mut VecDeque<f64>, x: f64) {
@@ -699,6 +701,8 @@ impl Daemon {
 
     fn on_audio(&mut self, samples: &[f32], captured_at: Instant) {
         self.samples_in += samples.len() as u64;
+        let lag = captured_at.elapsed().as_secs_f64() * 1000.0;
+        self.metrics.max_audio_lag_ms = self.metrics.max_audio_lag_ms.max(lag);
         for ep in self.endpointer.push(samples) {
             match ep {
                 Endpoint::SpeechStart { at } => {
@@ -714,7 +718,12 @@ impl Daemon {
                         self.metrics.barge_ins += 1;
                         let ms = start.elapsed().as_secs_f64() * 1000.0;
                         push_recent(&mut self.metrics.barge_in_ms, ms);
-                        tracing::info!(reaction_ms = ms, "barge-in: playback stopped");
+                        tracing::info!(
+                            reaction_ms = ms,
+                            behind_ms = behind.as_secs_f64() * 1000.0,
+                            chunk = samples.len(),
+                            "barge-in: playback stopped"
+                        );
                         self.follow_up_until = Some(
                             Instant::now() + Duration::from_secs(self.config.listen.follow_up_secs),
                         );
@@ -1020,6 +1029,7 @@ impl Daemon {
             "storage": { "ok": self.companion.store().is_some() && self.companion.store_problem.is_none(), "problem": self.companion.store_problem },
             "latency_ms": { "count": m.latencies.len(), "p50": percentile(&m.latencies, 0.5), "p95": percentile(&m.latencies, 0.95), "all": m.latencies },
             "barge_in": { "count": m.barge_ins, "reaction_ms": m.barge_in_ms },
+            "max_audio_lag_ms": m.max_audio_lag_ms,
             "utterances": m.utterances,
             "dropped_not_addressed": m.dropped_not_addressed,
             "last_reload": self.last_reload,
