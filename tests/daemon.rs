@@ -658,3 +658,38 @@ fn bench_daemon_memory_over_an_hour_of_simulated_conversation() {
         serde_json::json!({"turns": 360, "rss_mb_every_30_turns": samples}),
     );
 }
+
+#[test]
+fn daemon_offers_the_evening_reflection_at_the_configured_time() {
+    let home = temp_dir("daemon-evening");
+    // The next whole minute, local time (the test waits for it: at most a minute).
+    let at = chrono::Local::now() + chrono::Duration::seconds(60);
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    std::fs::write(
+        home.join("config/hearth/config.toml"),
+        format!(
+            "[schedule]\nevening_reflection = \"{}\"\n",
+            at.format("%H:%M")
+        ),
+    )
+    .unwrap();
+    let daemon = Daemon::start(&home, &home.join("run"), &[], &["--no-audio"]);
+    assert!(daemon.status()["next_evening_offer"].is_string());
+    daemon.wait(Duration::from_secs(75), "the evening offer", |s| {
+        s["offered"] == "evening-reflection"
+    });
+    let reply = raw_exchange(
+        &daemon.socket(),
+        b"{\"cmd\":\"utterance\",\"text\":\"yes please\"}\n",
+    );
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    // The first reflection asks first whether to keep its words; "no" keeps the default.
+    let reply = raw_exchange(
+        &daemon.socket(),
+        b"{\"cmd\":\"utterance\",\"text\":\"no\"}\n",
+    );
+    assert!(reply.contains("\"ok\":true"), "{reply}");
+    daemon.wait(Duration::from_secs(10), "the reflection to start", |s| {
+        s["engine"]["flow"] == "evening-reflection"
+    });
+}

@@ -778,6 +778,11 @@ impl Daemon {
             return;
         }
         tracing::debug!(text = %request, "heard");
+        self.on_request(request, speech_end);
+    }
+
+    /// Something said (or typed through the socket) to Hearth.
+    fn on_request(&mut self, request: String, speech_end: Instant) {
         self.listen_until = None;
         // Only a plain short yes or no answers the evening offer; anything else goes to the
         // engine, and so through the safety screen, as usual.
@@ -918,8 +923,8 @@ impl Daemon {
                 Reply::done()
             }
             Request::Utterance { text } => {
-                self.listen_until = None;
-                self.engine(Event::Utterance { text });
+                // Typed to Hearth on purpose: addressed, with no wake phrase needed.
+                self.on_request(text, Instant::now());
                 Reply::ok(self.status())
             }
             Request::Mood {
@@ -1034,6 +1039,7 @@ impl Daemon {
             "dropped_not_addressed": m.dropped_not_addressed,
             "last_reload": self.last_reload,
             "next_evening_offer": self.next_offer.map(|t| t.to_rfc3339()),
+            "offered": self.offered.as_ref().map(|(flow, _)| flow.clone()),
         })
     }
 }
