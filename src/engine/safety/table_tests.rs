@@ -45,6 +45,10 @@ const TABLES: &[(&str, &str)] = &[
         "fresh3.tsv",
         include_str!("../../../tests/data/safety/fresh3.tsv"),
     ),
+    (
+        "fresh4.tsv",
+        include_str!("../../../tests/data/safety/fresh4.tsv"),
+    ),
 ];
 
 fn accepts(expected: SafetyAction, got: SafetyAction) -> bool {
