@@ -491,6 +491,25 @@ impl Engine {
         matches!(self.mode, Mode::Crisis(_))
     }
 
+    /// Ends a running flow (not completed) and returns true; in a crisis conversation, changes
+    /// nothing and returns false.
+    fn leave_flow_unless_crisis(&mut self) -> bool {
+        match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => {
+                self.out.push(Action::FlowEnded {
+                    name: run.name.clone(),
+                    completed: false,
+                });
+                true
+            }
+            Mode::Crisis(c) => {
+                self.mode = Mode::Crisis(c);
+                false
+            }
+            Mode::Idle => true,
+        }
+    }
+
     // ----- output helpers -------------------------------------------------------------------
 
     fn day(&self) -> u64 {
@@ -695,17 +714,9 @@ impl Engine {
         self.out.push(Action::StopSpeaking);
         self.pending = None;
         self.log_safety(assessment);
-        match std::mem::replace(&mut self.mode, Mode::Idle) {
-            Mode::Flow(run) => self.out.push(Action::FlowEnded {
-                name: run.name.clone(),
-                completed: false,
-            }),
-            Mode::Crisis(c) => {
-                // Already in the crisis conversation (a fail-closed event while it runs).
-                self.mode = Mode::Crisis(c);
-                return;
-            }
-            Mode::Idle => {}
+        // Already in the crisis conversation (a fail-closed event while it runs): stay in it.
+        if !self.leave_flow_unless_crisis() {
+            return;
         }
         let prompts = self.prompts.clone();
         let (protocol, steps) = CrisisProtocol::begin(
@@ -1164,17 +1175,9 @@ impl Engine {
             self.idle_listen();
             return;
         };
-        match std::mem::replace(&mut self.mode, Mode::Idle) {
-            Mode::Flow(old) => self.out.push(Action::FlowEnded {
-                name: old.name.clone(),
-                completed: false,
-            }),
-            Mode::Crisis(c) => {
-                // Never leave the crisis conversation for an exercise.
-                self.mode = Mode::Crisis(c);
-                return;
-            }
-            Mode::Idle => {}
+        // Never leave the crisis conversation for an exercise.
+        if !self.leave_flow_unless_crisis() {
+            return;
         }
         if flow.purpose == Purpose::Reflection && !self.memory.consent_asked {
             self.memory.consent_asked = true;
