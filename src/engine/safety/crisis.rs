@@ -70,6 +70,9 @@ enum Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Reply {
     Stop,
+    /// Inside a crisis conversation, words that only make sense as acting on it now ("i'm doing
+    /// it right now", "i already took them", "it's too late"). They escalate to an emergency.
+    ActingNow,
     Number,
     Plan,
     Called,
@@ -85,6 +88,8 @@ enum Reply {
 }
 
 struct Patterns {
+    acting_now: Regex,
+    negated: Regex,
     stop_whole: Regex,
     stop_any: Regex,
     number: Regex,
@@ -105,6 +110,8 @@ fn patterns() -> Option<&'static Patterns> {
     P.get_or_init(|| {
         let r = |s: &str| Regex::new(s).ok();
         Some(Patterns {
+            acting_now: r(r"\b(?:i am (?:doing|starting) it|doing it (?:right )?now|i (?:have |already |just )*(?:done|did|started) it|i (?:have |already |just )*(?:took|taken|swallowed|drunk|drank) (?:them|it|the lot|all of (?:them|it)|everything|the pills|the tablets)|it is (?:already )?too late|too late now|i am about to do it|about to do it|i have (?:got )?(?:them|it|everything|the pills|the tablets|the rope|the knife|the gun) (?:here|ready|right here|with me|in my hand|next to me|lined up|counted out)|(?:going to|gonna|will) do it (?:tonight|now|right now|today|soon|in (?:a|an|the|\w+ (?:minutes|hours)))|i am (?:doing|going to do) it (?:tonight|today)|(?:everything|it) is (?:all )?(?:ready|set up|sorted) for (?:tonight|today|later)|this is goodbye|goodbye forever)\b")?,
+            negated: r(r"\b(?:not|never|no longer|nothing)\b")?,
             stop_whole: r(r"^(?:please |hearth |okay |no )*(?:stop|stop it|stop this|stop now|stop talking|be quiet|quiet|shut up|enough|that is enough|go away|leave me alone|cancel|quit|goodbye|bye|end this|turn off|switch off|i want to stop|can we stop|stop please)(?: please| now| hearth| okay)*$")?,
             stop_any: r(r"\b(?:leave me alone|go away|shut up|stop talking|be quiet|i want (?:you )?to stop|can we stop|please stop|stop now|do not want to talk (?:about it|anymore|any more|to you)|do not want to do this|turn (?:yourself |it )?off|switch (?:yourself |it )?off)\b")?,
             number: r(r"\b(?:number|numbers|repeat|say (?:it|that|the number) again|what was (?:it|that)|who (?:do|can|should) i call|who do i ring|what do i (?:call|dial|ring)|which number|what is the line|the line again|how do i (?:reach|call|contact) (?:them|someone)|call who|one more time|again please)\b")?,
@@ -127,7 +134,9 @@ fn classify(norm: &str) -> Reply {
     let Some(p) = patterns() else {
         return Reply::Other;
     };
-    if p.stop_whole.is_match(norm) || p.stop_any.is_match(norm) {
+    if p.acting_now.is_match(norm) && !p.negated.is_match(norm) {
+        Reply::ActingNow
+    } else if p.stop_whole.is_match(norm) || p.stop_any.is_match(norm) {
         Reply::Stop
     } else if p.number.is_match(norm) {
         Reply::Number
@@ -252,11 +261,19 @@ impl CrisisProtocol {
             }
         }
 
-        // A new emergency overrides everything.
+        // A new emergency overrides everything. So do words that, in this conversation, can only
+        // mean acting on it now ("i already took them"), which the utterance-level engine cannot
+        // read without the context.
         if assessment.action == SafetyAction::Emergency {
             self.mode = Mode::Emergency;
             self.stage = Stage::AskedCalled;
             self.category = assessment.category.clone();
+            return self.emergency_opening(scripts, variant);
+        }
+        if reply == Reply::ActingNow && self.mode == Mode::Crisis {
+            self.mode = Mode::Emergency;
+            self.stage = Stage::AskedCalled;
+            self.category = "acting_now".to_string();
             return self.emergency_opening(scripts, variant);
         }
         // Asking to stop (not "i want it all to stop", which is a crisis reading).
@@ -675,6 +692,43 @@ mod tests {
         let steps = r.say("i already took a bunch of pills");
         assert!(r.p.is_emergency());
         assert!(said(&steps).contains("nine one one"), "{}", said(&steps));
+    }
+
+    #[test]
+    fn acting_now_in_context_becomes_an_emergency() {
+        for reply in [
+            "i'm doing it right now",
+            "i already took them",
+            "ive taken the lot",
+            "it's too late",
+            "im gonna do it tonight",
+            "i've got everything ready for tonight",
+            "i have the pills right here",
+            "this is goodbye",
+        ] {
+            let (mut r, _) = Run::start("i want to die", "US", false);
+            let steps = r.say(reply);
+            assert!(r.p.is_emergency(), "{reply}: {}", said(&steps));
+            assert!(
+                said(&steps).contains("nine one one"),
+                "{reply}: {}",
+                said(&steps)
+            );
+            assert!(!r.p.is_finished(), "{reply}");
+        }
+        // Words that only sound similar stay in the crisis conversation.
+        for reply in [
+            "i took your advice",
+            "i am doing a bit better",
+            "i did the breathing",
+            "i'm not going to do it",
+            "i'm not going to do it tonight",
+            "i haven't taken them",
+        ] {
+            let (mut r, _) = Run::start("i want to die", "US", false);
+            let steps = r.say(reply);
+            assert!(!r.p.is_emergency(), "{reply}: {}", said(&steps));
+        }
     }
 
     #[test]
