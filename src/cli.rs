@@ -156,7 +156,12 @@ pub enum SafetyCommand {
     /// Read one utterance per line; write one JSON decision per line
     Check,
     /// Evaluate a labelled TSV (expected<TAB>utterance) and print precision and recall
-    Eval { file: PathBuf },
+    Eval {
+        file: PathBuf,
+        /// Score the rules alone, without the statistical second reading
+        #[arg(long)]
+        rules_only: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -422,9 +427,14 @@ fn safety(command: SafetyCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        SafetyCommand::Eval { file } => {
+        SafetyCommand::Eval { file, rules_only } => {
             let tsv = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read", file.display()))?;
+            let engine = if rules_only {
+                hearth::engine::safety::SafetyEngine::rules_only()
+            } else {
+                engine
+            };
             let report = hearth::engine::safety::evaluate(&engine, &tsv);
             println!("{report}");
             Ok(ExitCode::SUCCESS)

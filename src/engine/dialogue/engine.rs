@@ -611,7 +611,18 @@ impl Engine {
         if text.trim().is_empty() {
             return;
         }
-        let assessment = self.safety.assess(text);
+        let mut assessment = self.safety.assess(text);
+        // The safety-plan builder asks for warning signs and for means to put out of reach, so
+        // its answers are made of the words the statistical reading learned to notice ("i stop
+        // answering messages", "give my pills to Ana"). There the rules alone decide; they still
+        // hear any risk said outright.
+        if assessment.is_second_reading() {
+            if let Mode::Flow(run) = &self.mode {
+                if run.flow().map(|f| f.purpose) == Some(Purpose::SafetyPlan) {
+                    assessment = self.safety.assess_rules_only(text);
+                }
+            }
+        }
         let due = self.disclosure_due();
         self.touch();
         if let Mode::Crisis(_) = self.mode {

@@ -1,55 +1,13 @@
-//! Table-driven tests: every phrase in `tests/data/safety/*.tsv` is assessed and checked, and
+//! Table-driven tests: every phrase in the corpus (`corpus/*.tsv`) is assessed and checked, and
 //! all failures are printed at once. Also scores the shared dev set when it is present, and
 //! prints the mean time of one assessment.
 //!
 //! Labels: `emergency` (exactly), `crisis` (crisis or emergency), `refer` (exactly), `support`
 //! (exactly), `none` (none or support).
 
+use super::corpus::TABLES;
 use super::eval::{evaluate, parse_tsv};
 use super::{SafetyAction, SafetyEngine};
-
-const TABLES: &[(&str, &str)] = &[
-    (
-        "emergency.tsv",
-        include_str!("../../../tests/data/safety/emergency.tsv"),
-    ),
-    (
-        "crisis.tsv",
-        include_str!("../../../tests/data/safety/crisis.tsv"),
-    ),
-    (
-        "refer.tsv",
-        include_str!("../../../tests/data/safety/refer.tsv"),
-    ),
-    (
-        "support.tsv",
-        include_str!("../../../tests/data/safety/support.tsv"),
-    ),
-    (
-        "none.tsv",
-        include_str!("../../../tests/data/safety/none.tsv"),
-    ),
-    (
-        "adversarial.tsv",
-        include_str!("../../../tests/data/safety/adversarial.tsv"),
-    ),
-    (
-        "rounds.tsv",
-        include_str!("../../../tests/data/safety/rounds.tsv"),
-    ),
-    (
-        "fresh2.tsv",
-        include_str!("../../../tests/data/safety/fresh2.tsv"),
-    ),
-    (
-        "fresh3.tsv",
-        include_str!("../../../tests/data/safety/fresh3.tsv"),
-    ),
-    (
-        "fresh4.tsv",
-        include_str!("../../../tests/data/safety/fresh4.tsv"),
-    ),
-];
 
 fn accepts(expected: SafetyAction, got: SafetyAction) -> bool {
     match expected {
@@ -150,4 +108,24 @@ fn deterministic() {
             assert_eq!(engine.assess(text), SafetyEngine::new().assess(text));
         }
     }
+}
+
+/// The held-out set: phrasings neither the rules nor the model were written or trained on. The
+/// floors sit below what was measured (see the file's header) and far above the rules alone, so
+/// this fails if the second reading stops working or the rules regress badly.
+#[test]
+fn held_out_set() {
+    let tsv = include_str!("../../../tests/data/safety-heldout.tsv");
+    let report = evaluate(&SafetyEngine::new(), tsv);
+    let rules = evaluate(&SafetyEngine::rules_only(), tsv);
+    println!("held-out, rules + second reading:\n{report}\nheld-out, rules alone:\n{rules}");
+    let at_least = |v: Option<f64>, floor: f64| v.map(|v| v >= floor).unwrap_or(false);
+    assert!(at_least(report.risk_recall(), 0.95), "{report}");
+    assert!(at_least(report.emergency_recall(), 0.90), "{report}");
+    assert!(at_least(report.no_risk_rate(), 0.90), "{report}");
+    assert!(at_least(report.refer_recall(), 0.90), "{report}");
+    assert!(
+        report.risk_recall() > rules.risk_recall(),
+        "{report}\n{rules}"
+    );
 }
