@@ -436,8 +436,11 @@ fn safety(command: SafetyCommand) -> Result<ExitCode> {
                 engine
             };
             let report = hearth::engine::safety::evaluate(&engine, &tsv);
-            println!("{report}");
-            Ok(ExitCode::SUCCESS)
+            // A reader that stops early (`| head`) is not an error.
+            match writeln!(std::io::stdout().lock(), "{report}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(ExitCode::SUCCESS),
+            }
         }
     }
 }
