@@ -41,6 +41,7 @@ pub const BULK: &[(&str, &str)] = &[
         include_str!("corpus/bulk_everyday.tsv"),
     ),
     ("bulk_round5.tsv", include_str!("corpus/bulk_round5.tsv")),
+    ("bulk_round6.tsv", include_str!("corpus/bulk_round6.tsv")),
 ];
 
 /// Every table, curated and bulk.
