@@ -607,22 +607,40 @@ impl Engine {
 
     // ----- safety ---------------------------------------------------------------------------
 
+    /// The safety reading of an utterance. The statistical second reading is set aside, and the
+    /// rules alone decide, where its bag of words is known to mislead: a request Hearth
+    /// recognises ("remove everything from the past two weeks", "4 7 8 breathing") and answers
+    /// in the safety-plan builder, which asks for warning signs and means to put out of reach
+    /// ("i stop answering messages", "give my pills to Ana"). The rules still hear any risk said
+    /// outright in them.
+    fn screen(&self, text: &str) -> Assessment {
+        let assessment = self.safety.assess(text);
+        if !assessment.is_second_reading() {
+            return assessment;
+        }
+        let planning = matches!(&self.mode, Mode::Flow(run)
+            if run.flow().map(|f| f.purpose) == Some(Purpose::SafetyPlan));
+        let request = intent::command(text).is_some()
+            || intent::forget_request(text).is_some()
+            || intent::request(
+                text,
+                self.prompts
+                    .flows()
+                    .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+            )
+            .is_some();
+        if planning || request {
+            self.safety.assess_rules_only(text)
+        } else {
+            assessment
+        }
+    }
+
     fn on_utterance(&mut self, text: &str) {
         if text.trim().is_empty() {
             return;
         }
-        let mut assessment = self.safety.assess(text);
-        // The safety-plan builder asks for warning signs and for means to put out of reach, so
-        // its answers are made of the words the statistical reading learned to notice ("i stop
-        // answering messages", "give my pills to Ana"). There the rules alone decide; they still
-        // hear any risk said outright.
-        if assessment.is_second_reading() {
-            if let Mode::Flow(run) = &self.mode {
-                if run.flow().map(|f| f.purpose) == Some(Purpose::SafetyPlan) {
-                    assessment = self.safety.assess_rules_only(text);
-                }
-            }
-        }
+        let assessment = self.screen(text);
         let due = self.disclosure_due();
         self.touch();
         if let Mode::Crisis(_) = self.mode {

@@ -33,6 +33,10 @@ pub const BULK: &[(&str, &str)] = &[
     ("bulk_refer.tsv", include_str!("corpus/bulk_refer.tsv")),
     ("bulk_none.tsv", include_str!("corpus/bulk_none.tsv")),
     (
+        "bulk_none_distress.tsv",
+        include_str!("corpus/bulk_none_distress.tsv"),
+    ),
+    (
         "bulk_commands.tsv",
         include_str!("corpus/bulk_commands.tsv"),
     ),

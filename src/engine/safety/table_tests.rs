@@ -120,9 +120,9 @@ fn held_out_set() {
     let rules = evaluate(&SafetyEngine::rules_only(), tsv);
     println!("held-out, rules + second reading:\n{report}\nheld-out, rules alone:\n{rules}");
     let at_least = |v: Option<f64>, floor: f64| v.map(|v| v >= floor).unwrap_or(false);
-    assert!(at_least(report.risk_recall(), 0.95), "{report}");
+    assert!(at_least(report.risk_recall(), 0.97), "{report}");
     assert!(at_least(report.emergency_recall(), 0.90), "{report}");
-    assert!(at_least(report.no_risk_rate(), 0.90), "{report}");
+    assert!(at_least(report.no_risk_rate(), 0.93), "{report}");
     assert!(at_least(report.refer_recall(), 0.90), "{report}");
     assert!(
         report.risk_recall() > rules.risk_recall(),
