@@ -26,7 +26,7 @@ pub const TARGET_REFER_RECALL: f64 = 0.90;
 fn class_of(action: SafetyAction) -> usize {
     match action {
         SafetyAction::Emergency => 0,
-        SafetyAction::Crisis => 1,
+        SafetyAction::Ask | SafetyAction::Crisis => 1,
         SafetyAction::Refer => 2,
         SafetyAction::Support | SafetyAction::None => 3,
     }

@@ -55,6 +55,9 @@ pub enum SafetyAction {
     None,
     Support,
     Refer,
+    /// Risk is possible but not clear ("i can't keep going like this"): acknowledge, then ask
+    /// directly and kindly whether they are thinking of ending their life or hurting themselves.
+    Ask,
     Crisis,
     Emergency,
 }
@@ -66,6 +69,7 @@ impl SafetyAction {
             SafetyAction::None => "none",
             SafetyAction::Support => "support",
             SafetyAction::Refer => "refer",
+            SafetyAction::Ask => "ask",
             SafetyAction::Crisis => "crisis",
             SafetyAction::Emergency => "emergency",
         }
@@ -77,6 +81,7 @@ impl SafetyAction {
             "none" => Some(SafetyAction::None),
             "support" => Some(SafetyAction::Support),
             "refer" => Some(SafetyAction::Refer),
+            "ask" => Some(SafetyAction::Ask),
             "crisis" => Some(SafetyAction::Crisis),
             "emergency" => Some(SafetyAction::Emergency),
             _ => None,
@@ -335,7 +340,8 @@ mod tests {
     #[test]
     fn actions_are_ordered_by_severity() {
         assert!(SafetyAction::Emergency > SafetyAction::Crisis);
-        assert!(SafetyAction::Crisis > SafetyAction::Refer);
+        assert!(SafetyAction::Crisis > SafetyAction::Ask);
+        assert!(SafetyAction::Ask > SafetyAction::Refer);
         assert!(SafetyAction::Refer > SafetyAction::Support);
         assert!(SafetyAction::Support > SafetyAction::None);
     }

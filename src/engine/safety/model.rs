@@ -46,7 +46,7 @@ fn class_index(a: SafetyAction) -> usize {
     match a {
         SafetyAction::None | SafetyAction::Support => 0,
         SafetyAction::Refer => 1,
-        SafetyAction::Crisis => 2,
+        SafetyAction::Ask | SafetyAction::Crisis => 2,
         SafetyAction::Emergency => 3,
     }
 }
