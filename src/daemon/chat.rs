@@ -23,7 +23,13 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
     if let Some(p) = &problem {
         eprintln!("(storage unavailable: {p}; nothing will be saved)");
     }
-    let mut companion = Companion::new(config, prompts, store, problem);
+    let mut companion = Companion::new(
+        config,
+        prompts,
+        super::companion::load_safety(config)?,
+        store,
+        problem,
+    );
     let mut voice = if speak {
         let tts = config.load_synthesizer(None)?;
         Some((tts, RodioSink::open(Some(&config.audio.output))?))

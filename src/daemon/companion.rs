@@ -29,6 +29,18 @@ const WEEK_MS: i64 = 7 * 86_400_000;
 pub enum CompanionError {
     #[error("invalid prompts:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Prompts(Vec<PromptError>),
+    #[error(transparent)]
+    Encoder(#[from] crate::encoder::EncoderLoadError),
+    #[error("safety screen: {0}")]
+    Safety(String),
+}
+
+/// The safety screen with its semantic second reading: the rules plus the installed sentence
+/// encoder. A missing encoder is an error naming how to install it; Hearth does not quietly
+/// run on half a screen.
+pub fn load_safety(config: &Config) -> Result<SafetyEngine, CompanionError> {
+    let encoder = crate::encoder::MiniLm::load_installed(&config.assets())?;
+    SafetyEngine::with_encoder(Arc::new(encoder)).map_err(CompanionError::Safety)
 }
 
 /// The engine and what it is connected to.
@@ -53,6 +65,7 @@ impl Companion {
     pub fn new(
         config: &Config,
         prompts: Arc<Prompts>,
+        safety: SafetyEngine,
         store: Option<Store>,
         store_problem: Option<String>,
     ) -> Self {
@@ -66,7 +79,7 @@ impl Companion {
             user_name: config.name.clone(),
             pace: 1.0,
         };
-        let engine = Engine::new(prompts.clone(), SafetyEngine::new(), engine_config, memory);
+        let engine = Engine::new(prompts.clone(), safety, engine_config, memory);
         Self {
             engine,
             prompts,
@@ -307,7 +320,13 @@ mod tests {
             ..Config::default()
         };
         let prompts = load_prompts(&config).unwrap();
-        Companion::new(&config, prompts, None, Some("test: no storage".into()))
+        Companion::new(
+            &config,
+            prompts,
+            SafetyEngine::new(),
+            None,
+            Some("test: no storage".into()),
+        )
     }
 
     fn said(actions: &[Action]) -> String {

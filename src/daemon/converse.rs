@@ -10,7 +10,6 @@ use crate::audio::vad::{split_utterances, Endpoint, VadConfig};
 use crate::audio::{self, tones, AudioSink, BufferSink};
 use crate::config::Config;
 use crate::engine::dialogue::engine::{Action, Event};
-use crate::engine::safety::SafetyEngine;
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use serde::Serialize;
 use std::path::Path;
@@ -201,6 +200,7 @@ pub fn converse_file(
     let mut companion = Companion::new(
         config,
         prompts,
+        super::companion::load_safety(config)?,
         None,
         Some("converse does not store".into()),
     );
@@ -238,7 +238,6 @@ fn run(
     let t = Instant::now();
     let utterances = split_utterances(pcm, &vad_cfg);
     let vad_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let safety = SafetyEngine::new();
     let rate = tts.sample_rate();
     let mut renderer = Renderer {
         tts,
@@ -272,7 +271,7 @@ fn run(
         let transcript = stt.transcribe(&samples)?;
         let text = transcript.text.clone();
         let t = Instant::now();
-        let assessment = safety.assess(&text);
+        let assessment = companion.engine().screen_assessment(&text);
         let actions = companion.handle(Event::Utterance { text: text.clone() }, base_ms + end_ms);
         let engine_ms = t.elapsed().as_secs_f64() * 1000.0;
         if actions.iter().any(|a| matches!(a, Action::Say { .. })) {

@@ -25,7 +25,7 @@ use crate::audio::vad::{Endpoint, Endpointer, VadConfig};
 use crate::audio::{tones, AudioSink, AudioSource};
 use crate::config::Config;
 use crate::engine::dialogue::engine::{Action, Event};
-use crate::engine::safety::{SafetyAction, SafetyEngine};
+use crate::engine::safety::SafetyAction;
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -122,7 +122,13 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let stt = config.load_transcriber()?;
     let tts = config.load_synthesizer(None)?;
     let (store, store_problem) = Companion::open_store(config);
-    let companion = Companion::new(config, prompts, store, store_problem);
+    let companion = Companion::new(
+        config,
+        prompts,
+        super::companion::load_safety(config)?,
+        store,
+        store_problem,
+    );
 
     let (tx, rx) = channel::<Input>();
     let shutdown = Arc::new(AtomicBool::new(false));
@@ -213,7 +219,6 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         speaking: false,
         samples_in: 0,
         stt_in_flight: 0,
-        safety: SafetyEngine::new(),
         queued_jobs: 0,
         pending_listen: None,
         listen_until: None,
@@ -534,7 +539,6 @@ struct Daemon {
     /// Utterances sent to the recognizer and not yet back.
     stt_in_flight: usize,
     /// For screening speech that was not addressed to Hearth.
-    safety: SafetyEngine,
     /// Speak jobs of the current generation not yet finished.
     queued_jobs: usize,
     pending_listen: Option<u64>,
@@ -762,7 +766,7 @@ impl Daemon {
             Some(rest) => rest,
             None if self.in_conversation() => text,
             // Not addressed, but it says someone may be in danger: the safer behaviour wins.
-            None if self.safety.assess(&text).action >= SafetyAction::Crisis => text,
+            None if self.companion.engine().answers_unaddressed(&text) => text,
             None => {
                 // Not addressed to Hearth: dropped here, never stored or logged.
                 self.metrics.dropped_not_addressed += 1;
@@ -787,7 +791,7 @@ impl Daemon {
         // Only a plain short yes or no answers the evening offer; anything else goes to the
         // engine, and so through the safety screen, as usual.
         let short_answer = request.split_whitespace().count() <= 4;
-        let risk = self.safety.assess(&request).action > SafetyAction::Support;
+        let risk = self.companion.engine().screen_action(&request) > SafetyAction::Support;
         if let Some((flow, _)) = self.offered.take().filter(|_| short_answer && !risk) {
             match crate::engine::dialogue::mood::parse_yes_no(&request) {
                 Some(true) => {

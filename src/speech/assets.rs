@@ -30,6 +30,9 @@ pub enum AssetError {
 #[serde(deny_unknown_fields)]
 pub struct Extract {
     pub member: String,
+    /// A file inside `member` when the member is itself a zip archive.
+    #[serde(default)]
+    pub inner: Option<String>,
     pub to: String,
     pub sha256: String,
 }
@@ -67,10 +70,23 @@ pub struct VoiceEntry {
     pub wheel: Vec<Wheel>,
 }
 
+/// A sentence encoder (the safety screen's second reading runs on it).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncoderEntry {
+    pub name: String,
+    /// Its folder under `models/`.
+    pub dir: String,
+    pub description: String,
+    pub wheel: Vec<Wheel>,
+}
+
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelManifest {
     pub model: Vec<ModelEntry>,
+    #[serde(default)]
+    pub encoder: Vec<EncoderEntry>,
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -205,13 +221,24 @@ pub fn list_installed(assets: &Assets, hash: bool) -> Result<Vec<InstalledFile>,
             path,
         }
     };
-    for m in assets.model_manifest()?.model {
+    let models = assets.model_manifest()?;
+    for m in &models.model {
         rows.push(row(
             "model",
             m.name.clone(),
             assets.models_dir().join(&m.ggml),
             None,
         ));
+    }
+    for e in &models.encoder {
+        for x in e.wheel.iter().flat_map(|w| &w.extract) {
+            rows.push(row(
+                "encoder",
+                format!("{}/{}", e.name, x.to),
+                assets.models_dir().join(&e.dir).join(&x.to),
+                Some(&x.sha256),
+            ));
+        }
     }
     let voices = assets.voice_manifest()?;
     for v in voices.voice.iter().chain(&voices.runtime) {

@@ -25,8 +25,8 @@ use super::plan::SafetyPlan;
 use super::prompts::{Body, ChimeKind, Expect, Flow, Prompts, Purpose};
 use super::text::{fill, join_spoken, pick, speech_ms, spoken_number, DAY_MS};
 use crate::engine::safety::{
-    Assessment, CrisisProtocol, CrisisStep, DisclosurePolicy, DisclosureReason, SafetyAction,
-    SafetyEngine,
+    crisis, direct_answer, Assessment, CrisisProtocol, CrisisStep, DirectAnswer, DisclosurePolicy,
+    DisclosureReason, SafetyAction, SafetyEngine,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -37,6 +37,8 @@ pub const LEAD_IN_MS: u64 = 1_500;
 const SPEECH_FALLBACK_MS: u64 = 3_000;
 /// How long the microphone stays open after an idle question.
 const IDLE_LISTEN_MS: u64 = 10_000;
+/// How long to wait for an answer to the direct question about risk.
+const ASK_RISK_LISTEN_MS: u64 = 30_000;
 /// Gaps shorter than this count as one conversation (for the 3-hour disclosure).
 const SESSION_GAP_MS: u64 = 10 * 60_000;
 /// Memory changes that only move clocks are saved at most this often.
@@ -259,6 +261,10 @@ enum Pending {
     /// "This deletes ... Say 'yes, delete everything' to confirm": only a clear yes before
     /// `until` deletes.
     ConfirmForget { scope: ForgetScope, until: u64 },
+    /// Hearth asked directly whether they are having thoughts of ending their life or hurting
+    /// themselves. A clear no carries on (resuming a flow Hearth held); anything else starts
+    /// the crisis protocol.
+    AskRisk { category: String, held_flow: bool },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -486,6 +492,24 @@ impl Engine {
         }
     }
 
+    /// Whether speech that was not addressed to Hearth must still be answered: the one safety
+    /// policy for overheard speech (first-person, high-certainty danger only; see
+    /// [`SafetyEngine::speaks_up_unaddressed`]).
+    pub fn answers_unaddressed(&self, text: &str) -> bool {
+        let reading = self.safety.read(text);
+        self.safety.speaks_up_unaddressed(&reading)
+    }
+
+    /// What the screen makes of an utterance in the current state, without acting on it.
+    pub fn screen_assessment(&self, text: &str) -> Assessment {
+        self.screen(text)
+    }
+
+    /// The action of [`screen_assessment`](Self::screen_assessment).
+    pub fn screen_action(&self, text: &str) -> SafetyAction {
+        self.screen(text).action
+    }
+
     /// Whether the crisis protocol is running.
     pub fn in_crisis(&self) -> bool {
         matches!(self.mode, Mode::Crisis(_))
@@ -658,6 +682,18 @@ impl Engine {
             self.enter_crisis(&assessment);
             return;
         }
+        if let Some(Pending::AskRisk {
+            category,
+            held_flow,
+        }) = self.pending.take()
+        {
+            self.risk_answer(text, &assessment, category, held_flow);
+            return;
+        }
+        if assessment.action == SafetyAction::Ask {
+            self.ask_about_risk(&assessment);
+            return;
+        }
         if let Some(why) = due {
             self.disclose(why);
         }
@@ -729,6 +765,91 @@ impl Engine {
                 self.idle_utterance(text);
             }
         }
+    }
+
+    /// Possible but unclear risk: acknowledge, then ask directly and kindly. A running flow is
+    /// held (not ended) while Hearth asks.
+    fn ask_about_risk(&mut self, a: &Assessment) {
+        self.out.push(Action::StopSpeaking);
+        self.log_safety(a);
+        let held_flow = self.hold_flow();
+        self.say_common("ask_risk");
+        self.pending = Some(Pending::AskRisk {
+            category: a.category.clone(),
+            held_flow,
+        });
+        self.listen(ASK_RISK_LISTEN_MS);
+    }
+
+    /// Pause a running flow without a word (its cue timers stop); true if one was held.
+    fn hold_flow(&mut self) -> bool {
+        let Mode::Flow(run) = &mut self.mode else {
+            return false;
+        };
+        if run.paused {
+            return false;
+        }
+        run.paused = true;
+        if let Stage::Cues { next, .. } | Stage::AwaitSpeech { next, .. } = run.stage {
+            let resume = match &self.mode {
+                Mode::Flow(r) => self.resume_index(r, next),
+                _ => next,
+            };
+            if let Mode::Flow(run) = &mut self.mode {
+                run.stage = Stage::Cues {
+                    next: resume,
+                    at: 0,
+                };
+            }
+        }
+        true
+    }
+
+    /// The answer to the direct question. Its own screen ran first: a crisis reading of the
+    /// answer has already started the protocol.
+    fn risk_answer(&mut self, text: &str, a: &Assessment, category: String, held_flow: bool) {
+        let answer = if a.action >= SafetyAction::Ask {
+            DirectAnswer::Unclear
+        } else {
+            direct_answer(text)
+        };
+        match answer {
+            DirectAnswer::ClearNo => {
+                self.say_common("ask_risk_no");
+                if held_flow {
+                    self.command(Command::Resume);
+                    if let Mode::Flow(run) = &self.mode {
+                        if matches!(run.stage, Stage::Step { .. }) {
+                            self.reask();
+                        }
+                    }
+                } else {
+                    self.offer_support();
+                }
+            }
+            DirectAnswer::Yes | DirectAnswer::Unclear => {
+                let (category, reason) = if answer == DirectAnswer::Yes {
+                    ("suicidal_ideation".to_string(), crisis::YES_ANSWER)
+                } else {
+                    (category, crisis::UNCLEAR_ANSWER)
+                };
+                self.enter_crisis(&Assessment::new(SafetyAction::Crisis, category, reason));
+            }
+        }
+    }
+
+    /// After distress without risk, offer the support exercise (or to talk) and listen.
+    fn offer_support(&mut self) {
+        let support = self.prompts.links().support.clone();
+        let title = self
+            .prompts
+            .flow(&support)
+            .map(|f| f.title.clone())
+            .unwrap_or_default();
+        let offer = self.common("support_offer");
+        self.say(&fill(&offer, &[("flow", &title)]));
+        self.pending = Some(Pending::Offer { flow: support });
+        self.idle_listen();
     }
 
     fn log_safety(&mut self, a: &Assessment) {
@@ -1051,6 +1172,13 @@ impl Engine {
                 }
             }
             Pending::ConfirmForget { scope, until } => self.forget_answer(scope, until, text),
+            Pending::AskRisk {
+                category,
+                held_flow,
+            } => {
+                let a = self.screen(text);
+                self.risk_answer(text, &a, category, held_flow);
+            }
         }
     }
 
@@ -1778,6 +1906,17 @@ impl Engine {
     }
 
     fn on_listen_timeout(&mut self) {
+        // No answer to the direct question: unclear, and the safer reading wins.
+        if let Some(Pending::AskRisk { category, .. }) = &self.pending {
+            let a = Assessment::new(
+                SafetyAction::Crisis,
+                category.clone(),
+                crisis::UNCLEAR_ANSWER,
+            );
+            self.pending = None;
+            self.enter_crisis(&a);
+            return;
+        }
         let mut run = match std::mem::replace(&mut self.mode, Mode::Idle) {
             Mode::Flow(run) => run,
             Mode::Crisis(mut c) => {

@@ -186,6 +186,8 @@ pub const COMMON_TEXTS: &[(&str, &[&str])] = &[
     ("support_offer", &["flow"]),
     ("offer_declined", &[]),
     ("listening", &[]),
+    ("ask_risk", &[]),
+    ("ask_risk_no", &[]),
     ("mood_ask_number", &[]),
     ("mood_tone_low", &[]),
     ("mood_tone_middling", &[]),

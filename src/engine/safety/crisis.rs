@@ -89,6 +89,8 @@ enum Reply {
 
 struct Patterns {
     acting_now: Regex,
+    misunderstood: Regex,
+    not_at_risk: Regex,
     negated: Regex,
     stop_whole: Regex,
     stop_any: Regex,
@@ -110,6 +112,8 @@ fn patterns() -> Option<&'static Patterns> {
     P.get_or_init(|| {
         let r = |s: &str| Regex::new(s).ok();
         Some(Patterns {
+            misunderstood: r(r"\b(?:you (?:have )?misunderstood|misunderstanding|misunderstood me|you got (?:it|me|that) wrong|you (?:have )?got the wrong idea|(?:that is|that was|it is|it was) not what i meant|not what i meant|i did not mean (?:it )?(?:like that|that way|that)|not like that|i (?:only |just )?meant|i mean (?:the|my|that|it|this)|i was (?:talking|speaking|on about|going on about|complaining about|joking about|quoting|describing|reading|singing|watching)|i was talking|(?:it is|it was|that is|that was) (?:a|an|just a|just an) (?:joke|figure of speech|expression|song|line from|quote)|figure of speech|just an expression|from (?:a|the) (?:film|movie|song|book|game|show|series)|(?:the|a) (?:film|movie|book|show|song|game|news) (?:i am|i was|we were|we are)|wrong end of the stick)\b")?,
+            not_at_risk: r(r"\b(?:i am (?:not|never) (?:suicidal|going to (?:hurt|kill) myself|in danger|thinking (?:about|of) (?:that|it|anything like that|ending|killing|hurting))|nothing like that|no thoughts like that|not (?:thinking )?about (?:hurting|killing) myself|i am safe|i am perfectly safe|i am totally safe|i am completely safe|everyone is (?:safe|fine|okay)|nobody is hurt|no one is hurt|no one is in danger|nobody is in danger)\b|^(?:no|no no|nope|god no|oh no|hearth no)\b.*\b(?:i am (?:fine|okay|ok|alright|all right|good)|safe)\b")?,
             acting_now: r(r"\b(?:i am (?:doing|starting) it|doing it (?:right )?now|i (?:have |already |just )*(?:done|did|started) it|i (?:have |already |just )*(?:took|taken|swallowed|drunk|drank) (?:them|it|the lot|all of (?:them|it)|everything|the pills|the tablets)|it is (?:already )?too late|too late now|i am about to do it|about to do it|i have (?:got )?(?:them|it|everything|the pills|the tablets|the rope|the knife|the gun) (?:here|ready|right here|with me|in my hand|next to me|lined up|counted out)|(?:going to|gonna|will) do it (?:tonight|now|right now|today|soon|in (?:a|an|the|\w+ (?:minutes|hours)))|i am (?:doing|going to do) it (?:tonight|today)|(?:everything|it) is (?:all )?(?:ready|set up|sorted) for (?:tonight|today|later)|this is goodbye|goodbye forever)\b")?,
             negated: r(r"\b(?:not|never|no longer|nothing)\b")?,
             stop_whole: r(r"^(?:please |hearth |okay |no )*(?:stop|stop it|stop this|stop now|stop talking|be quiet|quiet|shut up|enough|that is enough|go away|leave me alone|cancel|quit|goodbye|bye|end this|turn off|switch off|i want to stop|can we stop|stop please)(?: please| now| hearth| okay)*$")?,
@@ -165,6 +169,44 @@ fn classify(norm: &str) -> Reply {
     }
 }
 
+/// An answer to Hearth's direct question ("are you having thoughts of ending your life, or of
+/// hurting yourself?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirectAnswer {
+    /// A clear no ("no", "no, i'm just tired", "god no, nothing like that").
+    ClearNo,
+    /// Yes, or yes in part ("sometimes", "a bit", "i think so").
+    Yes,
+    /// Anything else: not sure, a change of subject, silence. Treated as a yes.
+    Unclear,
+}
+
+/// Read an answer to the direct question. Only a clear no is a no: a hedge ("not really",
+/// "i don't know", "no but sometimes") is unclear, and the safer reading wins.
+pub fn direct_answer(text: &str) -> DirectAnswer {
+    static P: OnceLock<Option<(Regex, Regex, Regex)>> = OnceLock::new();
+    let Some((no, yes, hedge)) = P
+        .get_or_init(|| {
+            Some((
+                Regex::new(r"^(?:hearth |oh |well |um |uh |erm )*(?:no|nope|nah|god no|hell no|no no|no way|not at all|definitely not|of course not|absolutely not|certainly not|never)\b|^(?:i am not|i am definitely not|i am really not|i am honestly not) (?:suicidal|going to (?:hurt|kill) myself|thinking (?:about|of) (?:that|it|anything like that|ending|killing|hurting|suicide))\b|^nothing like that\b|^(?:i am|i am just|i am only) (?:just )?(?:tired|stressed|frustrated|fed up|annoyed|exhausted|sad|upset|venting|having a bad day)\b").ok()?,
+                Regex::new(r"^(?:hearth |oh |well |um |uh |erm )*(?:yes|yeah|yep|yup|i do|i am|i have|sometimes|a bit|a little|kind of|sort of|maybe|i think so|probably|often|all the time|every day|lately|i guess|at times)\b").ok()?,
+                Regex::new(r"\b(?:but|though|not really|not sure|i do not know|maybe|sometimes|kind of|sort of|i guess|a bit|a little|used to|lately)\b").ok()?,
+            ))
+        })
+        .as_ref()
+    else {
+        return DirectAnswer::Unclear;
+    };
+    let norm = normalize(text);
+    if no.is_match(&norm) && !hedge.is_match(&norm) {
+        DirectAnswer::ClearNo
+    } else if yes.is_match(&norm) {
+        DirectAnswer::Yes
+    } else {
+        DirectAnswer::Unclear
+    }
+}
+
 /// The crisis conversation's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrisisProtocol {
@@ -179,7 +221,22 @@ pub struct CrisisProtocol {
     fine_count: u32,
     other_turns: u32,
     finished: bool,
+    /// Whether the reading that started it was explicit (a rule's crisis or emergency): then
+    /// "i'm fine" or "i was joking" do not end it. An uncertain start (the second reading, or
+    /// an unclear answer to Hearth's direct question) can be corrected by one clear
+    /// clarification.
+    certain: bool,
 }
+
+/// Whether an assessment that starts the protocol came from an explicit reading.
+fn is_certain(a: &Assessment) -> bool {
+    !(a.is_second_reading() || a.reason == UNCLEAR_ANSWER)
+}
+
+/// The reason of a crisis started by an unclear answer to the direct question.
+pub const UNCLEAR_ANSWER: &str = "ask.unclear";
+/// The reason of a crisis started by a yes to the direct question.
+pub const YES_ANSWER: &str = "ask.yes";
 
 impl CrisisProtocol {
     /// Start the protocol for a crisis or emergency assessment. (Anything milder is treated as a
@@ -212,6 +269,7 @@ impl CrisisProtocol {
             fine_count: 0,
             other_turns: 0,
             finished: false,
+            certain: is_certain(assessment),
         };
         let steps = if emergency {
             p.emergency_opening(scripts, variant)
@@ -275,6 +333,26 @@ impl CrisisProtocol {
             self.stage = Stage::AskedCalled;
             self.category = "acting_now".to_string();
             return self.emergency_opening(scripts, variant);
+        }
+        // A clear clarification that the alarm was a misreading. From an uncertain reading one
+        // is enough; an emergency also needs to hear that they are safe.
+        if !assessment.action.is_risk() && reply != Reply::ActingNow {
+            if let Some(p) = patterns() {
+                let misread = p.misunderstood.is_match(&norm);
+                let safe = p.not_at_risk.is_match(&norm) || p.safe.is_match(&norm);
+                let leave = match self.mode {
+                    Mode::Crisis => !self.certain && (misread || p.not_at_risk.is_match(&norm)),
+                    Mode::Emergency => misread && (safe || !self.certain),
+                };
+                if leave {
+                    self.finished = true;
+                    let line = match self.mode {
+                        Mode::Crisis => self.say(scripts, L::Misunderstood, variant),
+                        Mode::Emergency => self.say_e(scripts, M::Misunderstood, variant),
+                    };
+                    return vec![line, CrisisStep::Finish];
+                }
+            }
         }
         // Asking to stop (not "i want it all to stop", which is a crisis reading).
         if reply == Reply::Stop && !assessment.action.is_risk() {

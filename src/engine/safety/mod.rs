@@ -19,29 +19,31 @@
 //! if nothing was said (it can still speak [`FALLBACK_CRISIS_MESSAGE`]).
 //! An [`Assessment`] never carries the person's words: it can be stored and logged as is.
 
+pub mod calibrate;
 pub mod corpus;
 pub mod crisis;
 pub mod disclosure;
 pub mod eval;
 pub mod helplines;
 pub mod lexicon;
-pub mod model;
 pub mod normalize;
 pub mod rules;
 pub mod scripts;
+pub mod semantic;
 
 #[cfg(test)]
 mod table_tests;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-pub use crisis::{CrisisProtocol, CrisisStep};
+pub use crisis::{direct_answer, CrisisProtocol, CrisisStep, DirectAnswer};
 pub use disclosure::{DisclosurePolicy, DisclosureReason};
 pub use eval::{evaluate, EvalReport};
 pub use helplines::{Helpline, HelplineTable};
 pub use scripts::SafetyScripts;
+pub use semantic::{Label, Probabilities, SafetyHead, SentenceEncoder, Thresholds};
 
 /// Spoken when the safety scripts themselves could not be loaded: no placeholders, no numbers
 /// that depend on a country, nothing that can fail.
@@ -168,36 +170,30 @@ fn shared_rules() -> &'static Result<rules::RuleSet, String> {
     RULES.get_or_init(rules::RuleSet::build)
 }
 
-/// The second reading, trained once per process on the built-in corpus.
-fn shared_model() -> Option<&'static model::Model> {
-    static MODEL: OnceLock<Option<model::Model>> = OnceLock::new();
-    MODEL
-        .get_or_init(|| {
-            let items: Vec<(SafetyAction, &str)> = corpus::all()
-                .flat_map(|(_, tsv)| eval::parse_tsv(tsv).0)
-                .map(|(_, action, text)| (action, text))
-                .collect();
-            model::Model::train(&items)
-        })
-        .as_ref()
+/// The committed semantic head, parsed once per process.
+fn shared_head() -> Result<&'static SafetyHead, &'static str> {
+    static HEAD: OnceLock<Result<SafetyHead, String>> = OnceLock::new();
+    match HEAD.get_or_init(|| SafetyHead::builtin().map_err(|e| e.to_string())) {
+        Ok(h) => Ok(h),
+        Err(e) => Err(e.as_str()),
+    }
 }
 
 /// The prefix of every reason the second reading gives (`model.crisis`, `model.emergency+...`).
 const SECOND_READING: &str = "model.";
 
-/// The model's risk probability (crisis + emergency) above which a no-risk rule reading is
-/// escalated. Chosen on held-out phrasings: lower catches more and stops more harmless talk.
-pub const MODEL_RISK_THRESHOLD: f32 = 0.6;
-/// The model's referral probability above which a no-risk rule reading becomes a referral.
-pub const MODEL_REFER_THRESHOLD: f32 = 0.6;
-/// The model's emergency probability above which a crisis rule reading becomes an emergency.
-pub const MODEL_EMERGENCY_THRESHOLD: f32 = 0.8;
+/// Below this many words the second reading is not consulted: fragments ("my GP", "not
+/// really") carry too little meaning to read, and short risk statements are the rules' strength.
+pub const MODEL_MIN_WORDS: usize = 3;
 
 /// Screens utterances. Deterministic: the same words always get the same assessment.
+///
+/// Built with [`SafetyEngine::new`] it reads with the rules alone; the shell adds the
+/// second reading with [`SafetyEngine::with_encoder`] (the engine itself never loads a model).
 #[derive(Debug, Clone)]
 pub struct SafetyEngine {
     rules: Result<&'static rules::RuleSet, &'static str>,
-    model: Option<&'static model::Model>,
+    semantic: Option<(Arc<dyn SentenceEncoder>, &'static SafetyHead)>,
 }
 
 impl Default for SafetyEngine {
@@ -206,8 +202,21 @@ impl Default for SafetyEngine {
     }
 }
 
+/// One utterance read both ways: what `hearth safety check --explain` shows and what the
+/// policy decisions below are made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub assessment: Assessment,
+    /// The rules' own reading.
+    pub by_rules: Assessment,
+    /// The semantic head's probabilities, when the second reading ran.
+    pub probabilities: Option<Probabilities>,
+    /// Whether the utterance speaks of the speaker ("i", "me", "my"...), not only of others.
+    pub first_person: bool,
+}
+
 impl SafetyEngine {
-    /// The engine with the built-in rules (compiled once per process).
+    /// The engine with the built-in rules alone (compiled once per process).
     pub fn new() -> Self {
         let rules = match shared_rules() {
             Ok(r) => Ok(r),
@@ -215,25 +224,46 @@ impl SafetyEngine {
         };
         Self {
             rules,
-            model: shared_model(),
+            semantic: None,
+        }
+    }
+
+    /// The rules plus the semantic second reading on `encoder`, with the committed head.
+    /// Fails when the committed head is unusable (a build problem, never the person's input).
+    pub fn with_encoder(encoder: Arc<dyn SentenceEncoder>) -> Result<Self, String> {
+        let head = shared_head()?;
+        Ok(Self::with_head(encoder, head))
+    }
+
+    /// The rules plus the second reading on a given head (for training and evaluation).
+    pub fn with_head(encoder: Arc<dyn SentenceEncoder>, head: &'static SafetyHead) -> Self {
+        Self {
+            semantic: Some((encoder, head)),
+            ..Self::new()
         }
     }
 
     /// The rules alone, without the second reading (to measure what each part contributes).
     pub fn rules_only() -> Self {
-        Self {
-            model: None,
-            ..Self::new()
-        }
+        Self::new()
+    }
+
+    /// Whether the second reading is available.
+    pub fn has_second_reading(&self) -> bool {
+        self.semantic.is_some()
+    }
+
+    /// The encoder of the second reading, if any.
+    pub fn encoder(&self) -> Option<&Arc<dyn SentenceEncoder>> {
+        self.semantic.as_ref().map(|(e, _)| e)
     }
 
     /// Assess with the rules alone (see [`rules_only`](Self::rules_only)).
     pub fn assess_rules_only(&self, text: &str) -> Assessment {
-        Self {
-            model: None,
-            ..self.clone()
+        match self.rules {
+            Ok(rules) => rules.assess(&normalize::normalize(text)),
+            Err(_) => Assessment::fail_closed(),
         }
-        .assess(text)
     }
 
     /// Whether the rules compiled. When they did not, [`assess`](Self::assess) fails closed.
@@ -243,17 +273,62 @@ impl SafetyEngine {
 
     /// Assess one utterance as transcribed.
     pub fn assess(&self, text: &str) -> Assessment {
-        let Ok(rules) = self.rules else {
-            return Assessment::fail_closed();
-        };
+        self.read(text).assessment
+    }
+
+    /// The part of a reading that needs no thresholds: the normalised text, the rules'
+    /// reading, and whether the utterance is long enough for the second reading.
+    pub fn first_reading(&self, text: &str) -> (String, Assessment, bool) {
         let norm = normalize::normalize(text);
-        let by_rules = rules.assess(&norm);
-        match self.model {
-            Some(model) if words(&norm) >= MODEL_MIN_WORDS => {
-                second_reading(by_rules, model, &norm)
+        let by_rules = match self.rules {
+            Ok(rules) => rules.assess(&norm),
+            Err(_) => Assessment::fail_closed(),
+        };
+        let long_enough = words(&norm) >= MODEL_MIN_WORDS;
+        (norm, by_rules, long_enough)
+    }
+
+    /// Read one utterance both ways and combine them.
+    pub fn read(&self, text: &str) -> Reading {
+        let (norm, by_rules, long_enough) = self.first_reading(text);
+        let first_person = is_first_person(&norm);
+        let mut probabilities = None;
+        let mut assessment = by_rules.clone();
+        if let (Some((encoder, head)), true, true) =
+            (&self.semantic, long_enough, self.rules.is_ok())
+        {
+            match encoder.embed(&norm) {
+                Ok(e) => {
+                    let p = head.predict(&e);
+                    assessment = second_reading(by_rules.clone(), &p, &head.thresholds, &norm);
+                    probabilities = Some(p);
+                }
+                // The rules' reading stands; the shell reports the encoder's failure.
+                Err(e) => tracing::warn!(error = %e, "second reading unavailable"),
             }
-            _ => by_rules,
         }
+        Reading {
+            assessment,
+            by_rules,
+            probabilities,
+            first_person,
+        }
+    }
+
+    /// Whether Hearth should speak up to speech that was not addressed to it (see
+    /// [`speaks_up`]).
+    pub fn speaks_up_unaddressed(&self, reading: &Reading) -> bool {
+        let far = self
+            .semantic
+            .as_ref()
+            .map(|(_, h)| h.thresholds.unaddressed)
+            .unwrap_or(f32::INFINITY);
+        speaks_up(
+            &reading.assessment,
+            reading.first_person,
+            reading.probabilities.as_ref(),
+            far,
+        )
     }
 
     /// Whether the utterance asks if Hearth is a real person, a bot or a therapist
@@ -266,11 +341,6 @@ impl SafetyEngine {
     }
 }
 
-/// Below this many words the second reading is not consulted: fragments ("my GP", "not
-/// really") carry too little for a bag of n-grams, and short risk statements are the rules'
-/// strength.
-pub const MODEL_MIN_WORDS: usize = 4;
-
 /// Words in normalised text (clause marks are not words).
 fn words(norm: &str) -> usize {
     norm.split(' ')
@@ -278,20 +348,97 @@ fn words(norm: &str) -> usize {
         .count()
 }
 
-/// Combine the rules' reading with the model's. The model only escalates, and only where the
-/// rules did not explain the words away (a guard's reason reads `guard:rule`, e.g.
-/// `negated:crisis.want_to_die`): the rules' handling of negation, history, fiction and idioms
-/// stands.
-fn second_reading(by_rules: Assessment, model: &model::Model, norm: &str) -> Assessment {
+/// Whether Hearth speaks up to unaddressed speech: only for first-person, high-certainty
+/// danger — a rule's crisis or emergency reading about the speaker, or the second reading at
+/// or above `far` (far above its own threshold). Never for third-person narration, films,
+/// trivia or news, and never for `ask`, `refer` or `support`.
+pub fn speaks_up(
+    a: &Assessment,
+    first_person: bool,
+    probabilities: Option<&Probabilities>,
+    far: f32,
+) -> bool {
+    if !a.action.is_risk() || !first_person || a.category == "third_party_risk" {
+        return false;
+    }
+    if !a.is_second_reading() {
+        return true;
+    }
+    probabilities.is_some_and(|p| p.risk() >= far)
+}
+
+/// Whether normalised text speaks of the speaker.
+pub fn is_first_person(norm: &str) -> bool {
+    norm.split(' ').any(|w| {
+        matches!(
+            w,
+            "i" | "me" | "my" | "myself" | "mine" | "im" | "ive" | "id"
+        )
+    })
+}
+
+/// Whether normalised text is shaped as a question or a request for advice ("should i...",
+/// "what dose...", "is it safe to...", "can you tell me..."): only those can become referrals
+/// on the second reading. Small talk never gets "that's one for a professional".
+fn asks_for_advice(norm: &str) -> bool {
+    let first = norm.split(' ').next().unwrap_or("");
+    matches!(
+        first,
+        "should"
+            | "can"
+            | "could"
+            | "do"
+            | "does"
+            | "is"
+            | "are"
+            | "what"
+            | "which"
+            | "how"
+            | "will"
+            | "would"
+            | "am"
+            | "when"
+    ) || [
+        "should i ",
+        "do i need",
+        "do i have",
+        "is it safe",
+        "is it okay to",
+        "is it ok to",
+        "can i take",
+        "can you tell me",
+        "tell me if",
+        "how much ",
+        "how many ",
+        "what dose",
+        "which medication",
+        "i need advice",
+        "give me advice",
+        "recommend",
+    ]
+    .iter()
+    .any(|p| norm.contains(p))
+}
+
+/// Combine the rules' reading with the semantic one. The second reading only escalates, and
+/// only where the rules did not explain the words away (a guard's reason reads `guard:rule`,
+/// e.g. `negated:crisis.want_to_die`): the rules' handling of negation, history, fiction and
+/// idioms stands.
+fn second_reading(
+    by_rules: Assessment,
+    p: &Probabilities,
+    t: &Thresholds,
+    norm: &str,
+) -> Assessment {
     let guarded = by_rules.reason.contains(':');
     if guarded || by_rules.category == "identity_question" {
         return by_rules;
     }
+    let emergency = p.of(Label::Emergency) >= t.emergency;
     match by_rules.action {
-        SafetyAction::None | SafetyAction::Support => {
-            let p = model.predict(norm);
-            if p.risk() >= MODEL_RISK_THRESHOLD && model.has_risk_word(norm) {
-                if p.emergency() > p.crisis() {
+        SafetyAction::None | SafetyAction::Support | SafetyAction::Refer | SafetyAction::Ask => {
+            if p.risk() >= t.crisis {
+                if emergency && p.of(Label::Emergency) > p.of(Label::Crisis) {
                     Assessment::new(
                         SafetyAction::Emergency,
                         "possible_emergency",
@@ -300,22 +447,25 @@ fn second_reading(by_rules: Assessment, model: &model::Model, norm: &str) -> Ass
                 } else {
                     Assessment::new(SafetyAction::Crisis, "possible_risk", "model.crisis")
                 }
-            } else if p.refer() >= MODEL_REFER_THRESHOLD {
+            } else if by_rules.action < SafetyAction::Ask && p.concern() >= t.ask {
+                Assessment::new(SafetyAction::Ask, "possible_risk", "model.ask")
+            } else if by_rules.action < SafetyAction::Refer
+                && p.of(Label::Refer) >= t.refer
+                && asks_for_advice(norm)
+            {
                 Assessment::new(SafetyAction::Refer, "out_of_scope", "model.refer")
+            } else if by_rules.action == SafetyAction::None && p.of(Label::Support) >= t.support {
+                Assessment::new(SafetyAction::Support, "distress", "model.support")
             } else {
                 by_rules
             }
         }
-        SafetyAction::Crisis if by_rules.category != "past_attempt" => {
-            if model.predict(norm).emergency() >= MODEL_EMERGENCY_THRESHOLD {
-                Assessment::new(
-                    SafetyAction::Emergency,
-                    "possible_emergency",
-                    format!("{SECOND_READING}emergency+{}", by_rules.reason),
-                )
-            } else {
-                by_rules
-            }
+        SafetyAction::Crisis if by_rules.category != "past_attempt" && emergency => {
+            Assessment::new(
+                SafetyAction::Emergency,
+                "possible_emergency",
+                format!("{SECOND_READING}emergency+{}", by_rules.reason),
+            )
         }
         _ => by_rules,
     }

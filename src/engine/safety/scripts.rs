@@ -62,6 +62,8 @@ pub enum CrisisLine {
     CheckInWithLine,
     Stop,
     Finish,
+    /// The alarm came from a misreading and the person has said so: end gently.
+    Misunderstood,
 }
 
 /// Lines of the emergency script (`emergency.toml`).
@@ -78,6 +80,8 @@ pub enum EmergencyLine {
     StillCall,
     CheckIn,
     Stop,
+    /// The person says clearly they are safe and it was a misunderstanding.
+    Misunderstood,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +118,7 @@ struct CrisisSection {
     check_in_with_line: Lines,
     stop: Lines,
     finish: Lines,
+    misunderstood: Lines,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +141,7 @@ struct EmergencySection {
     still_call: Lines,
     check_in: Lines,
     stop: Lines,
+    misunderstood: Lines,
 }
 
 #[derive(Debug, Deserialize)]
@@ -437,6 +443,7 @@ impl SafetyScripts {
             ),
             (L::Stop, "stop", &c.stop),
             (L::Finish, "finish", &c.finish),
+            (L::Misunderstood, "misunderstood", &c.misunderstood),
         ];
         let mut crisis = Vec::with_capacity(table.len());
         for (k, name, lines) in table {
@@ -447,6 +454,7 @@ impl SafetyScripts {
             (L::RepeatNumber, "repeat_number"),
             (L::Stop, "stop"),
             (L::Finish, "finish"),
+            (L::Misunderstood, "misunderstood"),
             (L::NotSafe, "not_safe"),
             (L::CheckInWithLine, "check_in_with_line"),
         ] {
@@ -476,6 +484,7 @@ impl SafetyScripts {
             (M::StillCall, "still_call", &e.still_call),
             (M::CheckIn, "check_in", &e.check_in),
             (M::Stop, "stop", &e.stop),
+            (M::Misunderstood, "misunderstood", &e.misunderstood),
         ];
         let mut emergency = Vec::with_capacity(table.len());
         for (k, name, lines) in table {
@@ -488,6 +497,7 @@ impl SafetyScripts {
             (M::CallNowOverdose, "call_now_overdose"),
             (M::StillCall, "still_call"),
             (M::Stop, "stop"),
+            (M::Misunderstood, "misunderstood"),
         ] {
             require_placeholder(&p, &emergency, k, name, "{emergency}")?;
         }
