@@ -445,6 +445,11 @@ impl Engine {
         self.prompts = p;
     }
 
+    /// Use another safety screen (the shell adds the second reading; tests use fakes).
+    pub fn replace_safety(&mut self, safety: SafetyEngine) {
+        self.safety = safety;
+    }
+
     /// What is going on, for `hearth status`.
     pub fn state_summary(&self) -> StateSummary {
         let (mode, flow, step, paused) = match &self.mode {
@@ -685,8 +690,9 @@ impl Engine {
         if let Some(Pending::AskRisk {
             category,
             held_flow,
-        }) = self.pending.take()
+        }) = self.pending.clone()
         {
+            self.pending = None;
             self.risk_answer(text, &assessment, category, held_flow);
             return;
         }

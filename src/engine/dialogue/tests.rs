@@ -2051,3 +2051,221 @@ fn forget_actions_serialise_flat() {
     .unwrap_or_default();
     assert_eq!(week, r#"{"action":"forget","scope":"since","days":7}"#);
 }
+
+// ----- the second reading: ask, and alarms that can be corrected -----------------------------
+
+/// A fake encoder for the pure engine: each utterance containing a key phrase is embedded on
+/// that phrase's axis; everything else on a neutral axis. (The real encoder is tested in the
+/// integration tests.)
+#[derive(Debug)]
+struct KeyedEncoder(Vec<&'static str>);
+
+impl crate::engine::safety::SentenceEncoder for KeyedEncoder {
+    fn embed(&self, text: &str) -> Result<Vec<f32>, crate::engine::safety::semantic::EncodeError> {
+        let mut e = vec![0f32; crate::engine::safety::semantic::EMBEDDING_DIM];
+        let axis = self
+            .0
+            .iter()
+            .position(|k| text.contains(k))
+            .map_or(0, |i| i + 1);
+        e[axis] = 1.0;
+        Ok(e)
+    }
+}
+
+/// An engine whose second reading gives `label` to utterances containing each key phrase.
+fn engine_reading(keys: &[(&'static str, crate::engine::safety::Label)]) -> Engine {
+    use crate::engine::safety::semantic::{SafetyHead, Thresholds, EMBEDDING_DIM, LABELS};
+    let n = keys.len() + 1;
+    let mut hidden_weights = vec![vec![0f32; EMBEDDING_DIM]; n];
+    for (i, row) in hidden_weights.iter_mut().enumerate() {
+        row[i] = 1.0;
+    }
+    let mut weights = vec![vec![0f32; n]; LABELS.len()];
+    weights[0][0] = 20.0; // the neutral axis reads as none
+    for (i, (_, label)) in keys.iter().enumerate() {
+        weights[label.index()][i + 1] = 20.0;
+    }
+    let head = SafetyHead {
+        encoder: "keyed".into(),
+        labels: LABELS.to_vec(),
+        hidden_weights,
+        hidden_bias: vec![0.0; n],
+        weights,
+        bias: vec![0.0; LABELS.len()],
+        thresholds: Thresholds {
+            crisis: 0.9,
+            ask: 0.9,
+            emergency: 0.9,
+            refer: 0.9,
+            support: 0.9,
+            unaddressed: 0.999,
+        },
+        trained_on: vec![],
+    };
+    let head: &'static SafetyHead = Box::leak(Box::new(head));
+    let encoder = Arc::new(KeyedEncoder(keys.iter().map(|(k, _)| *k).collect()));
+    let mut e = dry_engine(prompts(), T0);
+    e.replace_safety(SafetyEngine::with_head(encoder, head));
+    e
+}
+
+fn said(e: &mut Engine, text: &str, at: u64) -> String {
+    says(&e.handle(Event::Utterance { text: text.into() }, at)).join(" ")
+}
+
+#[test]
+fn possible_risk_is_asked_about_and_a_clear_no_carries_on() {
+    use crate::engine::safety::Label;
+    let mut e = engine_reading(&[("keep going", Label::Ask)]);
+    let out = said(&mut e, "i can't keep going like this", T0 + 1_000);
+    assert!(
+        out.contains("ending your life") || out.contains("suicide"),
+        "{out}"
+    );
+    assert!(
+        !mentions_helpline(&out),
+        "asking is not the crisis script yet: {out}"
+    );
+    assert!(!e.in_crisis());
+    let out = said(
+        &mut e,
+        "no, god no, I'm just exhausted from work",
+        T0 + 5_000,
+    );
+    assert!(!e.in_crisis(), "{out}");
+    assert!(
+        out.contains("Thank you") || out.contains("thank you"),
+        "{out}"
+    );
+    // The conversation carries on: a request is honoured.
+    let out = e.handle(
+        Event::Utterance {
+            text: "let's do box breathing".into(),
+        },
+        T0 + 9_000,
+    );
+    assert_eq!(
+        e.state_summary().flow.as_deref(),
+        Some("box-breathing"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_yes_or_an_unclear_answer_to_the_direct_question_starts_the_crisis_protocol() {
+    use crate::engine::safety::Label;
+    for answer in [
+        "yes",
+        "sometimes",
+        "i don't know",
+        "not really",
+        "no but sometimes i wonder",
+        "can we just do some breathing",
+    ] {
+        let mut e = engine_reading(&[("keep going", Label::Ask)]);
+        said(&mut e, "i can't keep going like this", T0 + 1_000);
+        let out = said(&mut e, answer, T0 + 5_000);
+        assert!(e.in_crisis(), "{answer:?}: {out}");
+        assert!(mentions_helpline(&out), "{answer:?}: {out}");
+    }
+    // Silence is not a no.
+    let mut e = engine_reading(&[("keep going", Label::Ask)]);
+    said(&mut e, "i can't keep going like this", T0 + 1_000);
+    let out = says(&e.handle(Event::ListenTimedOut, T0 + 40_000)).join(" ");
+    assert!(e.in_crisis() && mentions_helpline(&out), "{out}");
+}
+
+#[test]
+fn asking_mid_exercise_holds_the_exercise_and_a_no_resumes_it() {
+    use crate::engine::safety::Label;
+    let mut e = engine_reading(&[("what is the point", Label::Ask)]);
+    e.handle(
+        Event::StartFlow {
+            name: "box-breathing".into(),
+            cycles: Some(4),
+            minutes: None,
+        },
+        T0,
+    );
+    e.handle(Event::SpeechFinished, T0 + 8_000);
+    let out = said(
+        &mut e,
+        "honestly what is the point of any of it",
+        T0 + 10_000,
+    );
+    assert!(
+        out.contains("ending your life") || out.contains("suicide"),
+        "{out}"
+    );
+    assert_eq!(e.next_deadline(), None, "cues must wait while Hearth asks");
+    said(&mut e, "no", T0 + 14_000);
+    assert_eq!(e.state_summary().flow.as_deref(), Some("box-breathing"));
+    assert!(e.next_deadline().is_some(), "the exercise goes on");
+}
+
+#[test]
+fn an_uncertain_alarm_ends_with_one_clear_clarification_and_a_request_is_honoured() {
+    use crate::engine::safety::Label;
+    let mut e = engine_reading(&[("drilling next door", Label::Crisis)]);
+    let out = said(&mut e, "the drilling next door is unbearable", T0 + 1_000);
+    assert!(e.in_crisis() && mentions_helpline(&out), "{out}");
+    let out = said(
+        &mut e,
+        "no, I mean the noise from the building site, I'm safe",
+        T0 + 5_000,
+    );
+    assert!(!e.in_crisis(), "{out}");
+    assert!(mentions_helpline(&out), "the line is said once more: {out}");
+    e.handle(
+        Event::Utterance {
+            text: "let's do box breathing".into(),
+        },
+        T0 + 9_000,
+    );
+    assert_eq!(e.state_summary().flow.as_deref(), Some("box-breathing"));
+}
+
+#[test]
+fn an_explicit_statement_is_not_ended_by_im_fine_or_a_claimed_misunderstanding() {
+    let mut e = known_engine();
+    said(&mut e, "i want to kill myself", T0 + 1_000);
+    assert!(e.in_crisis());
+    for reply in [
+        "i'm fine",
+        "i was joking",
+        "you misunderstood me",
+        "let's do box breathing",
+    ] {
+        let out = said(&mut e, reply, T0 + 5_000);
+        assert!(e.in_crisis(), "{reply:?} ended it: {out}");
+    }
+}
+
+#[test]
+fn a_wrong_emergency_is_left_when_they_say_they_are_safe_and_it_was_a_misunderstanding() {
+    use crate::engine::safety::Label;
+    let mut e = engine_reading(&[("paint my bedroom", Label::Emergency)]);
+    let out = said(&mut e, "i want to paint my bedroom", T0 + 1_000);
+    assert!(e.in_crisis() && out.contains("nine one one"), "{out}");
+    // Saying only "i'm fine" keeps the emergency script going.
+    let out = said(&mut e, "what can you do?", T0 + 3_000);
+    assert!(e.in_crisis(), "{out}");
+    let out = said(
+        &mut e,
+        "no, you misunderstood, I'm safe, I was talking about decorating",
+        T0 + 6_000,
+    );
+    assert!(!e.in_crisis(), "{out}");
+    assert!(
+        out.contains("nine one one"),
+        "the number is said once more: {out}"
+    );
+    e.handle(
+        Event::Utterance {
+            text: "let's do box breathing".into(),
+        },
+        T0 + 9_000,
+    );
+    assert_eq!(e.state_summary().flow.as_deref(), Some("box-breathing"));
+}

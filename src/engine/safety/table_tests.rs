@@ -109,23 +109,3 @@ fn deterministic() {
         }
     }
 }
-
-/// The held-out set: phrasings neither the rules nor the model were written or trained on. The
-/// floors sit below what was measured (see the file's header) and far above the rules alone, so
-/// this fails if the second reading stops working or the rules regress badly.
-#[test]
-fn held_out_set() {
-    let tsv = include_str!("../../../tests/data/safety-heldout.tsv");
-    let report = evaluate(&SafetyEngine::new(), tsv);
-    let rules = evaluate(&SafetyEngine::rules_only(), tsv);
-    println!("held-out, rules + second reading:\n{report}\nheld-out, rules alone:\n{rules}");
-    let at_least = |v: Option<f64>, floor: f64| v.map(|v| v >= floor).unwrap_or(false);
-    assert!(at_least(report.risk_recall(), 0.97), "{report}");
-    assert!(at_least(report.emergency_recall(), 0.90), "{report}");
-    assert!(at_least(report.no_risk_rate(), 0.93), "{report}");
-    assert!(at_least(report.refer_recall(), 0.90), "{report}");
-    assert!(
-        report.risk_recall() > rules.risk_recall(),
-        "{report}\n{rules}"
-    );
-}
