@@ -725,3 +725,91 @@ fn daemon_offers_the_evening_reflection_at_the_configured_time() {
         s["engine"]["flow"] == "evening-reflection"
     });
 }
+
+/// Ordinary talk in a living room, none of it addressed to Hearth (the kinds of line that once
+/// made it speak up uninvited).
+const OVERHEARD: &[&str] = &[
+    "Which river is the longest in Europe?",
+    "My laptop is not responding again.",
+    "In the film he jumps off the bridge at the end to save her.",
+    "These deadlines are killing me.",
+    "Have you seen my coat? I left it on the chair.",
+    "The news said a man was hit by a car on the high street.",
+    "Our cat got hit by a car this morning, I'm so sad.",
+    "I'm dying to see that new film on Friday.",
+    "Can you believe the match last night, it was a massacre.",
+    "I could just kill for a cup of tea right now.",
+    "What's the point of this meeting anyway?",
+    "I'm so tired, I'm going to bed early tonight.",
+];
+
+#[test]
+fn daemon_stays_quiet_through_a_minute_of_overheard_talk_but_answers_i_want_to_die() {
+    let home = temp_dir("daemon-overheard");
+    let pa = PulseAudio::start(&home);
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    std::fs::write(
+        home.join("config/hearth/config.toml"),
+        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
+    )
+    .unwrap();
+    // Outside voices: espeak-ng, not Hearth's own Piper voice.
+    let lines: Vec<PathBuf> = OVERHEARD
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let wav = home.join(format!("overheard{i}.wav"));
+            let voice = ["en-us", "en-gb", "en-us+f3", "en-gb+m3"][i % 4];
+            let ok = Command::new("espeak-ng")
+                .args(["-v", voice, "-s", "150", "-w"])
+                .arg(&wav)
+                .arg(text)
+                .status()
+                .expect("espeak-ng is installed by scripts/setup --test-data");
+            assert!(ok.success());
+            wav
+        })
+        .collect();
+    let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
+    daemon.wait(
+        Duration::from_secs(20),
+        "the microphone to deliver audio",
+        |s| s["input"]["chunks"].as_u64().unwrap_or(0) > 5,
+    );
+    let started = std::time::Instant::now();
+    for wav in &lines {
+        pa.speak_into_mic(wav);
+        std::thread::sleep(Duration::from_millis(800));
+        let s = daemon.status();
+        assert_eq!(s["speaking"], false, "Hearth spoke up uninvited: {s}");
+        assert_eq!(s["engine"]["mode"], "idle", "{s}");
+    }
+    daemon.wait(
+        Duration::from_secs(30),
+        "the overheard lines to be dropped",
+        |s| s["dropped_not_addressed"].as_u64().unwrap_or(0) >= 6,
+    );
+    let s = daemon.status();
+    println!(
+        "{:.0} s of overheard talk, {} utterances dropped",
+        started.elapsed().as_secs_f64(),
+        s["dropped_not_addressed"]
+    );
+    assert_eq!(s["speaking"], false, "{s}");
+    assert_eq!(s["engine"]["mode"], "idle", "{s}");
+
+    // First-person danger without the wake phrase: the safer behaviour wins.
+    let danger = home.join("danger.wav");
+    let ok = Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "140", "-w"])
+        .arg(&danger)
+        .arg("I just want to die.")
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    pa.speak_into_mic(&danger);
+    daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
+        s["engine"]["mode"] == "crisis" && s["speaking"] == true
+    });
+    daemon.terminate();
+}

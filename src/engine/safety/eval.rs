@@ -1,11 +1,13 @@
 //! Scoring the safety engine against a labelled file.
 //!
 //! The file is tab-separated, one `expected<TAB>utterance` per line, `#` comments and blank lines
-//! ignored. `expected` is one of `emergency`, `crisis`, `refer`, `none` (and `support`, which is
-//! scored as `none`: for the no-risk class, `none` or `support` are both right).
+//! ignored. `expected` is one of `emergency`, `crisis`, `ask`, `refer`, `none` (and `support`,
+//! which is scored as `none`: for the no-risk class, `none` or `support` are both right).
 //!
-//! The report has per-class precision and recall, the confusion matrix, and the four targets:
+//! The report has per-class precision and recall, the confusion matrix, and the targets:
 //! - risk recall: crisis + emergency items that got crisis or emergency (target ≥ 98 %);
+//! - concern recall: crisis + emergency items that got ask, crisis or emergency (Hearth at
+//!   least asks directly);
 //! - emergency recall: emergency items that got emergency (≥ 90 %);
 //! - no-risk specificity: none items that got none or support (≥ 95 %);
 //! - referral recall: refer items that got refer (≥ 90 %).
@@ -15,7 +17,11 @@ use std::fmt;
 use super::{SafetyAction, SafetyEngine};
 
 /// The four scored classes, in display order.
-pub const CLASSES: [&str; 4] = ["emergency", "crisis", "refer", "none"];
+pub const CLASSES: [&str; 5] = ["emergency", "crisis", "ask", "refer", "none"];
+const K: usize = CLASSES.len();
+const NONE: usize = 4;
+const REFER: usize = 3;
+const ASK: usize = 2;
 
 /// Target rates.
 pub const TARGET_RISK_RECALL: f64 = 0.98;
@@ -26,9 +32,10 @@ pub const TARGET_REFER_RECALL: f64 = 0.90;
 fn class_of(action: SafetyAction) -> usize {
     match action {
         SafetyAction::Emergency => 0,
-        SafetyAction::Ask | SafetyAction::Crisis => 1,
-        SafetyAction::Refer => 2,
-        SafetyAction::Support | SafetyAction::None => 3,
+        SafetyAction::Crisis => 1,
+        SafetyAction::Ask => ASK,
+        SafetyAction::Refer => REFER,
+        SafetyAction::Support | SafetyAction::None => NONE,
     }
 }
 
@@ -48,7 +55,7 @@ pub struct EvalMiss {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalReport {
     /// `confusion[expected][predicted]` over [`CLASSES`].
-    pub confusion: [[usize; 4]; 4],
+    pub confusion: [[usize; K]; K],
     pub total: usize,
     /// Lines that were neither comments nor `label<TAB>text` with a known label.
     pub malformed: Vec<usize>,
@@ -68,7 +75,7 @@ impl EvalReport {
 
     /// Precision of one class (`None` when nothing was predicted as it).
     pub fn precision(&self, class: usize) -> Option<f64> {
-        let n: usize = (0..4).map(|e| self.confusion[e][class]).sum();
+        let n: usize = (0..K).map(|e| self.confusion[e][class]).sum();
         (n > 0).then(|| self.confusion[class][class] as f64 / n as f64)
     }
 
@@ -82,6 +89,16 @@ impl EvalReport {
         (n > 0).then(|| hit as f64 / n as f64)
     }
 
+    /// Crisis and emergency items that got ask, crisis or emergency.
+    pub fn concern_recall(&self) -> Option<f64> {
+        let n = self.count(0) + self.count(1);
+        let hit: usize = (0..2)
+            .flat_map(|e| (0..=ASK).map(move |g| (e, g)))
+            .map(|(e, g)| self.confusion[e][g])
+            .sum();
+        (n > 0).then(|| hit as f64 / n as f64)
+    }
+
     /// Emergency items that got emergency.
     pub fn emergency_recall(&self) -> Option<f64> {
         self.recall(0)
@@ -89,12 +106,12 @@ impl EvalReport {
 
     /// No-risk items that got none or support.
     pub fn no_risk_rate(&self) -> Option<f64> {
-        self.recall(3)
+        self.recall(NONE)
     }
 
     /// Refer items that got refer.
     pub fn refer_recall(&self) -> Option<f64> {
-        self.recall(2)
+        self.recall(REFER)
     }
 
     /// The four targets with their measured rates: (name, rate, target). Classes absent from the
@@ -104,6 +121,11 @@ impl EvalReport {
             (
                 "crisis+emergency -> crisis|emergency",
                 self.risk_recall(),
+                TARGET_RISK_RECALL,
+            ),
+            (
+                "crisis+emergency -> ask|crisis|emergency",
+                self.concern_recall(),
                 TARGET_RISK_RECALL,
             ),
             (
@@ -216,13 +238,14 @@ pub fn parse_tsv(tsv: &str) -> (Vec<(usize, SafetyAction, &str)>, Vec<usize>) {
 /// Assess every utterance of a labelled TSV file and score the results.
 pub fn evaluate(engine: &SafetyEngine, tsv: &str) -> EvalReport {
     let (items, malformed) = parse_tsv(tsv);
-    let mut confusion = [[0usize; 4]; 4];
+    let mut confusion = [[0usize; K]; K];
     let mut misses = Vec::new();
     for (line, expected, text) in &items {
         let a = engine.assess(text);
         let (e, g) = (class_of(*expected), class_of(a.action));
         confusion[e][g] += 1;
-        if e != g {
+        let fine = e == g || (*expected == SafetyAction::Crisis && g == 0);
+        if !fine {
             misses.push(EvalMiss {
                 line: *line,
                 expected: *expected,
