@@ -21,6 +21,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("fresh2.tsv", include_str!("corpus/fresh2.tsv")),
     ("fresh3.tsv", include_str!("corpus/fresh3.tsv")),
     ("fresh4.tsv", include_str!("corpus/fresh4.tsv")),
+    ("ordinary.tsv", include_str!("corpus/ordinary.tsv")),
 ];
 
 /// Bulk tables for breadth: file name and contents.

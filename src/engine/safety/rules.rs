@@ -58,6 +58,12 @@ pub const MEDADMIN: u16 = 1 << 11;
 /// Suppressed when a negator sits inside the match, between the wish and its object ("i hope
 /// i do not die on this flight"). Used by the wide first-person fallback, whose gap is free.
 pub const INNER_NEG: u16 = 1 << 13;
+/// Suppressed when the utterance is about an everyday routine ("my son won't wake up for
+/// school", "she does not respond to my texts").
+pub const ROUTINE: u16 = 1 << 14;
+/// Suppressed when someone other than the speaker is the subject of the wish inside the match
+/// ("i hope that you die" is hostility, not the speaker's own risk).
+pub const OTHER_SUBJ: u16 = 1 << 15;
 
 use SafetyAction::{Crisis as C, Emergency as E, Refer as R, Support as S};
 
@@ -143,6 +149,16 @@ const MASKS: &[MaskRow] = &[
         r"\bbeat(?:ing)? myself up\b",
     ),
     ("idiom.kick_myself", None, r"\b(?:kick|kicking) myself\b"),
+    (
+        "idiom.a_bit_myself",
+        None,
+        r"\b(?:a|quite a|a little|a tiny|a fair|every) bit myself\b",
+    ),
+    (
+        "idiom.natural_death",
+        None,
+        r"\b(?:want|wanna|hope|would like|like) to die (?:peacefully )?(?:in my sleep|of old age|old|at home|at a ripe old age|surrounded by)\b(?: \S+){0,6} (?:(?:like )?(?:my|his|her) (?:grandfather|grandad|granddad|grandpa|grandma|grandmother|nan|gran|granny|great grandmother|great grandfather)|when i am (?:old|older|ninety|a hundred|very old)|of old age|at ninety|at a hundred|old and|when it is my time|when my time comes)\b|\bwhen (?:my time comes|it is my time)\b",
+    ),
     (
         "idiom.facepalm_pinch",
         None,
@@ -670,8 +686,8 @@ const EMERGENCY: &[Row] = &[
         "emergency.drowning_hit",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
-        r"\b(?:i am|he is|she is|they are|someone is|my \w+ is) drowning(?: ,|$| and| help)|\bin the water\b.*\b(?:going under|drowning|can not swim|sinking)\b|\bi am on the (?:railway |train )?tracks\b|\bturned (?:on )?the gas(?: on)?(?: ,|$| and i| in)|\b(?:been|got|was|just got|just been|have been) (?:hit|run over|knocked down|knocked over) by (?:a|the) (?:car|bus|truck|lorry|train|van|motorbike)\b|\bpills\b.*\b(?:kicking in|taking effect)\b.*\b(?:goodbye|goodbyes|sorry)\b|\b(?:goodbye|goodbyes|sorry)\b.*\bpills\b.*\b(?:kicking in|taking effect)\b|\b(?:is|are) (?:dragging|pinning|holding) me (?:by|down|against)\b",
+        NEG | PASTDOWN | MEDIA_3P,
+        r"\b(?:i am|he is|she is|they are|someone is|my \w+ is) drowning(?: ,|$| and| help)|\bin the water\b.*\b(?:going under|drowning|can not swim|sinking)\b|\bi am on the (?:railway |train )?tracks\b|\bturned (?:on )?the gas(?: on)?(?: ,|$| and i| in)|\b(?:{PSUBJ}) (?:has |have |had |just |has just |have just )?(?:been|got|was|were|just got|just been|have been|am) (?:hit|run over|knocked down|knocked over) by (?:a|the) (?:car|bus|truck|lorry|train|van|motorbike|taxi|tram)\b|\bpills\b.*\b(?:kicking in|taking effect)\b.*\b(?:goodbye|goodbyes|sorry)\b|\b(?:goodbye|goodbyes|sorry)\b.*\bpills\b.*\b(?:kicking in|taking effect)\b|\b(?:is|are) (?:dragging|pinning|holding) me (?:by|down|against)\b",
     ),
     (
         "emergency.overdose_more",
@@ -833,7 +849,7 @@ const EMERGENCY: &[Row] = &[
         "emergency.cant_breathe",
         "medical_emergency",
         E,
-        NEG | PASTDOWN | MEDPAST,
+        NEG | PASTDOWN | MEDPAST | MEDIA_3P,
         r"\b(?:can not|could not|can barely|can hardly|unable to|struggling to|hard to|trouble|having trouble|difficulty) breath(?:e|ing)\b|\b(?:is|are|not|stopped) breathing\b(?: properly)?|\bcan not (?:catch|get) my breath\b|\bturning blue\b|\blips are blue\b",
     ),
     (
@@ -854,8 +870,8 @@ const EMERGENCY: &[Row] = &[
         "emergency.unresponsive",
         "medical_emergency",
         E,
-        NEG | PASTDOWN | MEDPAST,
-        r"\b(?:is|are|went|has gone|has passed out and is) (?:unconscious|unresponsive|not responding|not waking up|limp|cold and blue)\b|\b(?:will not|does not|can not|won t) wake (?:him|her|them|up)\b|\bcollapsed\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:having a seizure|seizing|convulsing)\b|\b(?:throat|tongue|lips) (?:is |are |feels |feel )?(?:closing|swelling|swollen|closing up|tight|tightening|getting tight|like it is closing)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\bfoaming at the mouth\b|\b(?:will not|does not|is not|won t) respond(?:ing)?\b|\b(?:is|am|he is|she is) choking\b",
+        NEG | PASTDOWN | MEDPAST | MEDIA_3P | ROUTINE,
+        r"\b(?:{PSUBJ}) (?:\w+ )?(?:is|are|went|has gone|has passed out and is|is still|seems|looks|feels) (?:unconscious|unresponsive|not responding|not waking up|limp|floppy|cold and blue|blue and cold)\b|\b(?:can not|could not|can t|cannot) (?:wake|rouse) (?:him|her|them|my \w+(?: \w+)?)(?: up)?\b|\b(?:{PSUBJ}) (?:will not|does not|is not|won t|would not) wake up(?: ,|$| and\b| no matter| at all| when i| whatever i)|\b(?:{PSUBJ}) (?:has |have |just |suddenly |has just )?(?:collapsed|keeled over)\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:{PSUBJ}) (?:is |are |am |keeps |started |has started )?(?:having a seizure|seizing|convulsing|fitting)\b|\b(?:my|his|her|the baby s|their) (?:throat|tongue|lips) (?:is |are |feels |feel )?(?:closing|swelling|swollen|closing up|tight|tightening|getting tight|like it is closing)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\bfoaming at the mouth\b|\b(?:{PSUBJ}) (?:will not|does not|is not|won t|isn t) respond(?:ing)?(?: ,|$| to me| when i| at all| and\b| to anything| to his name| to her name)|\b(?:i am|he is|she is|the baby is|my \w+ is|they are) choking(?: ,|$| on (?:something|a|his|her|food|a \w+)| and| help| can not)",
     ),
     (
         "emergency.head_injury",
@@ -985,7 +1001,7 @@ const CRISIS: &[Row] = &[
         "crisis.end_it_all",
         "suicidal_ideation",
         C,
-        NEG | HIST | SELF,
+        NEG | HIST | SELF | MEDIA_3P,
         r"\b(?:end|ending|ended) it all\b|\bend (?:my|my own) life\b|\bending my life\b|\btake my (?:own )?life\b|\btaking my (?:own )?life\b|\b(?:commit|committing) suicide\b|\bhang myself\b|\bhanging myself\b|\bshoot myself\b|\bslit my wrists\b|\bjump (?:off|from) (?:a|the|this|that|my) (?:bridge|building|roof|cliff|balcony|tower|car park|parking garage|ledge|overpass)\b|\b(?:step|jump|walk|throw myself) in front of (?:a |the )?(?:train|bus|car|truck|lorry|traffic)\b|\b(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car |myself )?(?:into|off) (?:a |the )?(?:tree|wall|bridge|cliff|river|lake|oncoming traffic|truck|lorry|pole)\b|\bcrash my car on purpose\b|\bwalk into (?:the )?(?:traffic|sea|ocean|river|lake)\b|\bdrown myself\b",
     ),
     (
@@ -1290,7 +1306,7 @@ const CRISIS: &[Row] = &[
         "abuse",
         C,
         NEG | HIST,
-        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave|go out|see (?:my )?(?:friends|family)|have (?:money|my phone)|out of (?:the|his|her) sight|eat|sleep)\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
+        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave(?: ,|$| the (?:house|flat|home|room|relationship|country)| home| him| her| them| without| on my own| alone| or\b| and\b)|go out|go anywhere|see (?:my )?(?:friends|family|mom|dad|sister|brother|parents|anyone)|have (?:money|my phone|my own money|a phone|my own bank)|out of (?:the|his|her) sight|eat|sleep|work|get a job|talk to (?:anyone|my))\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
     ),
     (
         "crisis.abuse_habitual",
@@ -1362,7 +1378,7 @@ const FALLBACK: &[Row] = &[
         "fallback.first_person_wish",
         "suicidal_ideation",
         C,
-        NEG | INNER_NEG | HIST | MEDIA_3P | SELF | BENIGN,
+        NEG | INNER_NEG | OTHER_SUBJ | HIST | MEDIA_3P | SELF | BENIGN,
         r"\bi (?:[^ ,]+ ){0,3}(?:want|wanna|wanted|wish|wishing|wished|hope|hoping|ready|plan|planning|planned|thinking|think|thought|thoughts|imagine|imagining|picture|picturing|tempted|urge|urges|considering|consider|considered|rather|fantasi\w+|dream|dreaming|daydream\w*|long|longing|crave|craving|need|deserve|decided|deciding|pray|praying|close to|so close to|obsessed|obsessing|keep|kept)\b (?:[^ ,]+ ){0,6}(?:die|dying|be dead|being dead|not (?:be|being) (?:here|alive|around)(?: anymore)?|not exist|not existing|stop existing|stop living|be gone (?:forever|for good|for ever)|disappear(?:ing)? (?:forever|for good|permanently|for ever)|never wake up|never waking up|not wake up|not waking up|end it all|ending it all|end my life|ending my life|end everything|ending everything|end things|ending things|kill myself|killing myself|my (?:own )?(?:death|funeral)|suicide|take my (?:own )?life|taking my (?:own )?life|overdos(?:e|ing)|hang myself|hanging myself)\b",
     ),
     (
@@ -1493,7 +1509,7 @@ const REFER: &[Row] = &[
         "medication",
         R,
         NEG | MEDADMIN,
-        r"\b(?:should|can|could|would|is it|is that|do i|does|will|which|am i allowed|allowed to|what happens if|what if|what do i do if|what should i do if|how do i)\b(?: \w+){0,6} (?:{DRUG}|medication|medications|meds|antidepressants|dose|doses|dosage|prescription)\b|\b(?:{DRUG}|medication|medications|meds|antidepressants|dose|dosage|prescription)\b(?: \S+){0,8} (?:should i|can i|could i|is it safe|is it normal|is that normal|is that safe|is it okay|is it ok|is that okay|do i need|would it|will it|change them|change it|stop them|stop it|is it bad|is that bad)\b",
+        r"\b(?:(?:should|can|could|would|do|does|will|may|must) (?:i|we|you|my \w+|he|she|they|it|that|this|someone|people|one|kids|children)|is it|is that|which|am i allowed|allowed to|what happens if|what if|what do i do if|what should i do if|how do i)\b(?: \w+){0,6} (?:{DRUG}|medication|medications|meds|antidepressants|dose|doses|dosage|prescription)\b|\b(?:{DRUG}|medication|medications|meds|antidepressants|dose|dosage|prescription)\b(?: \S+){0,8} (?:should i|can i|could i|is it safe|is it normal|is that normal|is that safe|is it okay|is it ok|is that okay|do i need|would it|will it|change them|change it|stop them|stop it|is it bad|is that bad)\b",
     ),
     (
         "refer.diagnosis_net",
@@ -1591,6 +1607,13 @@ const SUPPORT: &[Row] = &[
         r"\b(?:my|our) (?:\w+ )?(?:{REL}|dog|cat|pet|puppy|kitten|horse|bird|hamster|rabbit|bunny|guinea pig|grandma|grandpa|nan|nana|gran|granny|grandad|granddad|husband|wife|partner|best friend|mother|father|mom|dad|baby|fish|parrot|tortoise|budgie|goldfish) (?:\w+ )?(?:died|passed away|passed|is dying|was put down|was put to sleep|had to be put down|got put down|has died|just died|was killed|got killed|died suddenly)\b|\b(?:lost|losing) my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|baby|pregnancy|husband|wife|partner|mom|dad|mother|father)\b|\bmiss (?:him|her|them|my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|husband|wife|partner|mom|dad|mother|father|home|old life))\b|\b(?:grief|grieving|mourning|bereaved|bereavement|funeral|miscarriage|anniversary of (?:his|her|their|my \w+ s) death)\b",
     ),
     (
+        "support.pet_hurt",
+        "grief",
+        S,
+        NEG,
+        r"\b(?:my|our|the) (?:\w+ )?(?:dog|cat|pet|puppy|kitten|horse|pony|bird|hamster|rabbit|bunny|guinea pig|tortoise|parrot|budgie|ferret|goat) (?:\w+ )?(?:got|was|has been|had been|just got|is) (?:hit|run over|knocked down|killed|attacked|mauled|badly hurt|injured) (?:by|in|on|this|last|yesterday|today|and)\b",
+    ),
+    (
         "support.lonely",
         "loneliness",
         S,
@@ -1623,7 +1646,21 @@ const HIST_PAST: &str = r"\bused to\b|\byears ago\b|\bas a (?:teen|teenager|kid|
 const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\btoday\b|\btonight\b|\bthis week\b|\brecently\b|\blately\b|\bthese days\b|\brelaps\w*\b|\bright now\b|\bstill\b|\burges?\b|\bstarted\b|\b(?:are|is|came|coming|keep coming|have come) back\b|\bcreeping back\b|\breturn(?:ed|ing)?\b|\bbut now\b|\bnow i\b|\bthis time\b|\bthis year\b|\bmissing it\b|\bmiss it\b";
 
 /// Fiction, media and study framing.
-const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale)\b";
+const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale|police said|police say|according to|reportedly|reported that|reports say|the suspect|the victim|the victims|local media|witnesses|a man in his \w+|a woman in her \w+|\w+ year old (?:man|woman|boy|girl)|breaking news|sings about|sang about|singing about)\b";
+
+/// An everyday routine that explains "won't wake up" or "not responding" (see [`ROUTINE`]).
+const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy)\b";
+
+/// A quiz or trivia question about other people, with no first person anywhere in it ("in
+/// which city did hitler commit suicide", "who shot john lennon"): treated like media.
+const TRIVIA_RE: &str = r"^(?:who|what|which|when|where|why|how|did|does|do|was|were|is|are|in (?:which|what)|name|true or false|quiz|trivia)\b";
+
+/// First person anywhere (cancels TRIVIA_RE).
+const FIRST_PERSON_RE: &str = r"\b(?:i|me|my|myself|mine|we|us|our|ourselves)\b";
+
+/// Words that introduce a quotation: the words after them are someone else's ("the song that
+/// goes i want to die in your arms").
+const QUOTE_RE: &str = r"\b(?:song|songs|lyric|lyrics|line|lines|chorus|verse|quote|poem|title|caption|slogan|meme|tagline|the bit) (?:\w+ ){0,3}(?:goes|go|went|says|said|reads|read|is called|was called|called)\b|\b(?:sings|sang|singing|sing|hums|humming|chants|chanting)\b";
 
 /// Accidental injury framing (cancelled by DELIBERATE).
 const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned|on (?:a |the |some |an )?(?:\w+ )?(?:bush|bushes|thorn|thorns|branch|branches|brambles|bramble|hedge|wire|barbed wire)|thorns|brambles|rose bush|(?:the|my|a|our) (?:cat|kitten|dog|puppy) (?:scratched|bit)|mosquito|bites|itchy|itching|eczema|rash|hives|claws|claw|cat s|dog s|kitten s)\b";
@@ -1781,6 +1818,10 @@ pub struct RuleSet {
     med_past: Regex,
     med_neutral: Regex,
     benign: Regex,
+    routine: Regex,
+    trivia: Regex,
+    first_person: Regex,
+    quote: Regex,
     weak_now: Regex,
     means: Regex,
     now_any: Regex,
@@ -1828,6 +1869,10 @@ impl RuleSet {
             med_past: compile("med_past", MED_PAST)?,
             med_neutral: compile("med_neutral", MED_NEUTRAL)?,
             benign: compile("benign", BENIGN_RE)?,
+            routine: compile("routine", ROUTINE_RE)?,
+            trivia: compile("trivia", TRIVIA_RE)?,
+            first_person: compile("first_person", FIRST_PERSON_RE)?,
+            quote: compile("quote", QUOTE_RE)?,
             weak_now: compile(
                 "weak_now",
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
@@ -1866,7 +1911,10 @@ impl RuleSet {
 
         // Utterance-level context, computed lazily once.
         let history = self.hist_past.is_match(&text) && !self.recent.is_match(&text);
-        let media = self.media.is_match(&text);
+        let media = self.media.is_match(&text)
+            || (self.trivia.is_match(text.trim_start()) && !self.first_person.is_match(&text));
+        let quoted_from = self.quote.find(&text).map(|m| m.end());
+        let routine = self.routine.is_match(&text);
         let accident = self.accident.is_match(&text) && !self.deliberate.is_match(&text);
         let past_time = self.past_time.is_match(&text);
         let trivial = self.trivial.is_match(&text);
@@ -1904,6 +1952,27 @@ impl RuleSet {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::None, "none", rule.id, "accident"),
+                    );
+                    continue;
+                }
+                if flags & (MEDIA | MEDIA_3P) != 0 && quoted_from.is_some_and(|q| m.start() >= q) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "media"),
+                    );
+                    continue;
+                }
+                if flags & ROUTINE != 0 && routine {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "routine"),
+                    );
+                    continue;
+                }
+                if flags & OTHER_SUBJ != 0 && other_subject(m.as_str()) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "other"),
                     );
                     continue;
                 }
@@ -2062,12 +2131,31 @@ fn note_suppressed(slot: &mut Option<Candidate>, c: Candidate) {
     }
 }
 
-/// Whether the words before a match end with the speaker as subject ("i", "i would").
+/// Whether someone other than the speaker is the subject inside a wish ("i hope that you
+/// die", "i wish he would die"), with no "me" or "myself" after it ("i wish they would let me
+/// die" stays the speaker's own).
+fn other_subject(matched: &str) -> bool {
+    let words: Vec<&str> = matched.split_whitespace().collect();
+    let Some(pos) = words.iter().skip(1).position(|w| {
+        matches!(
+            *w,
+            "you" | "he" | "she" | "they" | "him" | "them" | "everyone" | "everybody" | "people"
+        )
+    }) else {
+        return false;
+    };
+    !words[pos + 1..]
+        .iter()
+        .any(|w| matches!(*w, "me" | "myself" | "i"))
+}
+
+/// Whether the words before a match end with the speaker as subject ("i", "i would", "makes
+/// me").
 fn after_i(before: &str) -> bool {
     let mut it = before.split_whitespace().rev();
     matches!(
         (it.next(), it.next()),
-        (Some("i"), _)
+        (Some("i" | "me" | "myself"), _)
             | (
                 Some("would" | "really" | "do" | "still" | "also"),
                 Some("i")
@@ -2170,5 +2258,66 @@ mod tests {
         assert!(!negated("i do not know why i "));
         assert!(!negated("no i "));
         assert!(!negated("i can not stop "));
+    }
+}
+
+/// A probe over any labelled file with the rules alone, exact actions (not the four scored
+/// classes): `HEARTH_PROBE=file.tsv cargo test --release --lib rules_probe -- --ignored
+/// --nocapture`. Prints the action counts per expected label and every line whose action differs.
+#[cfg(test)]
+mod probe {
+    use super::super::eval::parse_tsv;
+    use super::super::{normalize, SafetyAction};
+    use super::RuleSet;
+
+    #[test]
+    #[ignore]
+    fn rules_probe() {
+        let Ok(path) = std::env::var("HEARTH_PROBE") else {
+            return;
+        };
+        let Ok(tsv) = std::fs::read_to_string(&path) else {
+            return;
+        };
+        let Ok(rules) = RuleSet::build() else {
+            panic!("rules do not compile");
+        };
+        let all = [
+            SafetyAction::None,
+            SafetyAction::Support,
+            SafetyAction::Refer,
+            SafetyAction::Ask,
+            SafetyAction::Crisis,
+            SafetyAction::Emergency,
+        ];
+        let mut counts = std::collections::BTreeMap::new();
+        for (line, expected, text) in parse_tsv(&tsv).0 {
+            let a = rules.assess(&normalize::normalize(text));
+            let ok = match expected {
+                SafetyAction::None | SafetyAction::Support => a.action <= SafetyAction::Support,
+                SafetyAction::Crisis => a.action >= SafetyAction::Crisis,
+                e => a.action == e,
+            };
+            *counts.entry((expected, a.action)).or_insert(0usize) += 1;
+            if !ok {
+                println!(
+                    "MISS {line}: {expected} -> {} ({}, {}): {text}",
+                    a.action, a.category, a.reason
+                );
+            }
+        }
+        for e in all {
+            let row: Vec<String> = all
+                .iter()
+                .map(|g| format!("{g}={}", counts.get(&(e, *g)).copied().unwrap_or(0)))
+                .collect();
+            let n: usize = all
+                .iter()
+                .map(|g| counts.get(&(e, *g)).copied().unwrap_or(0))
+                .sum();
+            if n > 0 {
+                println!("expected {e} ({n}): {}", row.join(" "));
+            }
+        }
     }
 }
