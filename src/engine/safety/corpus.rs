@@ -22,6 +22,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("fresh3.tsv", include_str!("corpus/fresh3.tsv")),
     ("fresh4.tsv", include_str!("corpus/fresh4.tsv")),
     ("ordinary.tsv", include_str!("corpus/ordinary.tsv")),
+    ("ask.tsv", include_str!("corpus/ask.tsv")),
 ];
 
 /// Bulk tables for breadth: file name and contents.

@@ -277,7 +277,7 @@ impl CrisisProtocol {
             return self.emergency_opening(scripts, variant);
         }
         // Asking to stop (not "i want it all to stop", which is a crisis reading).
-        if reply == Reply::Stop && !assessment.action.is_risk() {
+        if reply == Reply::Stop && assessment.action < SafetyAction::Ask {
             self.finished = true;
             let stop = match self.mode {
                 Mode::Crisis => self.say(scripts, L::Stop, variant),
@@ -445,9 +445,12 @@ impl CrisisProtocol {
                 self.stage = Stage::Talking;
                 vec![self.say(scripts, L::KeepTalking, variant), self.listen()]
             }
-            _ if assessment.action == SafetyAction::Crisis => {
-                // Something new and heavy: acknowledge, give the line, ask again.
-                self.category = assessment.category.clone();
+            _ if matches!(assessment.action, SafetyAction::Crisis | SafetyAction::Ask) => {
+                // Something new and heavy: acknowledge, give the line, ask again. (Inside a
+                // crisis conversation a possible-risk reading is as heavy as a crisis one.)
+                if assessment.action == SafetyAction::Crisis {
+                    self.category = assessment.category.clone();
+                }
                 self.stage = Stage::AskedSafe;
                 self.plan_offered = false;
                 vec![

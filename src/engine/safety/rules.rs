@@ -26,49 +26,52 @@ use super::lexicon::expand;
 use super::{Assessment, SafetyAction};
 
 /// Negation guard: suppressed when a negator directly governs the match.
-pub const NEG: u16 = 1;
+pub const NEG: u32 = 1;
 /// History guard: suppressed (to support) when the whole utterance is about a past that is over.
-pub const HIST: u16 = 1 << 1;
+pub const HIST: u32 = 1 << 1;
 /// Media guard: suppressed when the utterance is about a film, book, game, song, the news.
-pub const MEDIA: u16 = 1 << 2;
+pub const MEDIA: u32 = 1 << 2;
 /// Accident guard: "cut myself cooking", "hurt himself playing football".
-pub const ACC: u16 = 1 << 3;
+pub const ACC: u32 = 1 << 3;
 /// An emergency told about as long past is a crisis disclosure instead.
-pub const PASTDOWN: u16 = 1 << 4;
+pub const PASTDOWN: u32 = 1 << 4;
 /// Trivial-cause guard for threats against others ("if she eats my leftovers").
-pub const TRIV: u16 = 1 << 5;
+pub const TRIV: u32 = 1 << 5;
 /// Threat-idiom guard ("my mom is going to kill me when she finds out").
-pub const THREAT_IDIOM: u16 = 1 << 6;
+pub const THREAT_IDIOM: u32 = 1 << 6;
 /// The reading is about the speaker's own life (feeds the emergency escalation).
-pub const SELF: u16 = 1 << 7;
+pub const SELF: u32 = 1 << 7;
 /// Media guard that applies only when the words are not the speaker's own ("i want to die"
 /// stays a risk even in a sentence about a song; "wanting to die" in the lyrics does not).
-pub const MEDIA_3P: u16 = 1 << 8;
+pub const MEDIA_3P: u32 = 1 << 8;
 /// Matched against the text before idiom masks (requests for the crisis line).
-pub const PREMASK: u16 = 1 << 9;
+pub const PREMASK: u32 = 1 << 9;
 /// A medical emergency told as over, or as a worry about the future ("he had a heart attack
 /// years ago, he's fine now", "i'm worried about having a stroke one day"): no action.
-pub const MEDPAST: u16 = 1 << 10;
+pub const MEDPAST: u32 = 1 << 10;
 /// Suppressed when the utterance has an everyday, harmless context for words that are also
 /// warning signs ("a rope for the swing", "on the bridge taking photos", "gave my old clothes to
 /// charity"). Used only by the broad fallback families.
-pub const BENIGN: u16 = 1 << 12;
+pub const BENIGN: u32 = 1 << 12;
 /// Skipped when the utterance is everyday medication admin ("remind me to take my pills").
-pub const MEDADMIN: u16 = 1 << 11;
+pub const MEDADMIN: u32 = 1 << 11;
 /// Suppressed when a negator sits inside the match, between the wish and its object ("i hope
 /// i do not die on this flight"). Used by the wide first-person fallback, whose gap is free.
-pub const INNER_NEG: u16 = 1 << 13;
+pub const INNER_NEG: u32 = 1 << 13;
 /// Suppressed when the utterance is about an everyday routine ("my son won't wake up for
 /// school", "she does not respond to my texts").
-pub const ROUTINE: u16 = 1 << 14;
+pub const ROUTINE: u32 = 1 << 14;
 /// Suppressed when someone other than the speaker is the subject of the wish inside the match
 /// ("i hope that you die" is hostility, not the speaker's own risk).
-pub const OTHER_SUBJ: u16 = 1 << 15;
+pub const OTHER_SUBJ: u32 = 1 << 15;
+/// Suppressed when an everyday cause is named ("i can't keep going like this with the broken
+/// boiler", "i don't want to be here, this party is boring"). Used by the `ask` families.
+pub const EVERYDAY: u32 = 1 << 16;
 
-use SafetyAction::{Crisis as C, Emergency as E, Refer as R, Support as S};
+use SafetyAction::{Ask as A, Crisis as C, Emergency as E, Refer as R, Support as S};
 
 /// One row of the rule table: id (the `reason`), category, action, guards, pattern.
-type Row = (&'static str, &'static str, SafetyAction, u16, &'static str);
+type Row = (&'static str, &'static str, SafetyAction, u32, &'static str);
 
 /// Masks: id, optional support category left behind, pattern.
 type MaskRow = (&'static str, Option<&'static str>, &'static str);
@@ -1009,7 +1012,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bwant (?:everything|it all|all of it|this life|my life|the pain|all the pain) to (?:end|stop|be over)(?: forever| for good| now| permanently| for ever| completely)?(?: ,|$)|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
+        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end(?: forever| for good| now)?|(?:stop|be over) (?:forever|for good|permanently|for ever))(?: ,|$)|\bwant (?:everything|it all|all of it|the pain|all the pain) to (?:end(?: forever| for good| now| permanently| for ever| completely)?|(?:stop|be over) (?:forever|for good|permanently|for ever|completely))(?: ,|$)|\bwant (?:this life|my life) to (?:end|stop|be over)\b|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
     ),
     (
         "crisis.death_relief",
@@ -1446,6 +1449,69 @@ const FALLBACK: &[Row] = &[
     ),
 ];
 
+/// Possible but unclear risk: acknowledge and ask directly whether they are thinking of ending
+/// their life or hurting themselves. Clear statements ("i want to die", "better off without
+/// me") are crisis rules above and win; everyday causes ("like this with the broken boiler")
+/// leave support behind.
+const ASK: &[Row] = &[
+    (
+        "ask.cant_keep_going",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bcan not (?:keep going|keep on going|go on|carry on|keep doing this|keep living|live|keep this up|do this|cope|keep it up) like this(?: ,|$| anymore| any more| any longer| much longer| for much longer)|\bcan not (?:keep going|keep on going|carry on|keep doing this|keep this up)(?: ,|$| anymore| any more| any longer| much longer)|\b(?:do not|no longer|can not) (?:know|see) how (?:much )?(?:more|longer) (?:of this )?i can (?:take|handle|cope with|stand|bear|do this|keep this up)\b|\bhow much more (?:of this )?(?:can i|am i supposed to|do i have to) (?:take|handle|bear|stand)\b",
+    ),
+    (
+        "ask.no_point",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bwhat is (?:even )?the point (?:of|in) (?:anything|it all|any of (?:it|this)|trying|even trying|carrying on|getting up|bothering|going on|everything|me)(?: anymore| any more| now)?(?: ,|$)|\bwhat is the point(?: anymore| any more)(?: ,|$)|\b(?:do not|can not|no longer) see (?:the |any )?point (?:anymore|any more|in anything|of anything|in trying|to anything|in any of it|in carrying on|in getting up)\b|\b(?:do not|can not) see the point(?: ,|$)|\bthere is no point (?:in anything|to anything|anymore|any more|in trying|to any of it|in carrying on)(?: ,|$)|\bno point (?:in )?(?:anything|trying|carrying on) (?:anymore|any more)\b|\bnothing (?:really |even |much )?matters (?:anymore|any more|any longer|now|to me (?:anymore|any more|now))(?: ,|$)|^(?:and |but |honestly |i feel like |it feels like )?nothing (?:really |even )?matters(?: ,|$)|\bwhy (?:do i|should i) (?:even )?(?:bother|try|keep trying|get up)(?: anymore| any more)?(?: ,|$)",
+    ),
+    (
+        "ask.make_it_stop",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bwant (?:it all|it|everything|all of it|all of this|all this|this|the pain|all the pain|the hurt|the world|my head|the thoughts|everything in my head) to (?:stop|be over|go away|just stop|just be over|just go away)(?: ,|$| now| please| already)|\bjust (?:want|need) (?:it|everything|this) (?:all )?(?:to )?(?:stop|over)(?: ,|$)|\b(?:make|making) (?:it|everything|the pain|this|it all) (?:all )?stop(?: ,|$| please)",
+    ),
+    (
+        "ask.too_much",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bcan not (?:do|take|handle|cope with|manage|deal with) (?:this|it|any of this|this life|anything)(?: anymore| any more| any longer)\b(?: \S+){0,6} (?:too much|all too much|too hard|so tired|exhausted|can not cope|falling apart|give up|giving up)\b|\b(?:too much|all too much|too hard)\b(?: \S+){0,6} can not (?:do|take|handle|cope with) (?:this|it|any of this)(?: anymore| any more| any longer)\b|\bi (?:am giving up|feel like giving up|want to give up|am ready to give up|am going to give up)(?: on (?:everything|it all|all of it|trying|myself|me))?(?: ,|$)|\bi give up on (?:everything|it all|all of it|myself|me)(?: ,|$)|\b(?:want to|going to|ready to|feel like|about to) giv(?:e|ing) up on (?:everything|it all|all of it|myself)(?: ,|$)",
+    ),
+    (
+        "ask.tired_of_everything",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\b(?:tired|sick|exhausted|weary|fed up|worn out) (?:of|with) (?:everything|it all|all of it|everyone and everything|everything and everyone|all this|all of this|this life|my life|fighting|trying|struggling|being me|the struggle|carrying on|pretending to be okay|pretending i am okay)(?: ,|$| anymore| any more| now| honestly| really)|\bi am (?:so |just |really )?done with everything(?: ,|$| now| honestly| anymore)|\bi am (?:so |just |really )?done(?: ,|$| now(?: ,|$)| with it all(?: ,|$))",
+    ),
+    (
+        "ask.others_better_off",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\b(?:everyone|everybody|they|they would all|they all|my family|my kids|my children|my wife|my husband|my partner|people|the world|everyone around me|my friends) (?:would|will|might) (?:all )?(?:honestly |probably |really |just )?be (?:so much |much |a lot )?(?:better off|happier|fine)(?: ,|$| anyway| honestly| really)|\bwould (?:anyone|anybody) (?:even )?(?:care|notice|miss me)\b|\bi am (?:such |just |only )?(?:a )?(?:burden|a weight|in everyone s way|in the way)(?: ,|$)",
+    ),
+    (
+        "ask.hopeless",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\b(?:nothing|it|things|life) (?:will|is going to|is ever going to) (?:never|ever) (?:get|be|feel) (?:any )?better\b|\b(?:nothing|it|things|life) will never (?:get|be|feel) (?:any )?better\b|\bnothing (?:will ever|is ever going to) (?:change|get better|be okay)\b|\bno hope (?:left|anymore|any more|for me)\b|\bi (?:have|have got) no hope(?: ,|$| left| anymore)|\b(?:stuck|trapped) (?:forever|for ever|and there is no way out|with no way out)\b",
+    ),
+    (
+        "ask.not_here",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"^(?:i |honestly i |sometimes i |i just |i really )?(?:do not|no longer) (?:want|wanna) to be here(?: ,|$)|\b(?:want|wanna|need) to (?:disappear|vanish|run away from everything|get away from everything|escape from everything|escape everything)(?: for a (?:while|bit|few days|few weeks|little while))?(?: ,|$)|\b(?:want|wish i could|wanna|would love to) (?:just )?(?:go to )?sleep (?:for a (?:very )?long time|for a year|for weeks|for months|and not deal with (?:anything|anyone|it)(?: ever again)?|and never deal with)\b|\bnot (?:have to )?(?:deal with|face) (?:anything|anyone|any of it|it all) (?:ever )?again\b|\bi feel like (?:there is no|i have no) (?:way forward|future)(?: ,|$)",
+    ),
+];
+
 /// Referral: outside a wellbeing companion's scope.
 const REFER: &[Row] = &[
     (
@@ -1651,9 +1717,12 @@ const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|s
 /// An everyday routine that explains "won't wake up" or "not responding" (see [`ROUTINE`]).
 const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy)\b";
 
+/// Everyday causes of being fed up (see [`EVERYDAY`]).
+const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|traffic|commute|printer|laptop|computer|phone|the car|my car|rain|raining|weather|heat|humidity|noise|noisy|neighbours|neighbour|knees|knee|my back|diet|dieting|coffee|sugar|cake|chocolate|running|gym|training|marathon|meeting|meetings|deadline|deadlines|homework|revision|revising|exam|exams|renovation|builders|decorating|maze|puzzle|crossword|level|the game|this game|party|holiday|vacation|boring|bored|to do list|my list|chores|cleaning|washing|dishes|ironing|inbox|emails|queue|queues|printer|paperwork|tax return|spreadsheet|this song|this film|this show|this book|season|episode|football|the match|my team|shopping|expensive|prices|diy|garden|lawn|the dog s barking|barking|snoring|teething|potty training|toddler tantrums|this cold|my cold|flu|hay fever|hayfever|allergies|restaurant|too loud|loud|the pub|this pub|the bar|this bar|club|office|this meeting|wedding|the queue|this queue|waiting room|this class|lecture|the dentist|dentist)\b";
+
 /// A quiz or trivia question about other people, with no first person anywhere in it ("in
 /// which city did hitler commit suicide", "who shot john lennon"): treated like media.
-const TRIVIA_RE: &str = r"^(?:who|what|which|when|where|why|how|did|does|do|was|were|is|are|in (?:which|what)|name|true or false|quiz|trivia)\b";
+const TRIVIA_RE: &str = r"^(?:who|which|when|where|how (?:did|many|old|long ago|was|were)|did|was|were|in (?:which|what)|what (?:year|city|country|day|month|age|happened|was|were|did|does|caused|killed|movie|film|book|song|band)|name|true or false|quiz|trivia)\b";
 
 /// First person anywhere (cancels TRIVIA_RE).
 const FIRST_PERSON_RE: &str = r"\b(?:i|me|my|myself|mine|we|us|our|ourselves)\b";
@@ -1789,7 +1858,7 @@ struct Rule {
     id: &'static str,
     category: &'static str,
     action: SafetyAction,
-    flags: u16,
+    flags: u32,
     re: Regex,
 }
 
@@ -1819,6 +1888,7 @@ pub struct RuleSet {
     med_neutral: Regex,
     benign: Regex,
     routine: Regex,
+    everyday: Regex,
     trivia: Regex,
     first_person: Regex,
     quote: Regex,
@@ -1843,7 +1913,7 @@ impl RuleSet {
             });
         }
         let mut rules = Vec::new();
-        for table in [METHOD, EMERGENCY, CRISIS, FALLBACK, REFER, SUPPORT] {
+        for table in [METHOD, EMERGENCY, CRISIS, FALLBACK, ASK, REFER, SUPPORT] {
             for (id, category, action, flags, pattern) in table {
                 rules.push(Rule {
                     id,
@@ -1870,6 +1940,7 @@ impl RuleSet {
             med_neutral: compile("med_neutral", MED_NEUTRAL)?,
             benign: compile("benign", BENIGN_RE)?,
             routine: compile("routine", ROUTINE_RE)?,
+            everyday: compile("everyday", EVERYDAY_RE)?,
             trivia: compile("trivia", TRIVIA_RE)?,
             first_person: compile("first_person", FIRST_PERSON_RE)?,
             quote: compile("quote", QUOTE_RE)?,
@@ -1915,6 +1986,7 @@ impl RuleSet {
             || (self.trivia.is_match(text.trim_start()) && !self.first_person.is_match(&text));
         let quoted_from = self.quote.find(&text).map(|m| m.end());
         let routine = self.routine.is_match(&text);
+        let everyday = self.everyday.is_match(&text);
         let accident = self.accident.is_match(&text) && !self.deliberate.is_match(&text);
         let past_time = self.past_time.is_match(&text);
         let trivial = self.trivial.is_match(&text);
@@ -1969,6 +2041,13 @@ impl RuleSet {
                     );
                     continue;
                 }
+                if flags & EVERYDAY != 0 && everyday {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "distress", rule.id, "everyday"),
+                    );
+                    continue;
+                }
                 if flags & OTHER_SUBJ != 0 && other_subject(m.as_str()) {
                     note_suppressed(
                         &mut suppressed,
@@ -2005,7 +2084,7 @@ impl RuleSet {
                     continue;
                 }
                 let mut cand = Candidate::new(rule.action, rule.category, rule.id, "");
-                if flags & HIST != 0 && history && rule.action >= SafetyAction::Crisis {
+                if flags & HIST != 0 && history && rule.action >= SafetyAction::Ask {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::Support, "past_history", rule.id, "history"),
