@@ -23,6 +23,8 @@ pub const TABLES: &[(&str, &str)] = &[
     ("fresh4.tsv", include_str!("corpus/fresh4.tsv")),
     ("ordinary.tsv", include_str!("corpus/ordinary.tsv")),
     ("ask.tsv", include_str!("corpus/ask.tsv")),
+    ("dangers.tsv", include_str!("corpus/dangers.tsv")),
+    ("recall.tsv", include_str!("corpus/recall.tsv")),
 ];
 
 /// Bulk tables for breadth: file name and contents.

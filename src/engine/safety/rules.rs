@@ -267,7 +267,7 @@ const MASKS: &[MaskRow] = &[
     (
         "idiom.shoot_text",
         None,
-        r"\b(?:shoot|shooting|shot) (?:him|her|them|me|you|my \w+) (?:a|an) (?:text|message|email|note|line|dm|quick)\b|\b(?:hit|hitting) (?:him|her|them|me|you|my \w+) up\b|\b(?:hit|hitting) (?:him|her|them) with (?:a|the) (?:question|news|bill|truth)\b",
+        r"\b(?:shoot|shooting|shot) (?:him|her|them|me|you|my \w+) (?:a|an) (?:text|message|email|note|line|dm|quick)\b|\b(?:hit|hits|hitting) (?:him|her|them|me|you|us|my \w+) up\b|\b(?:hit|hitting) (?:him|her|them) with (?:a|the) (?:question|news|bill|truth)\b",
     ),
     (
         "idiom.overdosed_on_fun",
@@ -609,11 +609,32 @@ const EMERGENCY: &[Row] = &[
         r"\bhands? (?:around|round|on) my (?:neck|throat)\b",
     ),
     (
+        "emergency.pills_laid_out",
+        "imminent_plan",
+        E,
+        NEG | MEDADMIN,
+        r"\b(?:got|have|put|poured|laid|lined|tipped|counted|set|spread|emptied) (?:out )?(?:all )?(?:of )?(?:the |my |all the |all my |every one of my )?(?:\w+ )?(?:pills|tablets|meds|capsules|painkillers|sleeping pills|{DRUG}) (?:all )?(?:out|ready|up|lined up|counted out|laid out|in front of me|in my hand|on the (?:table|bed|floor|counter|desk|side))\b|\b(?:pills|tablets|meds|capsules|painkillers|sleeping pills) (?:are |is )?(?:all )?(?:lined up|laid out|counted out|set out|poured out|ready) (?:in front of me|on the (?:table|bed|floor|counter|desk)|next to me|beside me)\b|\b(?:pills|tablets)\b.*\bi am (?:taking|swallowing) them(?: ,|$| now| all)",
+    ),
+    (
+        "emergency.near_attempt_now",
+        "suicide_attempt",
+        E,
+        NEG | MEDIA_3P,
+        r"\b(?:nearly|almost|so close to|came close to|was about to) (?:did|do|doing|done|went through with|go through with) it\b(?: \S+){0,12} (?:knife|blade|razor|rope|noose|gun|pills|tablets|bridge|edge|ledge|tracks|belt|cord|just now|a minute ago|minutes ago|an hour ago|right now|tonight|moments ago)\b|\b(?:knife|blade|razor|rope|noose|gun|pills|tablets)\b(?: \S+){0,10} (?:nearly|almost) (?:did|done|went through with) it\b",
+    ),
+    (
+        "emergency.farewell_now",
+        "suicide_attempt",
+        E,
+        NEG | EVERYDAY | MEDIA_3P,
+        r"\b(?:saying|say|this is|it is) (?:my )?(?:goodbye|goodbyes)\b(?: \S+){0,10} (?:will not be (?:back|here|around|alive)|not coming back|never see me again|never hear from me again|last time you will)(?: ,|$| tomorrow| again| anymore| any more| after tonight)|\bthank you for everything\b(?: \S+){0,8} (?:will not be (?:back|here|around|alive)|not coming back|never see me again|goodbye forever)(?: ,|$| tomorrow| again| anymore| any more| after tonight)",
+    ),
+    (
         "emergency.on_railing",
         "suicide_attempt",
         E,
         NEG,
-        r"\b(?:standing|sitting|stood|sat|climbing|climbed|leaning) (?:on|onto|over|at) (?:the |a )?(?:\w+ ){0,2}(?:ledge|railing|railings|parapet|balcony|balcony railing|bridge barrier|safety barrier|barrier|(?:roof|cliff|bridge|building|platform|balcony) edge|edge of (?:the |a )?(?:roof|cliff|bridge|building|platform|balcony))\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down|drink) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|lot|supply)\b.*\b(?:{NOW_STRICT}|now)\b|\b(?:got|have|put|poured|laid|lined|tipped) (?:the |all the )?(?:pills|tablets) (?:out|ready|lined up|in front of me|in my hand)\b|\b(?:pills|tablets)\b.*\bi am (?:taking|swallowing) them(?: ,|$| now| all)",
+        r"\b(?:standing|sitting|stood|sat|climbing|climbed|leaning) (?:on|onto|over|at) (?:the |a )?(?:\w+ ){0,2}(?:ledge|railing|railings|parapet|balcony|balcony railing|bridge barrier|safety barrier|barrier|(?:roof|cliff|bridge|building|platform|balcony) edge|edge of (?:the |a )?(?:roof|cliff|bridge|building|platform|balcony))\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down|drink) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|lot|supply)\b.*\b(?:{NOW_STRICT}|now)\b",
     ),
     (
         "emergency.means_and_intent",
@@ -680,7 +701,7 @@ const EMERGENCY: &[Row] = &[
     ),
     (
         "emergency.partner_hitting",
-        "violence_now",
+        "domestic_abuse",
         E,
         NEG,
         r"\b(?:{REL_ADULT})s? (?:is |are )?(?:hitting|beating|choking|strangling|attacking|stabbing|kicking|punching|hurting|raping) (?:me|us|my \w+)\b",
@@ -839,6 +860,35 @@ const EMERGENCY: &[Row] = &[
         E,
         NEG,
         r"\bhiding (?:from (?:him|her|them|my (?:{REL_ADULT}))|in the (?:bathroom|closet|cupboard|wardrobe|bedroom)) (?:because|from|he|she|they)\b|\bhiding from (?:him|her|them|my (?:{REL_ADULT}))\b",
+    ),
+    // Domestic abuse, a child or dependant, eating-disorder medical danger: danger now.
+    (
+        "emergency.domestic_threat_now",
+        "domestic_abuse",
+        E,
+        NEG | MEDIA_3P | THREAT_IDIOM,
+        r"\b(?:{PERP}) (?:is |are )?(?:downstairs|upstairs|outside|here|in the house|at the door|home|back|drunk|raging|going mad|kicking off)\b(?: \S+){0,8} (?:says|said|threatening|keeps saying|screaming|shouting|yelling) (?:that )?(?:he|she|they) (?:will|is going to|is gonna|are going to|would) (?:kill|hurt|stab|strangle|beat|get) (?:me|us|the kids)\b|\b(?:{PERP}) (?:is |are )?(?:smashing|breaking|throwing|wrecking) (?:things|stuff|the house|the place|plates|furniture|everything)\b(?: \S+){0,10} (?:kill|hurt|scared|afraid|terrified|hiding|locked myself|locked in)\b|\b(?:hiding|locked myself|locked in|barricaded) (?:in )?(?:the |my )?(?:bathroom|bedroom|toilet|wardrobe|cupboard|room)\b(?: \S+){0,8} (?:he|she|they|my (?:{REL_ADULT})) (?:is|are) (?:trying to get in|banging|kicking|outside|coming|screaming|drunk)\b|\b(?:he|she|they|my (?:{REL_ADULT})) (?:is|are) trying to (?:get in|break in|break the door|kick the door)\b(?: \S+){0,8} (?:locked|hiding|scared|terrified|bathroom|bedroom)\b",
+    ),
+    (
+        "emergency.child_unresponsive",
+        "child_danger",
+        E,
+        NEG | PASTDOWN | MEDIA_3P | ROUTINE,
+        r"\b(?:my|our|the) (?:\w+ )?(?:son|daughter|baby|child|kid|toddler|boy|girl|little one|newborn|grandson|granddaughter|infant)\b(?: \S+){0,8} (?:will not|can not|does not|is not|has not|won t|isn t|stopped) (?:wake up|waking up|wake|breathe|breathing|breathing properly|respond|responding|moving|move)\b|\b(?:baby|toddler|newborn|infant|little one) (?:is |went |has gone |seems )?(?:floppy|limp|blue|grey|cold and)\b",
+    ),
+    (
+        "emergency.child_alone_danger",
+        "child_danger",
+        E,
+        NEG | PASTDOWN | MEDIA_3P,
+        r"\b(?:left|leave|leaving) (?:the |my |our )?(?:baby|toddler|newborn|little one|son|daughter|kids|children|child|infant|twins) (?:alone |on (?:his|her|their) own |by (?:himself|herself|themselves) )?in the (?:bath|bathtub|pool|paddling pool|hot car|car in this heat)\b|\b(?:baby|toddler|newborn|little one|infant) (?:is )?(?:alone|on (?:his|her) own|by (?:himself|herself)) in the (?:bath|bathtub|pool)\b|\b(?:my|our) (?:\w+ )?(?:son|daughter|child|kid|toddler|boy|girl|little one|baby) (?:is|has gone|has been|went|has) (?:missing|gone missing|disappeared|vanished|been taken|been snatched|been abducted)\b|\b(?:can not|could not) find (?:my|our) (?:\w+ )?(?:son|daughter|toddler|little one|baby|child|kid)\b(?: \S+){0,6} (?:anywhere|everywhere|looked|it is dark|for an hour|for hours|police)\b",
+    ),
+    (
+        "emergency.eating_disorder_danger",
+        "eating_disorder",
+        E,
+        NEG | HIST | MEDIA_3P | ROUTINE,
+        r"\b(?:(?:have not|has not|not|did not|have hardly|barely) (?:eaten|eat|had anything to eat|had any food)(?: anything)? (?:in|for) (?:\w+ )?(?:days|weeks|a week|a fortnight)|stopped eating|starving myself|(?:making|made|make) myself (?:sick|throw up|vomit)|purging|purged|throwing up (?:after|everything)|being sick after (?:every|each|all)|taking (?:loads of |lots of |so many |a lot of )?laxatives|only (?:eating|drinking) water)\b(?: \S+){0,12} (?:faint|fainting|fainted|keep fainting|passing out|passed out|blacking out|blacked out|heart (?:is )?(?:racing|pounding|skipping|beating (?:weird|funny|irregular|strange|fast)|fluttering|irregular|feels weird|hurts)|chest (?:hurts|pain|pains|is tight|feels tight)|confused|confusion|can not think straight|collapsed|can not stand|can not get up|seeing black)\b|\b(?:faint|fainting|fainted|passing out|passed out|heart (?:is )?(?:racing|pounding|skipping|fluttering|irregular)|chest (?:hurts|pain|pains|is tight)|confused|collapsed)\b(?: \S+){0,10} (?:(?:have not|not) (?:eaten|eat|had anything to eat)(?: anything)? (?:in|for) (?:\w+ )?(?:days|weeks|a week)|stopped eating|starving myself|(?:making|made|make) myself (?:sick|throw up|vomit)|purging|purged|laxatives)\b",
     ),
     // Medical emergencies.
     (
@@ -1196,6 +1246,67 @@ const CRISIS: &[Row] = &[
         NEG | HIST | SELF,
         r"\bcan not (?:go on|keep going|carry on|do life|live like this|live with this|live with myself|survive this)(?: anymore| any more| any longer)?(?: ,|$)|\bdo not want to do (?:life|this life) (?:anymore|any more)\b",
     ),
+    // Domestic abuse and coercive control.
+    (
+        "crisis.coercive_control",
+        "domestic_abuse",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\b(?:{PERP}) (?:\w+ )?(?:takes|took|controls|controlled|keeps|kept|checks|checked|goes through|went through|reads|read|tracks|tracked|monitors|monitored|has taken|hides|hid) (?:all )?(?:of )?(?:my|the) (?:money|wages|salary|bank card|cards|benefits|pay|phone|messages|texts|emails|location|passport|car keys|keys)\b(?: \S+){0,6} (?:and|,) (?:\w+ ){0,3}(?:takes|took|controls|keeps|checks|goes through|reads|tracks|monitors|hides|will not let|does not let|won t let|never lets|tells me who|decides)\b|\b(?:{PERP}) (?:\w+ )?(?:takes|took|controls|controlled|keeps|checks|checked|goes through|reads|tracks|tracked|monitors|monitored) (?:all )?(?:of )?(?:my|the) (?:money|wages|salary|bank card|benefits|phone|messages|texts|emails|location|passport)\b(?: \S+){0,6} (?:every (?:night|day|time|single day)|all the time|constantly|always|so i can not|where i go|who i (?:talk to|see|text|message)|and tracks|and follows)\b|\b(?:{PERP}) (?:\w+ )?(?:controls|controlled) (?:all )?(?:of )?(?:the|my|our) money\b|\b(?:{PERP}) (?:locks|locked|keeps locking|has locked) me (?:in|out|inside)\b|\b(?:{PERP}) (?:tells|told|decides|chooses) (?:me )?(?:who i can see|what i can wear|where i can go|when i can leave|what i can eat)\b",
+    ),
+    (
+        "crisis.partner_violence",
+        "domestic_abuse",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\b(?:{PERP}) (?:(?:always|keeps|often|sometimes|still|just|also|then|once|has|had) )?(?:strangled|choked|throttled|smothered|pinned|kicked|pushed|shoved|slapped|punched|dragged|spat on|bit|burned|headbutted) me\b|\b(?:scared|afraid|terrified|frightened) (?:of )?what (?:he|she|they|my (?:{REL_ADULT})) (?:will|would|might|is going to|could) do (?:when|if|once) (?:he|she|they) (?:gets|get|comes|come) (?:home|back|in)\b|\b(?:scared|afraid|terrified|frightened) to go home\b(?: \S+){0,6} (?:he|she|they|my (?:{REL_ADULT})) (?:is|has been|are|was|will be) (?:drinking|drunk|angry|raging|in a mood|high)\b",
+    ),
+    // A child or dependant in danger.
+    (
+        "crisis.child_harmed",
+        "child_danger",
+        C,
+        NEG | HIST | MEDIA_3P | TRIV,
+        r"\b(?:{PERP}|my (?:dad|father|mom|mother|stepdad|stepfather|stepmom|stepmother|uncle|aunt|grandpa|grandad|grandma|brother|sister|mom s boyfriend|dad s girlfriend|babysitter|nanny|teacher|coach|neighbour|neighbor|cousin|carer)) (?:(?:always|keeps|often|sometimes|still|also|has been|regularly|really) )?(?:hits|hurts|beats|kicks|punches|slaps|burns|chokes|abuses|touches|molests|starves|shakes|is hurting|is hitting|has been hurting|has been touching|has been hitting|keeps hitting|locks up|is abusing|has been abusing) (?:my|our|his|her|their|the) (?:little |baby |younger |older |big |step |half )?(?:sister|brother|son|daughter|kids|kid|children|child|baby|toddler|siblings|grandson|granddaughter|nephew|niece|grandkids|grandchildren)\b|\b(?:is|are|keeps|has been|have been) (?:hurting|hitting|beating|abusing|starving|neglecting|locking up|shaking) (?:his|her|their|the|my|our) (?:kids|children|child|kid|son|daughter|baby|toddler|little \w+)\b|\b(?:touching|touches|touched|groping|molesting|molested|abusing|abused|grooming|groomed) (?:my|our|his|her) (?:little )?(?:son|daughter|child|kid|kids|children|boy|girl|grandson|granddaughter|nephew|niece)(?: ,|$| at | when | in | inappropriately| and| again| for| at night)",
+    ),
+    (
+        "crisis.child_neglect_or_shaken",
+        "child_danger",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\bi (?:(?:sometimes|often|keep|just|nearly|almost|have|once) )?(?:shake|shook|shaking|shaken|threw|throw|smack|smacked|slap|slapped|hit|hurt|squeezed|squeeze) (?:the|my|our) (?:baby|toddler|newborn|little one|infant)\b|\b(?:leaves|left|leaving|leave) (?:us|me|the kids|the children|the baby|my (?:little )?(?:brother|sister|siblings|kids|children)|them) (?:\w+ ){0,2}(?:alone|on our own|by ourselves|home alone|on their own|with nobody)\b(?: \S+){0,4} (?:for (?:days|the night|the weekend|nights|whole days|two days|three days)|with no food|without food|overnight)\b|\b(?:no|not any|never any) food (?:in the house|at home) (?:for (?:days|us|the kids|a week))\b",
+    ),
+    // Eating-disorder behaviour (danger signs are an emergency above).
+    (
+        "crisis.eating_disorder",
+        "eating_disorder",
+        C,
+        NEG | HIST | MEDIA_3P | ROUTINE,
+        r"\b(?:make|making|made) myself (?:sick|throw up|vomit|puke)\b(?: (?:after|every|when|so|to|because|again|all)|$| ,)|\b(?:starving|starve|starved) myself\b|\b(?:have not|not|did not) (?:eaten|eat)(?: anything)? (?:in|for) (?:\w+ )?(?:days|weeks|a week)\b(?: \S+){0,6} (?:on purpose|deliberately|to lose weight|so i|fat|weight|deserve|punish|not allowed|control|thin|skinny)\b|\b(?:take|taking|took|use|using) (?:\w+ ){0,2}laxatives\b(?: \S+){0,8} (?:after|weight|fat|eat|eating|meal|meals|thin)\b|\bonly (?:eat|eating|ate) (?:once every \w+ days|every \w+ days|one (?:apple|cracker|meal a week)|water)\b|\b(?:purging|bingeing and purging|binge and purge|binging and purging)\b",
+    ),
+    // Stopping vital medication out of hopelessness.
+    (
+        "crisis.medication_stopped",
+        "medication_stopped",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\b(?:stopped|quit|stopping|quitting|not taking|no longer taking|refuse to take|refusing to take|came off|coming off|skipping|skipped|ditched|threw away|binned|flushed|gave up) (?:taking )?(?:all )?(?:of )?(?:my |the )?(?:{VITAL})\b(?: \S+){0,12} (?:do not care|what is the point|no point|do not see the point|who cares|let it happen|let (?:it|nature) (?:kill me|take its course)|hope it kills me|see what happens|if i die|whatever happens|what happens|does not matter|do not want to (?:live|be here)|nothing matters|might as well|rather die|why bother|on purpose|anymore|any more)\b|\b(?:do not care|what is the point|no point|who cares|why bother|nothing matters|do not want to live)\b(?: \S+){0,10} (?:stopped|quit|not taking|no longer taking|refusing|came off|skipping|binned|flushed) (?:taking )?(?:all )?(?:of )?(?:my |the )?(?:{VITAL})\b",
+    ),
+    // Voices that tell them to hurt themselves or others.
+    (
+        "crisis.command_voices",
+        "mania_psychosis",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\bvoices?\b(?: \S+){0,4} (?:tell|telling|told|tells|say|saying|said|says|want|wants|order|ordering|command|commanding|keep telling|keeps telling) (?:me )?(?:to|that i should|i should|i have to|i must) (?:hurt|kill|harm|cut|end|die|jump|stab|hit|punish|poison|drown|burn|attack)\b",
+    ),
+    (
+        "crisis.near_attempt",
+        "suicidal_ideation",
+        C,
+        NEG | MEDIA_3P | HIST,
+        r"\b(?:nearly|almost|came so close to|came close to|so close to) (?:did|done|doing|went through with|go through with|going through with) it\b(?: \S+){0,4} (?:last night|yesterday|this morning|today|this week|again|at the weekend|on the bridge|on sunday|on saturday)\b",
+    ),
     // Self-harm.
     (
         "crisis.self_harm_verbs",
@@ -1299,21 +1410,21 @@ const CRISIS: &[Row] = &[
     // Abuse and threats at home.
     (
         "crisis.threatened",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | THREAT_IDIOM | HIST,
         r"\b(?:{PERP}) (?:is|are) going to (?:kill|hurt|murder|stab|shoot|strangle) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:scared|afraid|terrified|frightened|worried|fear) (?:that )?(?:{PERP}) (?:will|is going to|is gonna|might|could|would|is actually going to) (?:\w+ )?(?:kill|murder|seriously hurt|stab|shoot|strangle|beat) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna) (?:kill|hurt|murder|stab|shoot|strangle|take) (?:me|us|my (?:kids|kid|children|son|daughter|baby)|the kids|himself|herself)\b|\b(?:{PERP}) (?:would|will) kill (?:me|us) if i (?:leave|left|tell|told|go|went|call|called|report|reported|speak|talk)\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying|warned me|warns me) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna|could) (?:burn (?:the house|the flat|the place|our house|our flat|it|us) down with (?:me|us|the kids)|set (?:me|us|the house|the flat) on fire|set fire to (?:me|us|the house|the flat)|run me over|break my (?:neck|legs|arms|jaw|face)|slit my throat|make me disappear|end me|bury me|finish me off|put me in (?:the )?(?:hospital|ground|grave))\b|\b(?:threatens|threatened|threatening|keeps threatening) (?:me|us|my|to (?:kill|hurt|hit|beat|take the kids|take my kids|take the baby|leave me with nothing))\b|\b(?:death|violent) threats?\b",
     ),
     (
         "crisis.abuse",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | HIST,
-        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave(?: ,|$| the (?:house|flat|home|room|relationship|country)| home| him| her| them| without| on my own| alone| or\b| and\b)|go out|go anywhere|see (?:my )?(?:friends|family|mom|dad|sister|brother|parents|anyone)|have (?:money|my phone|my own money|a phone|my own bank)|out of (?:the|his|her) sight|eat|sleep|work|get a job|talk to (?:anyone|my))\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
+        r"\b(?:{PERP}) (?:(?:always|keeps|often|sometimes|still|just|also|really|then|even|regularly|constantly|has|had|has been|was|actually|once|twice|literally|basically) )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave(?: ,|$| the (?:house|flat|home|room|relationship|country)| home| him| her| them| without| on my own| alone| or\b| and\b)|go out|go anywhere|see (?:my )?(?:friends|family|mom|dad|sister|brother|parents|anyone)|have (?:money|my phone|my own money|a phone|my own bank|a bank card|my own card|my bank card|access to|any money|the car|my own phone|friends)|out of (?:the|his|her) sight|eat|sleep|work|get a job|talk to (?:anyone|my))\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
     ),
     (
         "crisis.abuse_habitual",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | HIST,
         r"\b(?:hits|beats|punches|kicks|slaps|chokes|strangles|shoves|batters|bites|burns) (?:me|us)\b|\band (?:hit|hits|beat|punched|kicked|slapped|choked|pushed|shoved|hurt) me\b",
@@ -1327,7 +1438,7 @@ const CRISIS: &[Row] = &[
     ),
     (
         "crisis.afraid_of_partner",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | HIST,
         r"\b(?:afraid|scared|terrified|frightened) (?:of|to go home to|to be around|to be alone with) (?:my (?:{REL_ADULT})|him|her)\b|\b(?:afraid|scared|terrified|frightened) (?:to go home|of going home)\b|\b(?:afraid|scared|terrified|frightened|worried) (?:of )?what (?:he|she|they|my (?:{REL_ADULT})) (?:will|might|could|is going to|would) do(?: to me| to us| to the kids| next)?(?: ,|$| to| if| when)|\b(?:afraid|scared|terrified) (?:he|she|they) (?:will|might|is going to|are going to) (?:kill|hurt|hit|beat) (?:me|us|the kids|my)\b",
@@ -1514,6 +1625,13 @@ const ASK: &[Row] = &[
 
 /// Referral: outside a wellbeing companion's scope.
 const REFER: &[Row] = &[
+    (
+        "refer.mania_psychosis",
+        "mania_psychosis",
+        R,
+        NEG | HIST,
+        r"\b(?:have not|has not|not|barely|hardly) slept (?:in|for) (?:\w+ ){0,2}(?:days|nights)\b(?: \S+){0,12} (?:can do anything|invincible|unstoppable|on top of the world|so much energy|full of energy|brilliant|genius|racing|chosen|special mission|mission from god|superpowers|never felt better|amazing plans|big plans|do not need sleep|do not need to sleep|do not even feel tired|not even tired|buzzing)\b|\b(?:up|awake) for (?:\w+ ){1,2}(?:nights|days)(?: straight| in a row| now)?\b(?: \S+){0,10} (?:can do anything|invincible|so many (?:brilliant |amazing |great )?(?:plans|ideas)|genius|brilliant|racing|chosen|special mission|superpowers|never felt better|do not need sleep|not even tired)\b|\bi (?:do not|no longer) need (?:to )?sleep (?:anymore|any more|at all)\b|\b(?:the )?(?:tv|television|radio|news|newsreader|newsreaders|computer|phone|internet|adverts|advert|billboards|songs|numbers|number plates|license plates|birds|neighbours|neighbors|people on tv) (?:is|are|keeps|keep|has been|have been) (?:(?:sending|giving) me (?:messages|signals|signs|codes|secret|hidden|instructions)|(?:talking|speaking) (?:to|about) me|(?:watching|spying on|reading) (?:me|my (?:mind|thoughts)))\b|\b(?:someone|somebody|people|they|the government|aliens|the neighbours|my neighbours|the neighbors|something|a chip) (?:\w+ )?(?:is|are|keeps|keep|has been|have been) (?:putting|inserting|planting|stealing|taking|controlling|reading|broadcasting|messing with) (?:(?:thoughts|things|ideas) (?:in|into) my (?:head|mind|brain)|my (?:thoughts|mind|brain))\b|\b(?:the )?voices (?:are|keep|have been|in my head|tell|told|say|said|keep telling|started|came back|are back) ?(?:telling|talking|saying|again|back|me|things|at me|to me)?\b|\bi (?:can |keep |have been |started )?(?:hear|hearing) (?:voices|a voice)(?: ,|$| that| nobody| no one| other| when| at night| in my head| telling| again| talking| all)",
+    ),
     (
         "refer.diagnose_me",
         "diagnosis",
@@ -1715,10 +1833,10 @@ const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\
 const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale|police said|police say|according to|reportedly|reported that|reports say|the suspect|the victim|the victims|local media|witnesses|a man in his \w+|a woman in her \w+|\w+ year old (?:man|woman|boy|girl)|breaking news|sings about|sang about|singing about)\b";
 
 /// An everyday routine that explains "won't wake up" or "not responding" (see [`ROUTINE`]).
-const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy)\b";
+const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy|ramadan|fasting|fast for|intermittent|before (?:my |the )?(?:surgery|operation|colonoscopy|blood test)|stomach bug|tummy bug|sick bug|norovirus|food poisoning|hangover|hungover|prawns|seafood|motion sickness|seasick|car sick|morning sickness|pregnant|chemo)\b";
 
 /// Everyday causes of being fed up (see [`EVERYDAY`]).
-const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|traffic|commute|printer|laptop|computer|phone|the car|my car|rain|raining|weather|heat|humidity|noise|noisy|neighbours|neighbour|knees|knee|my back|diet|dieting|coffee|sugar|cake|chocolate|running|gym|training|marathon|meeting|meetings|deadline|deadlines|homework|revision|revising|exam|exams|renovation|builders|decorating|maze|puzzle|crossword|level|the game|this game|party|holiday|vacation|boring|bored|to do list|my list|chores|cleaning|washing|dishes|ironing|inbox|emails|queue|queues|printer|paperwork|tax return|spreadsheet|this song|this film|this show|this book|season|episode|football|the match|my team|shopping|expensive|prices|diy|garden|lawn|the dog s barking|barking|snoring|teething|potty training|toddler tantrums|this cold|my cold|flu|hay fever|hayfever|allergies|restaurant|too loud|loud|the pub|this pub|the bar|this bar|club|office|this meeting|wedding|the queue|this queue|waiting room|this class|lecture|the dentist|dentist)\b";
+const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|traffic|commute|printer|laptop|computer|phone|the car|my car|rain|raining|weather|heat|humidity|noise|noisy|neighbours|neighbour|knees|knee|my back|diet|dieting|coffee|sugar|cake|chocolate|running|gym|training|marathon|meeting|meetings|deadline|deadlines|homework|revision|revising|exam|exams|renovation|builders|decorating|maze|puzzle|crossword|level|the game|this game|party|holiday|vacation|boring|bored|to do list|my list|chores|cleaning|washing|dishes|ironing|inbox|emails|queue|queues|printer|paperwork|tax return|spreadsheet|this song|this film|this show|this book|season|episode|football|the match|my team|shopping|expensive|prices|diy|garden|lawn|the dog s barking|barking|snoring|teething|potty training|toddler tantrums|this cold|my cold|flu|hay fever|hayfever|allergies|restaurant|too loud|loud|moving house|moving abroad|moving to|emigrating|new job|leaving do|leaving party|my flight|travelling|the airport|retiring|retirement|the pub|this pub|the bar|this bar|club|office|this meeting|wedding|the queue|this queue|waiting room|this class|lecture|the dentist|dentist)\b";
 
 /// A quiz or trivia question about other people, with no first person anywhere in it ("in
 /// which city did hitler commit suicide", "who shot john lennon"): treated like media.
