@@ -25,6 +25,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("ask.tsv", include_str!("corpus/ask.tsv")),
     ("dangers.tsv", include_str!("corpus/dangers.tsv")),
     ("recall.tsv", include_str!("corpus/recall.tsv")),
+    ("refer_shape.tsv", include_str!("corpus/refer_shape.tsv")),
 ];
 
 /// Bulk tables for breadth: file name and contents.
