@@ -153,6 +153,11 @@ const MASKS: &[MaskRow] = &[
     ),
     ("idiom.kick_myself", None, r"\b(?:kick|kicking) myself\b"),
     (
+        "idiom.mortality",
+        None,
+        r"\b(?:we|we all|everyone|everybody|all of us|people|you) (?:all )?(?:have to|has to|must|will all|are all going to|are going to|will) die (?:someday|one day|eventually|sometime|in the end|sooner or later)\b|\b(?:we|we all|all of us|everyone|everybody) (?:all )?(?:have to|has to|must) die\b",
+    ),
+    (
         "idiom.a_bit_myself",
         None,
         r"\b(?:a|quite a|a little|a tiny|a fair|every) bit myself\b",
@@ -313,7 +318,7 @@ const METHOD: &[Row] = &[
         "method_request",
         C,
         0,
-        r"\bhow many (?:\w+ ){0,3}(?:would|does|will) it take (?:to )?(?:die|kill|od|overdose|end it|not wake up|be fatal)?\b(?:.*\b(?:{DRUG})\b)?",
+        r"\bhow many (?:\w+ ){0,3}(?:would|does|will) it take (?:to )?(?:die|kill (?:me|you|someone|a person|myself|yourself)|od|overdose|end it|not wake up|be fatal)\b|\bhow many (?:\w+ ){0,2}(?:{DRUG}) (?:would|does|will) it take\b|\bhow many (?:\w+ ){0,3}(?:would|does|will) it take\b.*\b(?:{DRUG})\b",
     ),
     (
         "method.how_to",
@@ -2445,6 +2450,32 @@ mod tests {
     fn all_tables_compile() {
         let r = RuleSet::build();
         assert!(r.is_ok(), "{:?}", r.err());
+    }
+
+    /// Ordinary speech found in outside text (fortunes): light-bulb jokes are not method
+    /// requests, a saying about mortality is not a wish. Kept here rather than in a corpus
+    /// table so they do not shift the statistical reading's training.
+    #[test]
+    fn outside_ordinary_text() {
+        let Ok(r) = RuleSet::build() else {
+            panic!("rules do not compile");
+        };
+        let read = |t: &str| r.assess(&super::super::normalize::normalize(t)).action;
+        for t in [
+            "how many lawyers does it take to change a light bulb",
+            "how many people does it take to run a marathon relay",
+            "we all have to die someday, so let's enjoy the cake",
+            "All say, how hard it is that we have to die",
+        ] {
+            assert!(read(t) <= SafetyAction::Support, "{t}");
+        }
+        for t in [
+            "how many pills would it take",
+            "how many of my sleeping pills does it take to die",
+            "how many does it take to overdose",
+        ] {
+            assert!(read(t) >= SafetyAction::Crisis, "{t}");
+        }
     }
 
     #[test]
