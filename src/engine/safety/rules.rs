@@ -153,6 +153,21 @@ const MASKS: &[MaskRow] = &[
     ),
     ("idiom.kick_myself", None, r"\b(?:kick|kicking) myself\b"),
     (
+        "idiom.stage_death",
+        None,
+        r"\b(?:die|dies|dying|died|death) (?:on stage|in the (?:play|scene|show|film|movie|musical|game|second act|first act|last act|final scene))\b|\b(?:got|get|getting|was|been) shot down\b",
+    ),
+    (
+        "idiom.co_alarm",
+        None,
+        r"\bcarbon monoxide (?:alarm|alarms|detector|detectors|sensor|sensors|monitor|test|testing|check|battery)\b",
+    ),
+    (
+        "idiom.laughed_would_die",
+        None,
+        r"\blaughed (?:so )?hard (?:\w+ ){0,4}(?:i thought i would die|i nearly died|i almost died|i could have died|i thought i was going to die)\b",
+    ),
+    (
         "idiom.mortality",
         None,
         r"\b(?:we|we all|everyone|everybody|all of us|people|you) (?:all )?(?:have to|has to|must|will all|are all going to|are going to|will) die (?:someday|one day|eventually|sometime|in the end|sooner or later)\b|\b(?:we|we all|all of us|everyone|everybody) (?:all )?(?:have to|has to|must) die\b",
@@ -667,7 +682,7 @@ const EMERGENCY: &[Row] = &[
         "violence_now",
         E,
         NEG,
-        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting|punching|hitting|battering|smothering|throttling|beating up) (?:her|him|them|my \w+|someone|somebody|a woman|a man|a child|the kids|the baby)\b|\b(?:is|has) got (?:my \w+|her|him|them) (?:against|up against|pinned|by the (?:throat|neck|hair))\b",
+        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting|punching|hitting|battering|smothering|throttling|beating up) (?:her|him|them|my (?:\w+ )?(?:{REL}|nan|gran|granny|grandad)|someone|somebody|a woman|a man|a child|the kids|the baby)\b|\b(?:is|has) got (?:my \w+|her|him|them) (?:against|up against|pinned|by the (?:throat|neck|hair))\b",
     ),
     (
         "emergency.third_party_took_unreachable",
@@ -1242,7 +1257,7 @@ const CRISIS: &[Row] = &[
         "help_request",
         C,
         PREMASK,
-        r"\b(?:suicide|crisis|suicide prevention) (?:hotline|helpline|help line|hot line|line|lifeline|number|text line|chat)\b|\b(?:nine eight eight|988|samaritans|lifeline|crisis text line)\b",
+        r"\b(?:suicide|crisis|suicide prevention) (?:hotline|helpline|help line|hot line|line|lifeline|number|text line|chat)\b|\b(?:nine eight eight|988|samaritans|crisis text line)\b|\b(?:the|call|ring|phone|text|contact) lifeline\b|\blifeline (?:number|phone|line|on|please|now)\b|^lifeline(?: ,|$)",
     ),
     (
         "crisis.can_not_go_on",
@@ -1829,19 +1844,23 @@ const SUPPORT: &[Row] = &[
 const IDENTITY: &str = r"\bare you (?:a |an |actually a |actually an |really a |really an |even a |some kind of a |some kind of )?(?:real|human|a human|person|real person|real human|alive|bot|robot|ai|a i|artificial intelligence|machine|computer|program|chatbot|chat bot|therapist|counsellor|psychologist|psychiatrist|doctor|recording|real therapist|licensed|qualified|trained therapist|person or|human or|bot or|robot or|ai or|machine or)\b|\bam i (?:talking|speaking|chatting) (?:to|with) (?:a |an |someone |somebody |anyone )?(?:real|human|person|bot|robot|ai|a i|machine|computer|therapist|counsellor|doctor|psychologist|professional|recording|actual person|live person|program)\b|\bis (?:this|that|it) (?:a |an )?(?:real person|real human|human|person|bot|robot|ai|a i|machine|computer|recording|chatbot|chat bot|therapist|live person|actual person)\b|\bis (?:there )?(?:a |someone |anyone |somebody )?(?:real|human|person|actual person|live person) (?:there|on the other end|listening|behind this|talking)\b|\bwho am i (?:talking|speaking) to\b|\bwhat are you(?: ,|$| exactly| really| actually)\b|\b(?:are you|you are) not (?:real|human|a person)\b";
 
 /// The whole utterance talks about the past in a way that says it is over.
-const HIST_PAST: &str = r"\bused to\b|\byears ago\b|\bas a (?:teen|teenager|kid|child|student|young)\b|\bwhen i was (?:younger|a teen|a teenager|a kid|a child|little|young|small|in (?:high )?school|at school|at uni|at university|in college|in uni|\d+|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b|\bin the past\b|\b(?:a )?long time ago\b|\bback (?:in|when|then)\b|\bin my (?:teens|twenties|youth|teenage years|early twenties|late teens|childhood)\b|\b(?:have|has) (?:been|felt) (?:fine|okay|good|well|better|safe|clean|free|stable|happy) for\b|\bbeen (?:clean|free) (?:of|from|for)\b|\b(?:i am|i am now|am) in a (?:good|better|great|much better) place\b|\brecovered\b|\bthat was (?:years|a long time|ages) ago\b|\b(?:ages|decades) ago\b|\bnot anymore\b|\bno longer\b|\bhave not (?:done|felt|had|thought) (?:that|it|this|those|them|any) (?:in|for|since)\b|\bin (?:college|uni|university|high school|school|my teens|my twenties|my youth)\b|\b(?:as a|when i was a) (?:student|teen|teenager|kid|child)\b|\bin (?:19|20)\d\d\b|\bwhen i was going through\b|\bgot help\b|\bgot through it\b|\bmade it through\b|\b(?:that is|it is|it was|that was|all that is|all of that is|is|are) (?:all |well |long |now )?behind me\b|\b(?:therapy|counselling|counseling|treatment|my therapist|my counsellor|my counselor) (?:really )?helped\b|\bi am (?:through|past|over) (?:it|that|the worst of it)\b";
+const HIST_PAST: &str = r"\bused to\b|\byears ago\b|\bas a (?:teen|teenager|kid|child|student|young)\b|\bwhen i was (?:younger|a teen|a teenager|a kid|a child|little|young|small|in (?:high )?school|at school|at uni|at university|in college|in uni|\d+|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b|\bin the past\b|\b(?:a )?long time ago\b|\bback (?:in|when|then)\b|\bin my (?:teens|twenties|youth|teenage years|early twenties|late teens|childhood)\b|\b(?:have|has) (?:been|felt) (?:fine|okay|good|well|better|safe|clean|free|stable|happy) for\b|\bbeen (?:clean|free) (?:of|from|for)\b|\b(?:i am|i am now|am) in a (?:good|better|great|much better) place\b|\brecovered\b|\bthat was (?:years|a long time|ages) ago\b|\b(?:ages|decades) ago\b|\bnot anymore\b|\bno longer\b|\bhave not (?:done|felt|had|thought) (?:that|it|this|those|them|any) (?:in|for|since)\b|\bin (?:college|uni|university|high school|school|my teens|my twenties|my youth)\b|\b(?:as a|when i was a) (?:student|teen|teenager|kid|child)\b|\bin (?:19|20)\d\d\b|\bwhen i was going through\b|\bgot help\b|\bgot through it\b|\bmade it through\b|\b(?:that is|it is|it was|that was|all that is|all of that is|is|are) (?:all |well |long |now )?behind me\b|\b(?:therapy|counselling|counseling|treatment|my therapist|my counsellor|my counselor) (?:really )?helped\b|\bi am (?:through|past|over) (?:it|that|the worst of it)\b|\b(?:years|months) (?:clean|free) (?:from|of)\b|\b(?:years|months) since i (?:last )?\w+|\bold (?:scars|cuts|marks)\b|\bscars (?:have )?faded\b";
 
 /// Markers that the risk is current, which override HIST_PAST.
 const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\btoday\b|\btonight\b|\bthis week\b|\brecently\b|\blately\b|\bthese days\b|\brelaps\w*\b|\bright now\b|\bstill\b|\burges?\b|\bstarted\b|\b(?:are|is|came|coming|keep coming|have come) back\b|\bcreeping back\b|\breturn(?:ed|ing)?\b|\bbut now\b|\bnow i\b|\bthis time\b|\bthis year\b|\bmissing it\b|\bmiss it\b";
 
 /// Fiction, media and study framing.
-const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale|police said|police say|according to|reportedly|reported that|reports say|the suspect|the victim|the victims|local media|witnesses|a man in his \w+|a woman in her \w+|\w+ year old (?:man|woman|boy|girl)|breaking news|sings about|sang about|singing about)\b";
+const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale|police said|police say|according to|reportedly|reported that|reports say|the suspect|the victim|the victims|local media|witnesses|a man in his \w+|a woman in her \w+|\w+ year old (?:man|woman|boy|girl)|breaking news|sings about|sang about|singing about|respawn\w*|flight sim|simulator|dlc|dark souls|elden ring|multiplayer|npc|boss fight|school play|on stage|rehearsal|rehearsals|audition|drama club)\b";
 
 /// An everyday routine that explains "won't wake up" or "not responding" (see [`ROUTINE`]).
 const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy|ramadan|fasting|fast for|intermittent|before (?:my |the )?(?:surgery|operation|colonoscopy|blood test)|stomach bug|tummy bug|sick bug|norovirus|food poisoning|hangover|hungover|prawns|seafood|motion sickness|seasick|car sick|morning sickness|pregnant|chemo)\b";
 
 /// Everyday causes of being fed up (see [`EVERYDAY`]).
 const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|traffic|commute|printer|laptop|computer|phone|the car|my car|rain|raining|weather|heat|humidity|noise|noisy|neighbours|neighbour|knees|knee|my back|diet|dieting|coffee|sugar|cake|chocolate|running|gym|training|marathon|meeting|meetings|deadline|deadlines|homework|revision|revising|exam|exams|renovation|builders|decorating|maze|puzzle|crossword|level|the game|this game|party|holiday|vacation|boring|bored|to do list|my list|chores|cleaning|washing|dishes|ironing|inbox|emails|queue|queues|printer|paperwork|tax return|spreadsheet|this song|this film|this show|this book|season|episode|football|the match|my team|shopping|expensive|prices|diy|garden|lawn|the dog s barking|barking|snoring|teething|potty training|toddler tantrums|this cold|my cold|flu|hay fever|hayfever|allergies|restaurant|too loud|loud|moving house|moving abroad|moving to|emigrating|new job|leaving do|leaving party|my flight|travelling|the airport|retiring|retirement|the pub|this pub|the bar|this bar|club|office|this meeting|wedding|the queue|this queue|waiting room|this class|lecture|the dentist|dentist)\b";
+
+/// An explicit denial of suicidal thoughts ("no i'm not suicidal, just fed up with everything"):
+/// a possible-risk (ask) reading becomes support.
+const DENIAL_RE: &str = r"\b(?:not|never|no longer) (?:suicidal|going to (?:hurt|kill) myself|thinking (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|hurting myself)|having (?:any )?thoughts (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|hurting myself))\b|\bno (?:thoughts|plans|intention) (?:of|to) (?:suicide|killing myself|ending (?:it|my life)|hurting myself|hurt myself)\b";
 
 /// A quiz or trivia question about other people, with no first person anywhere in it ("in
 /// which city did hitler commit suicide", "who shot john lennon"): treated like media.
@@ -1867,13 +1886,13 @@ const PAST_TIME: &str = r"\blast (?:week|year|month|summer|winter|spring|fall|au
 const MED_NEUTRAL: &str = r"\b(?:remind|reminder|reminders|log|logged|track|tracking|alarm|timer|pick up|picked up|collect|collected|refill|refilled|pharmacy|bought|ordered|delivered|organiser|organizer|as prescribed|on time|working great|working well|helping)\b";
 
 /// A medical emergency that is over or only feared.
-const MED_PAST: &str = r"\b(?:years ago|(?:last|a) (?:week|month|year)(?: ago)?|months ago|weeks ago|(?:he|she|i|they|we) (?:is|am|are|was|were) (?:fine|okay|ok|better|alright|all right|recovered) now|the doctor (?:said|says|told)|doctors (?:said|say)|turned out|was (?:just|only)|worried about (?:having|getting)|scared of (?:having|getting)|afraid of (?:having|getting)|one day|someday|some day|what if|in the future|when i am older|risk of)\b";
+const MED_PAST: &str = r"\b(?:years ago|(?:last|a) (?:week|month|year)(?: ago)?|months ago|weeks ago|(?:he|she|i|they|we) (?:is|am|are|was|were) (?:fine|okay|ok|better|alright|all right|recovered) now|the doctor (?:said|says|told)|doctors (?:said|say)|turned out|was (?:just|only)|worried about (?:having|getting)|scared of (?:having|getting)|afraid of (?:having|getting)|one day|someday|some day|what if|in the future|when i am older|risk of|in (?:19|20)\d\d|right as rain|(?:been )?fine (?:ever )?since|since then)\b";
 
 /// Trivial causes that make a threat against someone an idiom.
 const TRIVIAL: &str = r"\bif (?:he|she|they|you|my \w+|that \w+) (?:\w+ ){0,2}(?:eats?|ate|eaten|takes?|took|nicks?|nicked|steals?|stole|pinch(?:es)?|pinched|touch(?:es)?|touched|uses?|used|borrows?|borrowed|breaks?|broke|forgets?|forgot|finish(?:es)?|finished|spoils?|spoiled|tells?|told|wakes?|woke|is late|are late|was late|clean|cleans|stops?|keeps?|does that|do that|does it|do it|says?|said|drinks?|drank|hides?|hid|leaves?|left|loses?|lost|mess(?:es)?|messed|calls?|texts?|shows? up|cancels?|cancelled|canceled|sings?|plays?|snores?|chews?|interrupts?|is wrong|are wrong|beats?|wins?|spoilers?|reads?|reveals?|changes?|moves?)\b|\bfor (?:eating|taking|being (?:late|so|such)|forgetting|breaking|using|borrowing|finishing|spoiling|telling|leaving|losing|snoring|singing|not (?:calling|texting|telling|replying|doing)|making me|that joke|spoiling|chewing|interrupting)\b|\b(?:ate|eats|eaten|drank|finished|spoiled|borrowed|took|stole|broke) my (?:\w+ )?(?:leftovers|food|lunch|dinner|fries|chips|cake|pizza|chocolate|snacks|coffee|beer|wine|charger|phone|car|clothes|shirt|shoes|sweater|hoodie|last|ice cream|sandwich|cookies|biscuits)\b|\bwhen (?:i|we) get home\b.*\b(?:ate|eaten|broke|took|spoiled|forgot)\b|\b(?:game|match|race|tournament|league|final|finals|score|points|competition|contest|quiz|debate|tennis|chess|cards|poker|football|soccer|basketball|fifa|fortnite)\b|\b(?:he|she|they|it) (?:used|ate|broke|borrowed|finished|drank|lost|ruined|spilled|ripped|wore|crashed|dented|scratched|spoiled) (?:all )?(?:of )?my\b|\b(?:haha|lol|joking|kidding)\b|\bat (?:chess|cards|poker|tennis|the game|scrabble|monopoly|mario kart|fifa|fortnite|golf)\b";
 
 /// Idiomatic "is going to kill me" ("when she sees my grades").
-const THREAT_IDIOM_RE: &str = r"\bi (?:broke|lost|crashed|dented|scratched|spilled|forgot|failed|ruined|ate|spent|missed|stained|used|borrowed)\b|\b(?:when|if|once|after|because) (?:he|she|they|my \w+|mom|dad) (?:\w+ ){0,2}(?:sees?|saw|finds? out|found out|hears?|heard|notices?|notice|gets? (?:home|back)|realizes?|realises?|learns?|reads?|comes? home and sees|sees? (?:the|my|this|what|how))\b|\bfor (?:being (?:late|so|such)|forgetting|breaking|losing|missing|spending|not (?:calling|doing|telling|cleaning|coming)|crashing|denting|failing|skipping|staying out|borrowing|taking|eating|using|wearing|stealing|ruining|spoiling|touching|finishing|drinking|reading|watching|scratching|staining|dropping)\b|\b(?:grades|report card|the bill|credit card|the mess|the dent|the scratch|my hair|the haircut|the tattoo|my tattoo|the car|the vase|curfew)\b|\b(?:haha|lol|joking|kidding)\b";
+const THREAT_IDIOM_RE: &str = r"\bi (?:broke|lost|crashed|dented|scratched|spilled|forgot|failed|ruined|ate|spent|missed|stained|used|borrowed)\b|\b(?:when|if|once|after|because) (?:he|she|they|my \w+|mom|dad) (?:\w+ ){0,2}(?:sees?|saw|finds? out|found out|hears?|heard|notices?|notice|gets? (?:home|back)|realizes?|realises?|learns?|reads?|comes? home and sees|sees? (?:the|my|this|what|how))\b|\bfor (?:being (?:late|so|such)|forgetting|breaking|losing|missing|spending|not (?:calling|doing|telling|cleaning|coming)|crashing|denting|failing|skipping|staying out|borrowing|taking|eating|using|wearing|stealing|ruining|spoiling|touching|finishing|drinking|reading|watching|scratching|staining|dropping)\b|\b(?:grades|report card|the bill|credit card|the mess|the dent|the scratch|my hair|the haircut|the tattoo|my tattoo|the car|the vase|curfew|her news|his news|their news|the surprise|surprise party|the secret|her secret|his secret|the ending|spoilers|the spoiler)\b|\b(?:haha|lol|joking|kidding)\b";
 
 /// Words that can come between a negator and the words it negates ("i am not going to ...").
 const BRIDGE: &[&str] = &[
@@ -1973,6 +1992,12 @@ const BRIDGE: &[&str] = &[
     "wants",
     "means",
     "mean",
+    "having",
+    "plans",
+    "intention",
+    "intentions",
+    "desire",
+    "wish",
 ];
 
 /// One compiled rule.
@@ -2015,6 +2040,7 @@ pub struct RuleSet {
     trivia: Regex,
     first_person: Regex,
     quote: Regex,
+    denial: Regex,
     weak_now: Regex,
     means: Regex,
     now_any: Regex,
@@ -2067,6 +2093,7 @@ impl RuleSet {
             trivia: compile("trivia", TRIVIA_RE)?,
             first_person: compile("first_person", FIRST_PERSON_RE)?,
             quote: compile("quote", QUOTE_RE)?,
+            denial: compile("denial", DENIAL_RE)?,
             weak_now: compile(
                 "weak_now",
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
@@ -2110,6 +2137,7 @@ impl RuleSet {
         let quoted_from = self.quote.find(&text).map(|m| m.end());
         let routine = self.routine.is_match(&text);
         let everyday = self.everyday.is_match(&text);
+        let denial = self.denial.is_match(&text);
         let accident = self.accident.is_match(&text) && !self.deliberate.is_match(&text);
         let past_time = self.past_time.is_match(&text);
         let trivial = self.trivial.is_match(&text);
@@ -2161,6 +2189,13 @@ impl RuleSet {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::None, "none", rule.id, "routine"),
+                    );
+                    continue;
+                }
+                if rule.action == SafetyAction::Ask && denial {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "distress", rule.id, "denied"),
                     );
                     continue;
                 }
@@ -2426,7 +2461,7 @@ fn negated(before: &str) -> bool {
     for _ in 0..8 {
         let Some(t) = tokens.next() else { return false };
         match t {
-            "not" | "never" | "nor" => return true,
+            "not" | "never" | "nor" | "nobody" => return true,
             // "no" directly before a pronoun is an answer ("no i want to die"), not a negation.
             "no" => {
                 return !matches!(
@@ -2466,6 +2501,16 @@ mod tests {
             "how many people does it take to run a marathon relay",
             "we all have to die someday, so let's enjoy the cake",
             "All say, how hard it is that we have to die",
+            "i have no plans to hurt myself you don't need to worry",
+            "no i'm not having any thoughts of ending my life i'm just worn out",
+            "no i'm not suicidal just really fed up with everything",
+            "that ivy is strangling my poor rose bush",
+            "changed the battery in the carbon monoxide alarm today",
+            "my support group has been a lifeline this year",
+            "like i keep dying in the dark souls dlc",
+            "my sister will kill me if i tell anyone her news",
+            "nobody is hurting me at home i just argue with my brother sometimes",
+            "i play a soldier in the school play and i have to die on stage",
         ] {
             assert!(read(t) <= SafetyAction::Support, "{t}");
         }
@@ -2473,6 +2518,9 @@ mod tests {
             "how many pills would it take",
             "how many of my sleeping pills does it take to die",
             "how many does it take to overdose",
+            "he said he will kill me if i tell anyone",
+            "call lifeline",
+            "someone is strangling my mum",
         ] {
             assert!(read(t) >= SafetyAction::Crisis, "{t}");
         }
