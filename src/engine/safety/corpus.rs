@@ -26,6 +26,7 @@ pub const TABLES: &[(&str, &str)] = &[
     ("dangers.tsv", include_str!("corpus/dangers.tsv")),
     ("recall.tsv", include_str!("corpus/recall.tsv")),
     ("refer_shape.tsv", include_str!("corpus/refer_shape.tsv")),
+    ("asr_style.tsv", include_str!("corpus/asr_style.tsv")),
 ];
 
 /// Bulk tables for breadth: file name and contents.
