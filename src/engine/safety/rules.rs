@@ -14,8 +14,23 @@
 //!    *trivial causes* ("i'll kill him if he eats my fries") and *threat idioms* ("my mom is
 //!    going to kill me when she sees this").
 //!    Method and lethality requests are never guarded: no framing makes them safe.
+//!    Further guards keep ordinary speech quiet: a medical emergency needs a *person* as
+//!    subject ([`super::lexicon::PSUBJ`]: not "my laptop is not responding", not "our cat got
+//!    hit by a car"); *routine* ("won't wake up for school"); *trivia* questions with no first
+//!    person and *news* narration count as media; words after a *quote* introducer ("the song
+//!    that goes ...") are someone else's; a wish with *another subject* ("i hope that you die")
+//!    is not the speaker's risk.
 //! 3. **Escalation**: a self-harm or suicide reading together with the means and a time
 //!    ("the pills are here, tonight") or an intention and a time becomes an emergency.
+//!
+//! Besides suicide and self-harm the tables cover domestic abuse and coercive control, a child
+//! or dependant in danger, eating-disorder medical danger, stopping vital medication out of
+//! hopelessness, and signs of mania or psychosis (a gentle referral; command voices are a
+//! crisis), each with its own category so the scripts can open with the right words.
+//! Possible but unclear risk ("i can't keep going like this", "what's the point of anything")
+//! gets `ask` (category `possible_risk`, reason `ask.<family>`): the dialogue asks directly.
+//! An everyday cause ("like this with the broken boiler") or an explicit denial ("i'm not
+//! suicidal, just fed up") leaves support instead.
 //!
 //! The most severe surviving reading wins; ties go to the earlier rule in the table. The
 //! `reason` is the rule's id, never the person's words.
@@ -1815,7 +1830,7 @@ const SUPPORT: &[Row] = &[
         "grief",
         S,
         NEG,
-        r"\b(?:my|our|the) (?:\w+ )?(?:dog|cat|pet|puppy|kitten|horse|pony|bird|hamster|rabbit|bunny|guinea pig|tortoise|parrot|budgie|ferret|goat) (?:\w+ )?(?:got|was|has been|had been|just got|is) (?:hit|run over|knocked down|killed|attacked|mauled|badly hurt|injured) (?:by|in|on|this|last|yesterday|today|and)\b",
+        r"\b(?:my|our|the) (?:\w+ )?(?:dog|cat|pet|puppy|kitten|horse|pony|bird|hamster|rabbit|bunny|guinea pig|tortoise|parrot|budgie|ferret|goat)s? (?:\w+ )?(?:got|was|has been|had been|just got|is) (?:hit|run over|knocked down|killed|attacked|mauled|badly hurt|injured) (?:by|in|on|this|last|yesterday|today|and)\b",
     ),
     (
         "support.lonely",
