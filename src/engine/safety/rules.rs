@@ -1877,6 +1877,10 @@ const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|tr
 /// a possible-risk (ask) reading becomes support.
 const DENIAL_RE: &str = r"\b(?:not|never|no longer) (?:suicidal|going to (?:hurt|kill) myself|thinking (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|hurting myself)|having (?:any )?thoughts (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|hurting myself))\b|\bno (?:thoughts|plans|intention) (?:of|to) (?:suicide|killing myself|ending (?:it|my life)|hurting myself|hurt myself)\b";
 
+/// Someone else's words being reported ("my friend says nothing matters anymore"): a
+/// possible-risk reading after it, with no "i" in between, is about them, not the speaker.
+const REPORT_RE: &str = r"\b(?:he|she|they|my (?:\w+ )?(?:{REL})|someone|somebody|a friend|friend) (?:\w+ )?(?:says|said|keeps saying|kept saying|told me|tells me|feels|felt|thinks|thought|texted|wrote|posted|messaged|keeps telling me|was saying|is saying)\b";
+
 /// A quiz or trivia question about other people, with no first person anywhere in it ("in
 /// which city did hitler commit suicide", "who shot john lennon"): treated like media.
 const TRIVIA_RE: &str = r"^(?:who|which|when|where|how (?:did|many|old|long ago|was|were)|did|was|were|in (?:which|what)|what (?:year|city|country|day|month|age|happened|was|were|did|does|caused|killed|movie|film|book|song|band)|name|true or false|quiz|trivia)\b";
@@ -2056,6 +2060,7 @@ pub struct RuleSet {
     first_person: Regex,
     quote: Regex,
     denial: Regex,
+    report: Regex,
     weak_now: Regex,
     means: Regex,
     now_any: Regex,
@@ -2109,6 +2114,7 @@ impl RuleSet {
             first_person: compile("first_person", FIRST_PERSON_RE)?,
             quote: compile("quote", QUOTE_RE)?,
             denial: compile("denial", DENIAL_RE)?,
+            report: compile("report", REPORT_RE)?,
             weak_now: compile(
                 "weak_now",
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
@@ -2153,6 +2159,7 @@ impl RuleSet {
         let routine = self.routine.is_match(&text);
         let everyday = self.everyday.is_match(&text);
         let denial = self.denial.is_match(&text);
+        let reported_from = self.report.find(&text).map(|m| m.end());
         let accident = self.accident.is_match(&text) && !self.deliberate.is_match(&text);
         let past_time = self.past_time.is_match(&text);
         let trivial = self.trivial.is_match(&text);
@@ -2204,6 +2211,16 @@ impl RuleSet {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::None, "none", rule.id, "routine"),
+                    );
+                    continue;
+                }
+                let reported = reported_from.is_some_and(|q| {
+                    m.start() >= q && !text[q..m.start()].split_whitespace().any(|w| w == "i")
+                });
+                if rule.action == SafetyAction::Ask && reported {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "distress", rule.id, "reported"),
                     );
                     continue;
                 }
