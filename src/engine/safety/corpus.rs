@@ -21,6 +21,12 @@ pub const TABLES: &[(&str, &str)] = &[
     ("fresh2.tsv", include_str!("corpus/fresh2.tsv")),
     ("fresh3.tsv", include_str!("corpus/fresh3.tsv")),
     ("fresh4.tsv", include_str!("corpus/fresh4.tsv")),
+    ("ordinary.tsv", include_str!("corpus/ordinary.tsv")),
+    ("ask.tsv", include_str!("corpus/ask.tsv")),
+    ("dangers.tsv", include_str!("corpus/dangers.tsv")),
+    ("recall.tsv", include_str!("corpus/recall.tsv")),
+    ("refer_shape.tsv", include_str!("corpus/refer_shape.tsv")),
+    ("asr_style.tsv", include_str!("corpus/asr_style.tsv")),
 ];
 
 /// Bulk tables for breadth: file name and contents.

@@ -355,7 +355,7 @@ impl CrisisProtocol {
             }
         }
         // Asking to stop (not "i want it all to stop", which is a crisis reading).
-        if reply == Reply::Stop && !assessment.action.is_risk() {
+        if reply == Reply::Stop && assessment.action < SafetyAction::Ask {
             self.finished = true;
             let stop = match self.mode {
                 Mode::Crisis => self.say(scripts, L::Stop, variant),
@@ -410,10 +410,13 @@ impl CrisisProtocol {
             _ => L::Acknowledge,
         };
         self.stage = Stage::AskedSafe;
-        let mut out = vec![
-            self.say(scripts, ack, variant),
-            self.say(scripts, L::GiveLine, variant),
-        ];
+        // A category with its own opening (domestic abuse names the abuse line beside the
+        // crisis line) says it instead of the general acknowledgement.
+        let opening = match scripts.crisis_opening(&self.category, &self.country, variant) {
+            Some(text) => CrisisStep::Say(text),
+            None => self.say(scripts, ack, variant),
+        };
+        let mut out = vec![opening, self.say(scripts, L::GiveLine, variant)];
         if scripts.helpline(&self.country).text_line.is_some() {
             out.push(self.say(scripts, L::GiveTextLine, variant));
         }
@@ -429,8 +432,12 @@ impl CrisisProtocol {
             "violence_now" => M::CallNowViolence,
             _ => M::CallNow,
         };
+        let call = match scripts.emergency_opening(&self.category, &self.country, variant) {
+            Some(text) => CrisisStep::Say(text),
+            None => self.say_e(scripts, call, variant),
+        };
         vec![
-            self.say_e(scripts, call, variant),
+            call,
             self.say_e(scripts, M::AlsoLine, variant),
             self.say_e(scripts, M::Stay, variant),
             self.listen(),
@@ -523,9 +530,12 @@ impl CrisisProtocol {
                 self.stage = Stage::Talking;
                 vec![self.say(scripts, L::KeepTalking, variant), self.listen()]
             }
-            _ if assessment.action == SafetyAction::Crisis => {
-                // Something new and heavy: acknowledge, give the line, ask again.
-                self.category = assessment.category.clone();
+            _ if matches!(assessment.action, SafetyAction::Crisis | SafetyAction::Ask) => {
+                // Something new and heavy: acknowledge, give the line, ask again. (Inside a
+                // crisis conversation a possible-risk reading is as heavy as a crisis one.)
+                if assessment.action == SafetyAction::Crisis {
+                    self.category = assessment.category.clone();
+                }
                 self.stage = Stage::AskedSafe;
                 self.plan_offered = false;
                 vec![
@@ -754,6 +764,48 @@ mod tests {
         );
         assert_eq!(steps.last(), Some(&CrisisStep::Finish));
         assert!(r.say("hello").is_empty());
+    }
+
+    #[test]
+    fn domestic_abuse_opening_names_the_abuse_line_beside_the_crisis_line() {
+        let (_, steps) = Run::start("my partner hits me", "GB", false);
+        let text = said(&steps);
+        assert!(text.contains("not your fault"), "{text}");
+        assert!(
+            text.contains("oh eight oh eight, two thousand, two four seven"),
+            "{text}"
+        );
+        assert!(text.contains("one one six, one two three"), "{text}");
+        assert!(text.contains("nine nine nine"), "{text}");
+        // No national abuse line in Canada: the crisis line stands in.
+        let (_, steps) = Run::start(
+            "he won't let me leave the house or see my friends",
+            "CA",
+            false,
+        );
+        assert!(
+            said(&steps).contains("nine eight eight"),
+            "{}",
+            said(&steps)
+        );
+    }
+
+    #[test]
+    fn category_emergency_openings() {
+        let (r, steps) = Run::start("my husband is hitting me right now", "US", false);
+        assert!(r.p.is_emergency());
+        let text = said(&steps);
+        assert!(text.contains("nine one one"), "{text}");
+        assert!(
+            text.contains("seven nine nine, seven two three three"),
+            "{text}"
+        );
+        let (_, steps) = Run::start("my son hasn't eaten in days and won't wake up", "AU", false);
+        let text = said(&steps);
+        assert!(
+            text.contains("triple zero") && text.contains("child"),
+            "{text}"
+        );
     }
 
     #[test]

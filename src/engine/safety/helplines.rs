@@ -39,6 +39,23 @@ pub struct Helpline {
     pub emergency_spoken: String,
     /// When the line is open, as said aloud ("any time, day or night").
     pub hours: String,
+    /// A domestic-abuse line for the country, given beside the crisis line when someone tells
+    /// of abuse at home. `None` where there is no single national line (the crisis line is
+    /// given instead).
+    pub abuse_line: Option<AbuseLine>,
+}
+
+/// A country's domestic-abuse helpline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbuseLine {
+    /// The service, for display: "National Domestic Abuse Helpline".
+    pub name: String,
+    /// The name as the voice says it (no digits).
+    pub name_spoken: String,
+    /// Display form of the number: "0808 2000 247".
+    pub number: String,
+    /// Spoken form: "oh eight oh eight, two thousand, two four seven".
+    pub number_spoken: String,
 }
 
 /// The whole table.
@@ -70,6 +87,10 @@ struct RawHelpline {
     emergency: String,
     emergency_spoken: String,
     hours: String,
+    abuse_line_name: Option<String>,
+    abuse_line_name_spoken: Option<String>,
+    abuse_line: Option<String>,
+    abuse_line_spoken: Option<String>,
 }
 
 /// Whether a display phone number uses only digits, spaces and `+ - ( )`, with at least one digit.
@@ -168,6 +189,38 @@ impl HelplineTable {
                     format!("{country}: `text_line` and `text_line_spoken` go together"),
                 ));
             }
+            let abuse_line = match (h.abuse_line, h.abuse_line_spoken, h.abuse_line_name) {
+                (None, None, None) => None,
+                (Some(number), Some(number_spoken), Some(name)) => {
+                    if !is_phone_number(&number) {
+                        return Err(at(start, format!("{country}: `abuse_line` {number:?} is not a phone number (digits, spaces, + - ( ) only)")));
+                    }
+                    let name_spoken = h.abuse_line_name_spoken.unwrap_or_else(|| name.clone());
+                    for (field, v) in [
+                        ("abuse_line_spoken", &number_spoken),
+                        ("abuse_line_name_spoken", &name_spoken),
+                    ] {
+                        if v.trim().is_empty() || v.chars().any(|c| c.is_ascii_digit()) {
+                            return Err(at(
+                                start,
+                                format!("{country}: `{field}` is spoken aloud: not empty, numbers as words"),
+                            ));
+                        }
+                    }
+                    Some(AbuseLine {
+                        name,
+                        name_spoken,
+                        number,
+                        number_spoken,
+                    })
+                }
+                _ => {
+                    return Err(at(
+                        start,
+                        format!("{country}: `abuse_line`, `abuse_line_spoken` and `abuse_line_name` go together"),
+                    ))
+                }
+            };
             entries.push(Helpline {
                 country,
                 name: h.name,
@@ -179,6 +232,7 @@ impl HelplineTable {
                 emergency: h.emergency,
                 emergency_spoken: h.emergency_spoken,
                 hours: h.hours,
+                abuse_line,
             });
         }
         let fallback = entries

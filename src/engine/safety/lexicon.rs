@@ -15,6 +15,14 @@ pub const REL_ADULT: &str = "ex husband|ex wife|ex boyfriend|ex girlfriend|ex pa
 /// headache", "time") are deliberately absent.
 pub const PERSON: &str = "him|her|them|someone|somebody|anyone|anybody|people|everyone|everybody|a person|a man|a woman|a kid|a child|a baby|(?:my|the|our|his|her|their|this|that) (?:{REL})";
 
+/// A person as the subject of a medical emergency ("my dad collapsed", "she is not
+/// responding"). Devices, apps, pets and things ("my laptop", "the app", "our cat") are
+/// deliberately absent: they are not the person.
+pub const PSUBJ: &str = "i|he|she|they|someone|somebody|a (?:man|woman|child|kid|boy|girl|person|baby|toddler|cyclist|pedestrian|stranger|lady|guy|friend)|(?:my|our|his|her|their|the|this|that) (?:little |baby |older |younger |elderly |old |best )?(?:{REL}|nan|nana|gran|granny|grandad|granddad|granddaughter|grandson|grandchild|flatmate|housemate|neighbor|patient|lodger)";
+
+/// Vital medication that is dangerous to stop ("i stopped my insulin, i don't care").
+pub const VITAL: &str = "insulin|heart (?:meds|medication|medicine|pills|tablets)|blood pressure (?:meds|medication|medicine|pills|tablets)|blood thinners|warfarin|epilepsy (?:meds|medication|medicine|pills|tablets)|seizure (?:meds|medication|medicine|pills|tablets)|anti seizure (?:meds|medication|pills)|keppra|levetiracetam|lamotrigine|lamictal|epilim|valproate|anti psychotics|antipsychotics|antipsychotic|anti psychotic|clozapine|lithium|olanzapine|quetiapine|seroquel|risperidone|aripiprazole|abilify|transplant (?:meds|medication|medicine|pills|tablets|drugs)|anti rejection (?:meds|drugs|medication|pills)|immunosuppressants|tacrolimus|dialysis|chemo|chemotherapy|inhaler|inhalers|steroids|thyroid (?:meds|medication|pills|tablets)|levothyroxine|hiv (?:meds|medication|pills)|antiretrovirals|meds|medication|medicine|pills|tablets";
+
 /// Who can be doing something violent to the speaker.
 pub const PERP: &str =
     "he|she|they|someone|somebody|a man|a guy|a woman|(?:my|her|his|our) (?:{REL_ADULT})";
@@ -54,6 +62,8 @@ pub fn expand(pattern: &str) -> String {
     const TABLE: &[(&str, &str)] = &[
         ("{PERSON}", PERSON),
         ("{PERP}", PERP),
+        ("{PSUBJ}", PSUBJ),
+        ("{VITAL}", VITAL),
         ("{REL_ADULT}", REL_ADULT),
         ("{REL}", REL),
         ("{DRUG}", DRUG),

@@ -164,6 +164,13 @@ const BARE_CONTRACTIONS: &[(&str, &str)] = &[
     ("mama", "mom"),
 ];
 
+/// Verbs before which a bare "hell" / "shell" is "he'll" / "she'll".
+const HELL_AS_HE_WILL_BEFORE: &[&str] = &[
+    "do", "be", "say", "hurt", "kill", "hit", "find", "come", "go", "get", "know", "see", "take",
+    "leave", "never", "not", "just", "probably", "make", "lose", "snap", "beat", "stab", "shoot",
+    "tell", "call", "freak", "flip", "go", "have", "want", "think", "try",
+];
+
 /// Words after which a bare "ill" is the contraction "i'll" rather than "sick".
 const ILL_AS_I_WILL_AFTER: &[&str] = &[
     ",", "and", "so", "then", "but", "maybe", "think", "guess", "probably", "know", "swear",
@@ -208,9 +215,41 @@ const LIKE_KEEP_AFTER: &[&str] = &[
 
 /// Verbs after which "like this" / "like that" means "in this way" ("live like this").
 const LIKE_KEEP_BEFORE_OBJECT: &[&str] = &[
-    "live", "living", "lived", "go", "goes", "went", "on", "continue", "keep", "carry", "be",
-    "being", "exist", "existing", "treated", "treat", "treats", "talk", "talks", "talked", "stay",
-    "staying", "feel", "felt", "end", "die", "dying",
+    "live",
+    "living",
+    "lived",
+    "go",
+    "goes",
+    "went",
+    "on",
+    "continue",
+    "keep",
+    "carry",
+    "be",
+    "being",
+    "exist",
+    "existing",
+    "treated",
+    "treat",
+    "treats",
+    "talk",
+    "talks",
+    "talked",
+    "stay",
+    "staying",
+    "feel",
+    "felt",
+    "end",
+    "die",
+    "dying",
+    "going",
+    "doing",
+    "coping",
+    "happening",
+    "working",
+    "struggling",
+    "suffering",
+    "fighting",
 ];
 
 /// Words after which "like" is meaningful even though the previous word is a pronoun: "i like
@@ -295,6 +334,21 @@ fn expand(tokens: &[String]) -> Vec<String> {
                         out.push("is".into());
                     }
                 }
+            }
+            continue;
+        }
+        // A bare "hell" / "shell" before a verb is "he'll" / "she'll" ("scared of what hell do
+        // when he gets home"); anywhere else it is the word itself.
+        if tok == "hell" || tok == "shell" {
+            let verb_next = tokens
+                .get(i + 1)
+                .map(|n| HELL_AS_HE_WILL_BEFORE.contains(&n.as_str()))
+                .unwrap_or(false);
+            if verb_next {
+                out.push(if tok == "hell" { "he" } else { "she" }.into());
+                out.push("will".into());
+            } else {
+                out.push(tok.clone());
             }
             continue;
         }
@@ -732,6 +786,12 @@ mod tests {
     fn ill_is_context_dependent() {
         assert_eq!(normalize("ill do it tonight"), "i will do it tonight");
         assert_eq!(normalize("i feel ill"), "i feel ill");
+        assert_eq!(
+            normalize("im scared of what hell do"),
+            "i am scared of what he will do"
+        );
+        assert_eq!(normalize("go to hell"), "go to hell");
+        assert_eq!(normalize("a sea shell"), "a sea shell");
     }
 
     #[test]

@@ -14,8 +14,23 @@
 //!    *trivial causes* ("i'll kill him if he eats my fries") and *threat idioms* ("my mom is
 //!    going to kill me when she sees this").
 //!    Method and lethality requests are never guarded: no framing makes them safe.
+//!    Further guards keep ordinary speech quiet: a medical emergency needs a *person* as
+//!    subject ([`super::lexicon::PSUBJ`]: not "my laptop is not responding", not "our cat got
+//!    hit by a car"); *routine* ("won't wake up for school"); *trivia* questions with no first
+//!    person and *news* narration count as media; words after a *quote* introducer ("the song
+//!    that goes ...") are someone else's; a wish with *another subject* ("i hope that you die")
+//!    is not the speaker's risk.
 //! 3. **Escalation**: a self-harm or suicide reading together with the means and a time
 //!    ("the pills are here, tonight") or an intention and a time becomes an emergency.
+//!
+//! Besides suicide and self-harm the tables cover domestic abuse and coercive control, a child
+//! or dependant in danger, eating-disorder medical danger, stopping vital medication out of
+//! hopelessness, and signs of mania or psychosis (a gentle referral; command voices are a
+//! crisis), each with its own category so the scripts can open with the right words.
+//! Possible but unclear risk ("i can't keep going like this", "what's the point of anything")
+//! gets `ask` (category `possible_risk`, reason `ask.<family>`): the dialogue asks directly.
+//! An everyday cause ("like this with the broken boiler") or an explicit denial ("i'm not
+//! suicidal, just fed up") leaves support instead.
 //!
 //! The most severe surviving reading wins; ties go to the earlier rule in the table. The
 //! `reason` is the rule's id, never the person's words.
@@ -26,43 +41,52 @@ use super::lexicon::expand;
 use super::{Assessment, SafetyAction};
 
 /// Negation guard: suppressed when a negator directly governs the match.
-pub const NEG: u16 = 1;
+pub const NEG: u32 = 1;
 /// History guard: suppressed (to support) when the whole utterance is about a past that is over.
-pub const HIST: u16 = 1 << 1;
+pub const HIST: u32 = 1 << 1;
 /// Media guard: suppressed when the utterance is about a film, book, game, song, the news.
-pub const MEDIA: u16 = 1 << 2;
+pub const MEDIA: u32 = 1 << 2;
 /// Accident guard: "cut myself cooking", "hurt himself playing football".
-pub const ACC: u16 = 1 << 3;
+pub const ACC: u32 = 1 << 3;
 /// An emergency told about as long past is a crisis disclosure instead.
-pub const PASTDOWN: u16 = 1 << 4;
+pub const PASTDOWN: u32 = 1 << 4;
 /// Trivial-cause guard for threats against others ("if she eats my leftovers").
-pub const TRIV: u16 = 1 << 5;
+pub const TRIV: u32 = 1 << 5;
 /// Threat-idiom guard ("my mom is going to kill me when she finds out").
-pub const THREAT_IDIOM: u16 = 1 << 6;
+pub const THREAT_IDIOM: u32 = 1 << 6;
 /// The reading is about the speaker's own life (feeds the emergency escalation).
-pub const SELF: u16 = 1 << 7;
+pub const SELF: u32 = 1 << 7;
 /// Media guard that applies only when the words are not the speaker's own ("i want to die"
 /// stays a risk even in a sentence about a song; "wanting to die" in the lyrics does not).
-pub const MEDIA_3P: u16 = 1 << 8;
+pub const MEDIA_3P: u32 = 1 << 8;
 /// Matched against the text before idiom masks (requests for the crisis line).
-pub const PREMASK: u16 = 1 << 9;
+pub const PREMASK: u32 = 1 << 9;
 /// A medical emergency told as over, or as a worry about the future ("he had a heart attack
 /// years ago, he's fine now", "i'm worried about having a stroke one day"): no action.
-pub const MEDPAST: u16 = 1 << 10;
+pub const MEDPAST: u32 = 1 << 10;
 /// Suppressed when the utterance has an everyday, harmless context for words that are also
 /// warning signs ("a rope for the swing", "on the bridge taking photos", "gave my old clothes to
 /// charity"). Used only by the broad fallback families.
-pub const BENIGN: u16 = 1 << 12;
+pub const BENIGN: u32 = 1 << 12;
 /// Skipped when the utterance is everyday medication admin ("remind me to take my pills").
-pub const MEDADMIN: u16 = 1 << 11;
+pub const MEDADMIN: u32 = 1 << 11;
 /// Suppressed when a negator sits inside the match, between the wish and its object ("i hope
 /// i do not die on this flight"). Used by the wide first-person fallback, whose gap is free.
-pub const INNER_NEG: u16 = 1 << 13;
+pub const INNER_NEG: u32 = 1 << 13;
+/// Suppressed when the utterance is about an everyday routine ("my son won't wake up for
+/// school", "she does not respond to my texts").
+pub const ROUTINE: u32 = 1 << 14;
+/// Suppressed when someone other than the speaker is the subject of the wish inside the match
+/// ("i hope that you die" is hostility, not the speaker's own risk).
+pub const OTHER_SUBJ: u32 = 1 << 15;
+/// Suppressed when an everyday cause is named ("i can't keep going like this with the broken
+/// boiler", "i don't want to be here, this party is boring"). Used by the `ask` families.
+pub const EVERYDAY: u32 = 1 << 16;
 
-use SafetyAction::{Crisis as C, Emergency as E, Refer as R, Support as S};
+use SafetyAction::{Ask as A, Crisis as C, Emergency as E, Refer as R, Support as S};
 
 /// One row of the rule table: id (the `reason`), category, action, guards, pattern.
-type Row = (&'static str, &'static str, SafetyAction, u16, &'static str);
+type Row = (&'static str, &'static str, SafetyAction, u32, &'static str);
 
 /// Masks: id, optional support category left behind, pattern.
 type MaskRow = (&'static str, Option<&'static str>, &'static str);
@@ -143,6 +167,36 @@ const MASKS: &[MaskRow] = &[
         r"\bbeat(?:ing)? myself up\b",
     ),
     ("idiom.kick_myself", None, r"\b(?:kick|kicking) myself\b"),
+    (
+        "idiom.stage_death",
+        None,
+        r"\b(?:die|dies|dying|died|death) (?:on stage|in the (?:play|scene|show|film|movie|musical|game|second act|first act|last act|final scene))\b|\b(?:got|get|getting|was|been) shot down\b",
+    ),
+    (
+        "idiom.co_alarm",
+        None,
+        r"\bcarbon monoxide (?:alarm|alarms|detector|detectors|sensor|sensors|monitor|test|testing|check|battery)\b",
+    ),
+    (
+        "idiom.laughed_would_die",
+        None,
+        r"\blaughed (?:so )?hard (?:\w+ ){0,4}(?:i thought i would die|i nearly died|i almost died|i could have died|i thought i was going to die)\b",
+    ),
+    (
+        "idiom.mortality",
+        None,
+        r"\b(?:we|we all|everyone|everybody|all of us|people|you) (?:all )?(?:have to|has to|must|will all|are all going to|are going to|will) die (?:someday|one day|eventually|sometime|in the end|sooner or later)\b|\b(?:we|we all|all of us|everyone|everybody) (?:all )?(?:have to|has to|must) die\b",
+    ),
+    (
+        "idiom.a_bit_myself",
+        None,
+        r"\b(?:a|quite a|a little|a tiny|a fair|every) bit myself\b",
+    ),
+    (
+        "idiom.natural_death",
+        None,
+        r"\b(?:want|wanna|hope|would like|like) to die (?:peacefully )?(?:in my sleep|of old age|old|at home|at a ripe old age|surrounded by)\b(?: \S+){0,6} (?:(?:like )?(?:my|his|her) (?:grandfather|grandad|granddad|grandpa|grandma|grandmother|nan|gran|granny|great grandmother|great grandfather)|when i am (?:old|older|ninety|a hundred|very old)|of old age|at ninety|at a hundred|old and|when it is my time|when my time comes)\b|\bwhen (?:my time comes|it is my time)\b",
+    ),
     (
         "idiom.facepalm_pinch",
         None,
@@ -248,7 +302,7 @@ const MASKS: &[MaskRow] = &[
     (
         "idiom.shoot_text",
         None,
-        r"\b(?:shoot|shooting|shot) (?:him|her|them|me|you|my \w+) (?:a|an) (?:text|message|email|note|line|dm|quick)\b|\b(?:hit|hitting) (?:him|her|them|me|you|my \w+) up\b|\b(?:hit|hitting) (?:him|her|them) with (?:a|the) (?:question|news|bill|truth)\b",
+        r"\b(?:shoot|shooting|shot) (?:him|her|them|me|you|my \w+) (?:a|an) (?:text|message|email|note|line|dm|quick)\b|\b(?:hit|hits|hitting) (?:him|her|them|me|you|us|my \w+) up\b|\b(?:hit|hitting) (?:him|her|them) with (?:a|the) (?:question|news|bill|truth)\b",
     ),
     (
         "idiom.overdosed_on_fun",
@@ -294,7 +348,7 @@ const METHOD: &[Row] = &[
         "method_request",
         C,
         0,
-        r"\bhow many (?:\w+ ){0,3}(?:would|does|will) it take (?:to )?(?:die|kill|od|overdose|end it|not wake up|be fatal)?\b(?:.*\b(?:{DRUG})\b)?",
+        r"\bhow many (?:\w+ ){0,3}(?:would|does|will) it take (?:to )?(?:die|kill (?:me|you|someone|a person|myself|yourself)|od|overdose|end it|not wake up|be fatal)\b|\bhow many (?:\w+ ){0,2}(?:{DRUG}) (?:would|does|will) it take\b|\bhow many (?:\w+ ){0,3}(?:would|does|will) it take\b.*\b(?:{DRUG})\b",
     ),
     (
         "method.how_to",
@@ -590,11 +644,32 @@ const EMERGENCY: &[Row] = &[
         r"\bhands? (?:around|round|on) my (?:neck|throat)\b",
     ),
     (
+        "emergency.pills_laid_out",
+        "imminent_plan",
+        E,
+        NEG | MEDADMIN,
+        r"\b(?:got|have|put|poured|laid|lined|tipped|counted|set|spread|emptied) (?:out )?(?:all )?(?:of )?(?:the |my |all the |all my |every one of my )?(?:\w+ )?(?:pills|tablets|meds|capsules|painkillers|sleeping pills|{DRUG}) (?:all )?(?:out|ready|up|lined up|counted out|laid out|in front of me|in my hand|on the (?:table|bed|floor|counter|desk|side))\b|\b(?:pills|tablets|meds|capsules|painkillers|sleeping pills) (?:are |is )?(?:all )?(?:lined up|laid out|counted out|set out|poured out|ready) (?:in front of me|on the (?:table|bed|floor|counter|desk)|next to me|beside me)\b|\b(?:pills|tablets)\b.*\bi am (?:taking|swallowing) them(?: ,|$| now| all)",
+    ),
+    (
+        "emergency.near_attempt_now",
+        "suicide_attempt",
+        E,
+        NEG | MEDIA_3P,
+        r"\b(?:nearly|almost|so close to|came close to|was about to) (?:did|do|doing|done|went through with|go through with) it\b(?: \S+){0,12} (?:knife|blade|razor|rope|noose|gun|pills|tablets|bridge|edge|ledge|tracks|belt|cord|just now|a minute ago|minutes ago|an hour ago|right now|tonight|moments ago)\b|\b(?:knife|blade|razor|rope|noose|gun|pills|tablets)\b(?: \S+){0,10} (?:nearly|almost) (?:did|done|went through with) it\b",
+    ),
+    (
+        "emergency.farewell_now",
+        "suicide_attempt",
+        E,
+        NEG | EVERYDAY | MEDIA_3P,
+        r"\b(?:saying|say|this is|it is) (?:my )?(?:goodbye|goodbyes)\b(?: \S+){0,10} (?:will not be (?:back|here|around|alive)|not coming back|never see me again|never hear from me again|last time you will)(?: ,|$| tomorrow| again| anymore| any more| after tonight)|\bthank you for everything\b(?: \S+){0,8} (?:will not be (?:back|here|around|alive)|not coming back|never see me again|goodbye forever)(?: ,|$| tomorrow| again| anymore| any more| after tonight)",
+    ),
+    (
         "emergency.on_railing",
         "suicide_attempt",
         E,
         NEG,
-        r"\b(?:standing|sitting|stood|sat|climbing|climbed|leaning) (?:on|onto|over|at) (?:the |a )?(?:\w+ ){0,2}(?:ledge|railing|railings|parapet|balcony|balcony railing|bridge barrier|safety barrier|barrier|(?:roof|cliff|bridge|building|platform|balcony) edge|edge of (?:the |a )?(?:roof|cliff|bridge|building|platform|balcony))\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down|drink) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|lot|supply)\b.*\b(?:{NOW_STRICT}|now)\b|\b(?:got|have|put|poured|laid|lined|tipped) (?:the |all the )?(?:pills|tablets) (?:out|ready|lined up|in front of me|in my hand)\b|\b(?:pills|tablets)\b.*\bi am (?:taking|swallowing) them(?: ,|$| now| all)",
+        r"\b(?:standing|sitting|stood|sat|climbing|climbed|leaning) (?:on|onto|over|at) (?:the |a )?(?:\w+ ){0,2}(?:ledge|railing|railings|parapet|balcony|balcony railing|bridge barrier|safety barrier|barrier|(?:roof|cliff|bridge|building|platform|balcony) edge|edge of (?:the |a )?(?:roof|cliff|bridge|building|platform|balcony))\b|\b(?:{INTENT}|want to|gonna) (?:take|swallow|down|drink) (?:the |a |my )?(?:whole|entire|full) (?:bottle|box|packet|pack|strip|lot|supply)\b.*\b(?:{NOW_STRICT}|now)\b",
     ),
     (
         "emergency.means_and_intent",
@@ -622,7 +697,7 @@ const EMERGENCY: &[Row] = &[
         "violence_now",
         E,
         NEG,
-        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting|punching|hitting|battering|smothering|throttling|beating up) (?:her|him|them|my \w+|someone|somebody|a woman|a man|a child|the kids|the baby)\b|\b(?:is|has) got (?:my \w+|her|him|them) (?:against|up against|pinned|by the (?:throat|neck|hair))\b",
+        r"\b(?:is|are) (?:killing|stabbing|strangling|choking|beating|attacking|raping|shooting|punching|hitting|battering|smothering|throttling|beating up) (?:her|him|them|my (?:\w+ )?(?:{REL}|nan|gran|granny|grandad)|someone|somebody|a woman|a man|a child|the kids|the baby)\b|\b(?:is|has) got (?:my \w+|her|him|them) (?:against|up against|pinned|by the (?:throat|neck|hair))\b",
     ),
     (
         "emergency.third_party_took_unreachable",
@@ -661,7 +736,7 @@ const EMERGENCY: &[Row] = &[
     ),
     (
         "emergency.partner_hitting",
-        "violence_now",
+        "domestic_abuse",
         E,
         NEG,
         r"\b(?:{REL_ADULT})s? (?:is |are )?(?:hitting|beating|choking|strangling|attacking|stabbing|kicking|punching|hurting|raping) (?:me|us|my \w+)\b",
@@ -670,8 +745,8 @@ const EMERGENCY: &[Row] = &[
         "emergency.drowning_hit",
         "medical_emergency",
         E,
-        NEG | PASTDOWN,
-        r"\b(?:i am|he is|she is|they are|someone is|my \w+ is) drowning(?: ,|$| and| help)|\bin the water\b.*\b(?:going under|drowning|can not swim|sinking)\b|\bi am on the (?:railway |train )?tracks\b|\bturned (?:on )?the gas(?: on)?(?: ,|$| and i| in)|\b(?:been|got|was|just got|just been|have been) (?:hit|run over|knocked down|knocked over) by (?:a|the) (?:car|bus|truck|lorry|train|van|motorbike)\b|\bpills\b.*\b(?:kicking in|taking effect)\b.*\b(?:goodbye|goodbyes|sorry)\b|\b(?:goodbye|goodbyes|sorry)\b.*\bpills\b.*\b(?:kicking in|taking effect)\b|\b(?:is|are) (?:dragging|pinning|holding) me (?:by|down|against)\b",
+        NEG | PASTDOWN | MEDIA_3P,
+        r"\b(?:i am|he is|she is|they are|someone is|my \w+ is) drowning(?: ,|$| and| help)|\bin the water\b.*\b(?:going under|drowning|can not swim|sinking)\b|\bi am on the (?:railway |train )?tracks\b|\bturned (?:on )?the gas(?: on)?(?: ,|$| and i| in)|\b(?:{PSUBJ}) (?:has |have |had |just |has just |have just )?(?:been|got|was|were|just got|just been|have been|am) (?:hit|run over|knocked down|knocked over) by (?:a|the) (?:car|bus|truck|lorry|train|van|motorbike|taxi|tram)\b|\bpills\b.*\b(?:kicking in|taking effect)\b.*\b(?:goodbye|goodbyes|sorry)\b|\b(?:goodbye|goodbyes|sorry)\b.*\bpills\b.*\b(?:kicking in|taking effect)\b|\b(?:is|are) (?:dragging|pinning|holding) me (?:by|down|against)\b",
     ),
     (
         "emergency.overdose_more",
@@ -821,6 +896,35 @@ const EMERGENCY: &[Row] = &[
         NEG,
         r"\bhiding (?:from (?:him|her|them|my (?:{REL_ADULT}))|in the (?:bathroom|closet|cupboard|wardrobe|bedroom)) (?:because|from|he|she|they)\b|\bhiding from (?:him|her|them|my (?:{REL_ADULT}))\b",
     ),
+    // Domestic abuse, a child or dependant, eating-disorder medical danger: danger now.
+    (
+        "emergency.domestic_threat_now",
+        "domestic_abuse",
+        E,
+        NEG | MEDIA_3P | THREAT_IDIOM,
+        r"\b(?:{PERP}) (?:is |are )?(?:downstairs|upstairs|outside|here|in the house|at the door|home|back|drunk|raging|going mad|kicking off)\b(?: \S+){0,8} (?:says|said|threatening|keeps saying|screaming|shouting|yelling) (?:that )?(?:he|she|they) (?:will|is going to|is gonna|are going to|would) (?:kill|hurt|stab|strangle|beat|get) (?:me|us|the kids)\b|\b(?:{PERP}) (?:is |are )?(?:smashing|breaking|throwing|wrecking) (?:things|stuff|the house|the place|plates|furniture|everything)\b(?: \S+){0,10} (?:kill|hurt|scared|afraid|terrified|hiding|locked myself|locked in)\b|\b(?:hiding|locked myself|locked in|barricaded) (?:in )?(?:the |my )?(?:bathroom|bedroom|toilet|wardrobe|cupboard|room)\b(?: \S+){0,8} (?:he|she|they|my (?:{REL_ADULT})) (?:is|are) (?:trying to get in|banging|kicking|outside|coming|screaming|drunk)\b|\b(?:he|she|they|my (?:{REL_ADULT})) (?:is|are) trying to (?:get in|break in|break the door|kick the door)\b(?: \S+){0,8} (?:locked|hiding|scared|terrified|bathroom|bedroom)\b",
+    ),
+    (
+        "emergency.child_unresponsive",
+        "child_danger",
+        E,
+        NEG | PASTDOWN | MEDIA_3P | ROUTINE,
+        r"\b(?:my|our|the) (?:\w+ )?(?:son|daughter|baby|child|kid|toddler|boy|girl|little one|newborn|grandson|granddaughter|infant)\b(?: \S+){0,8} (?:will not|can not|does not|is not|has not|won t|isn t|stopped) (?:wake up|waking up|wake|breathe|breathing|breathing properly|respond|responding|moving|move)\b|\b(?:baby|toddler|newborn|infant|little one) (?:is |went |has gone |seems )?(?:floppy|limp|blue|grey|cold and)\b",
+    ),
+    (
+        "emergency.child_alone_danger",
+        "child_danger",
+        E,
+        NEG | PASTDOWN | MEDIA_3P,
+        r"\b(?:left|leave|leaving) (?:the |my |our )?(?:baby|toddler|newborn|little one|son|daughter|kids|children|child|infant|twins) (?:alone |on (?:his|her|their) own |by (?:himself|herself|themselves) )?in the (?:bath|bathtub|pool|paddling pool|hot car|car in this heat)\b|\b(?:baby|toddler|newborn|little one|infant) (?:is )?(?:alone|on (?:his|her) own|by (?:himself|herself)) in the (?:bath|bathtub|pool)\b|\b(?:my|our) (?:\w+ )?(?:son|daughter|child|kid|toddler|boy|girl|little one|baby) (?:is|has gone|has been|went|has) (?:missing|gone missing|disappeared|vanished|been taken|been snatched|been abducted)\b|\b(?:can not|could not) find (?:my|our) (?:\w+ )?(?:son|daughter|toddler|little one|baby|child|kid)\b(?: \S+){0,6} (?:anywhere|everywhere|looked|it is dark|for an hour|for hours|police)\b",
+    ),
+    (
+        "emergency.eating_disorder_danger",
+        "eating_disorder",
+        E,
+        NEG | HIST | MEDIA_3P | ROUTINE,
+        r"\b(?:(?:have not|has not|not|did not|have hardly|barely) (?:eaten|eat|had anything to eat|had any food)(?: anything)? (?:in|for) (?:\w+ )?(?:days|weeks|a week|a fortnight)|stopped eating|starving myself|(?:making|made|make) myself (?:sick|throw up|vomit)|purging|purged|throwing up (?:after|everything)|being sick after (?:every|each|all)|taking (?:loads of |lots of |so many |a lot of )?laxatives|only (?:eating|drinking) water)\b(?: \S+){0,12} (?:faint|fainting|fainted|keep fainting|passing out|passed out|blacking out|blacked out|hearts? (?:is )?(?:racing|pounding|skipping|beating (?:weird|funny|irregular|strange|fast)|fluttering|irregular|feels weird|hurts)|chest (?:hurts|pain|pains|is tight|feels tight)|confused|confusion|can not think straight|collapsed|can not stand|can not get up|seeing black)\b|\b(?:faint|fainting|fainted|passing out|passed out|hearts? (?:is )?(?:racing|pounding|skipping|fluttering|irregular)|chest (?:hurts|pain|pains|is tight)|confused|collapsed)\b(?: \S+){0,10} (?:(?:have not|not) (?:eaten|eat|had anything to eat)(?: anything)? (?:in|for) (?:\w+ )?(?:days|weeks|a week)|stopped eating|starving myself|(?:making|made|make) myself (?:sick|throw up|vomit)|purging|purged|laxatives)\b",
+    ),
     // Medical emergencies.
     (
         "emergency.chest_pain",
@@ -833,7 +937,7 @@ const EMERGENCY: &[Row] = &[
         "emergency.cant_breathe",
         "medical_emergency",
         E,
-        NEG | PASTDOWN | MEDPAST,
+        NEG | PASTDOWN | MEDPAST | MEDIA_3P,
         r"\b(?:can not|could not|can barely|can hardly|unable to|struggling to|hard to|trouble|having trouble|difficulty) breath(?:e|ing)\b|\b(?:is|are|not|stopped) breathing\b(?: properly)?|\bcan not (?:catch|get) my breath\b|\bturning blue\b|\blips are blue\b",
     ),
     (
@@ -854,8 +958,8 @@ const EMERGENCY: &[Row] = &[
         "emergency.unresponsive",
         "medical_emergency",
         E,
-        NEG | PASTDOWN | MEDPAST,
-        r"\b(?:is|are|went|has gone|has passed out and is) (?:unconscious|unresponsive|not responding|not waking up|limp|cold and blue)\b|\b(?:will not|does not|can not|won t) wake (?:him|her|them|up)\b|\bcollapsed\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:having a seizure|seizing|convulsing)\b|\b(?:throat|tongue|lips) (?:is |are |feels |feel )?(?:closing|swelling|swollen|closing up|tight|tightening|getting tight|like it is closing)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\bfoaming at the mouth\b|\b(?:will not|does not|is not|won t) respond(?:ing)?\b|\b(?:is|am|he is|she is) choking\b",
+        NEG | PASTDOWN | MEDPAST | MEDIA_3P | ROUTINE,
+        r"\b(?:{PSUBJ}) (?:\w+ )?(?:is|are|went|has gone|has passed out and is|is still|seems|looks|feels) (?:unconscious|unresponsive|not responding|not waking up|limp|floppy|cold and blue|blue and cold)\b|\b(?:can not|could not|can t|cannot) (?:wake|rouse) (?:him|her|them|my \w+(?: \w+)?)(?: up)?\b|\b(?:{PSUBJ}) (?:will not|does not|is not|won t|would not) wake up(?: ,|$| and\b| no matter| at all| when i| whatever i)|\b(?:{PSUBJ}) (?:has |have |just |suddenly |has just )?(?:collapsed|keeled over)\b|\b(?:passed out|fainted) and (?:will not|can not|is not|does not)\b|\b(?:{PSUBJ}) (?:is |are |am |keeps |started |has started )?(?:having a seizure|seizing|convulsing|fitting)\b|\b(?:my|his|her|the baby s|their) (?:throat|tongue|lips) (?:is |are |feels |feel )?(?:closing|swelling|swollen|closing up|tight|tightening|getting tight|like it is closing)\b|\banaphyla\w*\b|\b(?:coughing|vomiting|throwing) up blood\b|\bfoaming at the mouth\b|\b(?:{PSUBJ}) (?:will not|does not|is not|won t|isn t) respond(?:ing)?(?: ,|$| to me| when i| at all| and\b| to anything| to his name| to her name)|\b(?:i am|he is|she is|the baby is|my \w+ is|they are) choking(?: ,|$| on (?:something|a|his|her|food|a \w+)| and| help| can not)",
     ),
     (
         "emergency.head_injury",
@@ -985,7 +1089,7 @@ const CRISIS: &[Row] = &[
         "crisis.end_it_all",
         "suicidal_ideation",
         C,
-        NEG | HIST | SELF,
+        NEG | HIST | SELF | MEDIA_3P,
         r"\b(?:end|ending|ended) it all\b|\bend (?:my|my own) life\b|\bending my life\b|\btake my (?:own )?life\b|\btaking my (?:own )?life\b|\b(?:commit|committing) suicide\b|\bhang myself\b|\bhanging myself\b|\bshoot myself\b|\bslit my wrists\b|\bjump (?:off|from) (?:a|the|this|that|my) (?:bridge|building|roof|cliff|balcony|tower|car park|parking garage|ledge|overpass)\b|\b(?:step|jump|walk|throw myself) in front of (?:a |the )?(?:train|bus|car|truck|lorry|traffic)\b|\b(?:drive|driving|drove|crash|crashing|steer|steering) (?:my car |the car |myself )?(?:into|off) (?:a |the )?(?:tree|wall|bridge|cliff|river|lake|oncoming traffic|truck|lorry|pole)\b|\bcrash my car on purpose\b|\bwalk into (?:the )?(?:traffic|sea|ocean|river|lake)\b|\bdrown myself\b",
     ),
     (
@@ -993,7 +1097,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end|stop|be over)(?: forever| for good| now)?(?: ,|$)|\bwant (?:everything|it all|all of it|this life|my life|the pain|all the pain) to (?:end|stop|be over)(?: forever| for good| now| permanently| for ever| completely)?(?: ,|$)|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
+        r"\bwant out of (?:life|this life|this world|existence|everything for good|here for good)\b|\bwant it (?:all )?to (?:end(?: forever| for good| now)?|(?:stop|be over) (?:forever|for good|permanently|for ever))(?: ,|$)|\bwant (?:everything|it all|all of it|the pain|all the pain) to (?:end(?: forever| for good| now| permanently| for ever| completely)?|(?:stop|be over) (?:forever|for good|permanently|for ever|completely))(?: ,|$)|\bwant (?:this life|my life) to (?:end|stop|be over)\b|\bdone with (?:life|living|being alive|this life|existing|everything for good|it all for good)\b|\b(?:give|giving|gave) up on (?:life|living|myself for good|staying alive)\b|\bcan not go on (?:living|anymore|any more|any longer)?(?: ,|$)|\bcan not keep living\b|\bgiv(?:e|ing) up on\b.*\b(?:living|life|being alive|staying alive)\b|\bso i (?:can|could|will|would|might) (?:die|be dead|not wake up|end it|end my life|kill myself|overdose)\b",
     ),
     (
         "crisis.death_relief",
@@ -1168,7 +1272,7 @@ const CRISIS: &[Row] = &[
         "help_request",
         C,
         PREMASK,
-        r"\b(?:suicide|crisis|suicide prevention) (?:hotline|helpline|help line|hot line|line|lifeline|number|text line|chat)\b|\b(?:nine eight eight|988|samaritans|lifeline|crisis text line)\b",
+        r"\b(?:suicide|crisis|suicide prevention) (?:hotline|helpline|help line|hot line|line|lifeline|number|text line|chat)\b|\b(?:nine eight eight|988|samaritans|crisis text line)\b|\b(?:the|call|ring|phone|text|contact) lifeline\b|\blifeline (?:number|phone|line|on|please|now)\b|^lifeline(?: ,|$)",
     ),
     (
         "crisis.can_not_go_on",
@@ -1176,6 +1280,67 @@ const CRISIS: &[Row] = &[
         C,
         NEG | HIST | SELF,
         r"\bcan not (?:go on|keep going|carry on|do life|live like this|live with this|live with myself|survive this)(?: anymore| any more| any longer)?(?: ,|$)|\bdo not want to do (?:life|this life) (?:anymore|any more)\b",
+    ),
+    // Domestic abuse and coercive control.
+    (
+        "crisis.coercive_control",
+        "domestic_abuse",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\b(?:{PERP}) (?:\w+ )?(?:takes|took|controls|controlled|keeps|kept|checks|checked|goes through|went through|reads|read|tracks|tracked|monitors|monitored|has taken|hides|hid) (?:all )?(?:of )?(?:my|the) (?:money|wages|salary|bank card|cards|benefits|pay|phone|messages|texts|emails|location|passport|car keys|keys)\b(?: \S+){0,6} (?:and|,) (?:\w+ ){0,3}(?:takes|took|controls|keeps|checks|goes through|reads|tracks|monitors|hides|will not let|does not let|won t let|never lets|tells me who|decides)\b|\b(?:{PERP}) (?:\w+ )?(?:takes|took|controls|controlled|keeps|checks|checked|goes through|reads|tracks|tracked|monitors|monitored) (?:all )?(?:of )?(?:my|the) (?:money|wages|salary|bank card|benefits|phone|messages|texts|emails|location|passport)\b(?: \S+){0,6} (?:every (?:night|day|time|single day)|all the time|constantly|always|so i can not|where i go|who i (?:talk to|see|text|message)|and tracks|and follows)\b|\b(?:{PERP}) (?:\w+ )?(?:controls|controlled) (?:all )?(?:of )?(?:the|my|our) money\b|\b(?:{PERP}) (?:locks|locked|keeps locking|has locked) me (?:in|out|inside)\b|\b(?:{PERP}) (?:tells|told|decides|chooses) (?:me )?(?:who i can see|what i can wear|where i can go|when i can leave|what i can eat)\b",
+    ),
+    (
+        "crisis.partner_violence",
+        "domestic_abuse",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\b(?:{PERP}) (?:(?:always|keeps|often|sometimes|still|just|also|then|once|has|had) )?(?:strangled|choked|throttled|smothered|pinned|kicked|pushed|shoved|slapped|punched|dragged|spat on|bit|burned|headbutted) me\b|\b(?:scared|afraid|terrified|frightened) (?:of )?what (?:he|she|they|my (?:{REL_ADULT})) (?:will|would|might|is going to|could) do (?:when|if|once) (?:he|she|they) (?:gets|get|comes|come) (?:home|back|in)\b|\b(?:scared|afraid|terrified|frightened) to go home\b(?: \S+){0,6} (?:he|she|they|my (?:{REL_ADULT})) (?:is|has been|are|was|will be) (?:drinking|drunk|angry|raging|in a mood|high)\b",
+    ),
+    // A child or dependant in danger.
+    (
+        "crisis.child_harmed",
+        "child_danger",
+        C,
+        NEG | HIST | MEDIA_3P | TRIV,
+        r"\b(?:{PERP}|my (?:dad|father|mom|mother|stepdad|stepfather|stepmom|stepmother|uncle|aunt|grandpa|grandad|grandma|brother|sister|mom s boyfriend|dad s girlfriend|babysitter|nanny|teacher|coach|neighbour|neighbor|cousin|carer)) (?:(?:always|keeps|often|sometimes|still|also|has been|regularly|really) )?(?:hits|hurts|beats|kicks|punches|slaps|burns|chokes|abuses|touches|molests|starves|shakes|is hurting|is hitting|has been hurting|has been touching|has been hitting|keeps hitting|locks up|is abusing|has been abusing) (?:my|our|his|her|their|the) (?:little |baby |younger |older |big |step |half )?(?:sister|brother|son|daughter|kids|kid|children|child|baby|toddler|siblings|grandson|granddaughter|nephew|niece|grandkids|grandchildren)\b|\b(?:is|are|keeps|has been|have been) (?:hurting|hitting|beating|abusing|starving|neglecting|locking up|shaking) (?:his|her|their|the|my|our) (?:kids|children|child|kid|son|daughter|baby|toddler|little \w+)\b|\b(?:touching|touches|touched|groping|molesting|molested|abusing|abused|grooming|groomed) (?:my|our|his|her) (?:little )?(?:son|daughter|child|kid|kids|children|boy|girl|grandson|granddaughter|nephew|niece)(?: ,|$| at | when | in | inappropriately| and| again| for| at night)",
+    ),
+    (
+        "crisis.child_neglect_or_shaken",
+        "child_danger",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\bi (?:(?:sometimes|often|keep|just|nearly|almost|have|once) )?(?:shake|shook|shaking|shaken|threw|throw|smack|smacked|slap|slapped|hit|hurt|squeezed|squeeze) (?:the|my|our) (?:baby|toddler|newborn|little one|infant)\b|\b(?:leaves|left|leaving|leave) (?:us|me|the kids|the children|the baby|my (?:little )?(?:brother|sister|siblings|kids|children)|them) (?:\w+ ){0,2}(?:alone|on our own|by ourselves|home alone|on their own|with nobody)\b(?: \S+){0,4} (?:for (?:days|the night|the weekend|nights|whole days|two days|three days)|with no food|without food|overnight)\b|\b(?:no|not any|never any) food (?:in the house|at home) (?:for (?:days|us|the kids|a week))\b",
+    ),
+    // Eating-disorder behaviour (danger signs are an emergency above).
+    (
+        "crisis.eating_disorder",
+        "eating_disorder",
+        C,
+        NEG | HIST | MEDIA_3P | ROUTINE,
+        r"\b(?:make|making|made) myself (?:sick|throw up|vomit|puke)\b(?: (?:after|every|when|so|to|because|again|all)|$| ,)|\b(?:starving|starve|starved) myself\b|\b(?:have not|not|did not) (?:eaten|eat)(?: anything)? (?:in|for) (?:\w+ )?(?:days|weeks|a week)\b(?: \S+){0,6} (?:on purpose|deliberately|to lose weight|so i|fat|weight|deserve|punish|not allowed|control|thin|skinny)\b|\b(?:take|taking|took|use|using) (?:\w+ ){0,2}laxatives\b(?: \S+){0,8} (?:after|weight|fat|eat|eating|meal|meals|thin)\b|\bonly (?:eat|eating|ate) (?:once every \w+ days|every \w+ days|one (?:apple|cracker|meal a week)|water)\b|\b(?:purging|bingeing and purging|binge and purge|binging and purging)\b",
+    ),
+    // Stopping vital medication out of hopelessness.
+    (
+        "crisis.medication_stopped",
+        "medication_stopped",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\b(?:stopped|quit|stopping|quitting|not taking|no longer taking|refuse to take|refusing to take|came off|coming off|skipping|skipped|ditched|threw away|binned|flushed|gave up) (?:taking )?(?:all )?(?:of )?(?:my |the )?(?:{VITAL})\b(?: \S+){0,12} (?:do not care|what is the point|no point|do not see the point|who cares|let it happen|let (?:it|nature) (?:kill me|take its course)|hope it kills me|see what happens|if i die|whatever happens|what happens|does not matter|do not want to (?:live|be here)|nothing matters|might as well|rather die|why bother|on purpose|anymore|any more)\b|\b(?:do not care|what is the point|no point|who cares|why bother|nothing matters|do not want to live)\b(?: \S+){0,10} (?:stopped|quit|not taking|no longer taking|refusing|came off|skipping|binned|flushed) (?:taking )?(?:all )?(?:of )?(?:my |the )?(?:{VITAL})\b",
+    ),
+    // Voices that tell them to hurt themselves or others.
+    (
+        "crisis.command_voices",
+        "mania_psychosis",
+        C,
+        NEG | HIST | MEDIA_3P,
+        r"\bvoices?\b(?: \S+){0,4} (?:tell|telling|told|tells|say|saying|said|says|want|wants|order|ordering|command|commanding|keep telling|keeps telling) (?:me )?(?:to|that i should|i should|i have to|i must) (?:hurt|kill|harm|cut|end|die|jump|stab|hit|punish|poison|drown|burn|attack)\b",
+    ),
+    (
+        "crisis.near_attempt",
+        "suicidal_ideation",
+        C,
+        NEG | MEDIA_3P | HIST,
+        r"\b(?:nearly|almost|came so close to|came close to|so close to) (?:did|done|doing|went through with|go through with|going through with) it\b(?: \S+){0,4} (?:last night|yesterday|this morning|today|this week|again|at the weekend|on the bridge|on sunday|on saturday)\b",
     ),
     // Self-harm.
     (
@@ -1280,21 +1445,21 @@ const CRISIS: &[Row] = &[
     // Abuse and threats at home.
     (
         "crisis.threatened",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | THREAT_IDIOM | HIST,
         r"\b(?:{PERP}) (?:is|are) going to (?:kill|hurt|murder|stab|shoot|strangle) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:scared|afraid|terrified|frightened|worried|fear) (?:that )?(?:{PERP}) (?:will|is going to|is gonna|might|could|would|is actually going to) (?:\w+ )?(?:kill|murder|seriously hurt|stab|shoot|strangle|beat) (?:me|us|my (?:kids|kid|children|son|daughter|baby))\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna) (?:kill|hurt|murder|stab|shoot|strangle|take) (?:me|us|my (?:kids|kid|children|son|daughter|baby)|the kids|himself|herself)\b|\b(?:{PERP}) (?:would|will) kill (?:me|us) if i (?:leave|left|tell|told|go|went|call|called|report|reported|speak|talk)\b|\b(?:said|says|told me|threatened|threatens|swore|swears|keeps saying|warned me|warns me) (?:that )?(?:he|she|they) (?:will|would|is going to|was going to|is gonna|could) (?:burn (?:the house|the flat|the place|our house|our flat|it|us) down with (?:me|us|the kids)|set (?:me|us|the house|the flat) on fire|set fire to (?:me|us|the house|the flat)|run me over|break my (?:neck|legs|arms|jaw|face)|slit my throat|make me disappear|end me|bury me|finish me off|put me in (?:the )?(?:hospital|ground|grave))\b|\b(?:threatens|threatened|threatening|keeps threatening) (?:me|us|my|to (?:kill|hurt|hit|beat|take the kids|take my kids|take the baby|leave me with nothing))\b|\b(?:death|violent) threats?\b",
     ),
     (
         "crisis.abuse",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | HIST,
-        r"\b(?:{PERP}) (?:\w+ )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave|go out|see (?:my )?(?:friends|family)|have (?:money|my phone)|out of (?:the|his|her) sight|eat|sleep)\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
+        r"\b(?:{PERP}) (?:(?:always|keeps|often|sometimes|still|just|also|really|then|even|regularly|constantly|has|had|has been|was|actually|once|twice|literally|basically) )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave(?: ,|$| the (?:house|flat|home|room|relationship|country)| home| him| her| them| without| on my own| alone| or\b| and\b)|go out|go anywhere|see (?:my )?(?:friends|family|mom|dad|sister|brother|parents|anyone)|have (?:money|my phone|my own money|a phone|my own bank|a bank card|my own card|my bank card|access to|any money|the car|my own phone|friends)|out of (?:the|his|her) sight|eat|sleep|work|get a job|talk to (?:anyone|my))\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:\w+ ){1,2}at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
     ),
     (
         "crisis.abuse_habitual",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | HIST,
         r"\b(?:hits|beats|punches|kicks|slaps|chokes|strangles|shoves|batters|bites|burns) (?:me|us)\b|\band (?:hit|hits|beat|punched|kicked|slapped|choked|pushed|shoved|hurt) me\b",
@@ -1308,7 +1473,7 @@ const CRISIS: &[Row] = &[
     ),
     (
         "crisis.afraid_of_partner",
-        "abuse",
+        "domestic_abuse",
         C,
         NEG | HIST,
         r"\b(?:afraid|scared|terrified|frightened) (?:of|to go home to|to be around|to be alone with) (?:my (?:{REL_ADULT})|him|her)\b|\b(?:afraid|scared|terrified|frightened) (?:to go home|of going home)\b|\b(?:afraid|scared|terrified|frightened|worried) (?:of )?what (?:he|she|they|my (?:{REL_ADULT})) (?:will|might|could|is going to|would) do(?: to me| to us| to the kids| next)?(?: ,|$| to| if| when)|\b(?:afraid|scared|terrified) (?:he|she|they) (?:will|might|is going to|are going to) (?:kill|hurt|hit|beat) (?:me|us|the kids|my)\b",
@@ -1362,7 +1527,7 @@ const FALLBACK: &[Row] = &[
         "fallback.first_person_wish",
         "suicidal_ideation",
         C,
-        NEG | INNER_NEG | HIST | MEDIA_3P | SELF | BENIGN,
+        NEG | INNER_NEG | OTHER_SUBJ | HIST | MEDIA_3P | SELF | BENIGN,
         r"\bi (?:[^ ,]+ ){0,3}(?:want|wanna|wanted|wish|wishing|wished|hope|hoping|ready|plan|planning|planned|thinking|think|thought|thoughts|imagine|imagining|picture|picturing|tempted|urge|urges|considering|consider|considered|rather|fantasi\w+|dream|dreaming|daydream\w*|long|longing|crave|craving|need|deserve|decided|deciding|pray|praying|close to|so close to|obsessed|obsessing|keep|kept)\b (?:[^ ,]+ ){0,6}(?:die|dying|be dead|being dead|not (?:be|being) (?:here|alive|around)(?: anymore)?|not exist|not existing|stop existing|stop living|be gone (?:forever|for good|for ever)|disappear(?:ing)? (?:forever|for good|permanently|for ever)|never wake up|never waking up|not wake up|not waking up|end it all|ending it all|end my life|ending my life|end everything|ending everything|end things|ending things|kill myself|killing myself|my (?:own )?(?:death|funeral)|suicide|take my (?:own )?life|taking my (?:own )?life|overdos(?:e|ing)|hang myself|hanging myself)\b",
     ),
     (
@@ -1430,8 +1595,78 @@ const FALLBACK: &[Row] = &[
     ),
 ];
 
+/// Possible but unclear risk: acknowledge and ask directly whether they are thinking of ending
+/// their life or hurting themselves. Clear statements ("i want to die", "better off without
+/// me") are crisis rules above and win; everyday causes ("like this with the broken boiler")
+/// leave support behind.
+const ASK: &[Row] = &[
+    (
+        "ask.cant_keep_going",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bcan not (?:keep going|keep on going|go on|carry on|keep doing this|keep living|live|keep this up|do this|cope|keep it up) like this(?: ,|$| anymore| any more| any longer| much longer| for much longer)|\bcan not (?:keep going|keep on going|carry on|keep doing this|keep this up)(?: ,|$| anymore| any more| any longer| much longer)|\b(?:do not|no longer|can not) (?:know|see) how (?:much )?(?:more|longer) (?:of this )?i can (?:take|handle|cope with|stand|bear|do this|keep this up)\b|\bhow much more (?:of this )?(?:can i|am i supposed to|do i have to) (?:take|handle|bear|stand)\b",
+    ),
+    (
+        "ask.no_point",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bwhat is (?:even )?the point (?:of|in) (?:anything|it all|any of (?:it|this)|trying|even trying|carrying on|getting up|bothering|going on|everything|me)(?: anymore| any more| now)?(?: ,|$)|\bwhat is the point(?: anymore| any more)(?: ,|$)|\b(?:do not|can not|no longer) see (?:the |any )?point (?:anymore|any more|in anything|of anything|in trying|to anything|in any of it|in carrying on|in getting up)\b|\b(?:do not|can not) see the point(?: ,|$)|\bthere is no point (?:in anything|to anything|anymore|any more|in trying|to any of it|in carrying on)(?: ,|$)|\bno point (?:in )?(?:anything|trying|carrying on) (?:anymore|any more)\b|\bnothing (?:really |even |much )?matters (?:anymore|any more|any longer|now|to me (?:anymore|any more|now))(?: ,|$)|^(?:and |but |honestly |i feel like |it feels like )?nothing (?:really |even )?matters(?: ,|$)|\bwhy (?:do i|should i) (?:even )?(?:bother|try|keep trying|get up)(?: anymore| any more)?(?: ,|$)",
+    ),
+    (
+        "ask.make_it_stop",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bwant (?:it all|it|everything|all of it|all of this|all this|this|the pain|all the pain|the hurt|the world|my head|the thoughts|everything in my head) to (?:stop|be over|go away|just stop|just be over|just go away)(?: ,|$| now| please| already)|\bjust (?:want|need) (?:it|everything|this) (?:all )?(?:to )?(?:stop|over)(?: ,|$)|\b(?:make|making) (?:it|everything|the pain|this|it all) (?:all )?stop(?: ,|$| please)",
+    ),
+    (
+        "ask.too_much",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\bcan not (?:do|take|handle|cope with|manage|deal with) (?:this|it|any of this|this life|anything)(?: anymore| any more| any longer)\b(?: \S+){0,6} (?:too much|all too much|too hard|so tired|exhausted|can not cope|falling apart|give up|giving up)\b|\b(?:too much|all too much|too hard)\b(?: \S+){0,6} can not (?:do|take|handle|cope with) (?:this|it|any of this)(?: anymore| any more| any longer)\b|\bi (?:am giving up|feel like giving up|want to give up|am ready to give up|am going to give up)(?: on (?:everything|it all|all of it|trying|myself|me))?(?: ,|$)|\bi give up on (?:everything|it all|all of it|myself|me)(?: ,|$)|\b(?:want to|going to|ready to|feel like|about to) giv(?:e|ing) up on (?:everything|it all|all of it|myself)(?: ,|$)",
+    ),
+    (
+        "ask.tired_of_everything",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\b(?:tired|sick|exhausted|weary|fed up|worn out) (?:of|with) (?:everything|it all|all of it|everyone and everything|everything and everyone|all this|all of this|this life|my life|fighting|trying|struggling|being me|the struggle|carrying on|pretending to be okay|pretending i am okay)(?: ,|$| anymore| any more| now| honestly| really)|\bi am (?:so |just |really )?done with everything(?: ,|$| now| honestly| anymore)|\bi am (?:so |just |really )?done(?: ,|$| now(?: ,|$)| with it all(?: ,|$))",
+    ),
+    (
+        "ask.others_better_off",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\b(?:everyone|everybody|they|they would all|they all|my family|my kids|my children|my wife|my husband|my partner|people|the world|everyone around me|my friends) (?:would|will|might) (?:all )?(?:honestly |probably |really |just )?be (?:so much |much |a lot )?(?:better off|happier|fine)(?: ,|$| anyway| honestly| really)|\bwould (?:anyone|anybody) (?:even )?(?:care|notice|miss me)\b|\bi am (?:such |just |only )?(?:a )?(?:burden|a weight|in everyone s way|in the way)(?: ,|$)",
+    ),
+    (
+        "ask.hopeless",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"\b(?:nothing|it|things|life) (?:will|is going to|is ever going to) (?:never|ever) (?:get|be|feel) (?:any )?better\b|\b(?:nothing|it|things|life) will never (?:get|be|feel) (?:any )?better\b|\bnothing (?:will ever|is ever going to) (?:change|get better|be okay)\b|\bno hope (?:left|anymore|any more|for me)\b|\bi (?:have|have got) no hope(?: ,|$| left| anymore)|\b(?:stuck|trapped) (?:forever|for ever|and there is no way out|with no way out)\b",
+    ),
+    (
+        "ask.not_here",
+        "possible_risk",
+        A,
+        NEG | HIST | MEDIA_3P | EVERYDAY,
+        r"^(?:i |honestly i |sometimes i |i just |i really )?(?:do not|no longer) (?:want|wanna) to be here(?: ,|$)|\b(?:want|wanna|need) to (?:disappear|vanish|run away from everything|get away from everything|escape from everything|escape everything)(?: for a (?:while|bit|few days|few weeks|little while))?(?: ,|$)|\b(?:want|wish i could|wanna|would love to) (?:just )?(?:go to )?sleep (?:for a (?:very )?long time|for a year|for weeks|for months|and not deal with (?:anything|anyone|it)(?: ever again)?|and never deal with)\b|\bnot (?:have to )?(?:deal with|face) (?:anything|anyone|any of it|it all) (?:ever )?again\b|\bi feel like (?:there is no|i have no) (?:way forward|future)(?: ,|$)",
+    ),
+];
+
 /// Referral: outside a wellbeing companion's scope.
 const REFER: &[Row] = &[
+    (
+        "refer.mania_psychosis",
+        "mania_psychosis",
+        R,
+        NEG | HIST,
+        r"\b(?:have not|has not|not|barely|hardly) slept (?:in|for) (?:\w+ ){0,2}(?:days|nights)\b(?: \S+){0,12} (?:can do anything|invincible|unstoppable|on top of the world|so much energy|full of energy|brilliant|genius|racing|chosen|special mission|mission from god|superpowers|never felt better|amazing plans|big plans|do not need sleep|do not need to sleep|do not even feel tired|not even tired|buzzing)\b|\b(?:up|awake) for (?:\w+ ){1,2}(?:nights|days)(?: straight| in a row| now)?\b(?: \S+){0,10} (?:can do anything|invincible|so many (?:brilliant |amazing |great )?(?:plans|ideas)|genius|brilliant|racing|chosen|special mission|superpowers|never felt better|do not need sleep|not even tired)\b|\bi (?:do not|no longer) need (?:to )?sleep (?:anymore|any more|at all)\b|\b(?:the )?(?:tv|television|radio|news|newsreader|newsreaders|computer|phone|internet|adverts|advert|billboards|songs|numbers|number plates|license plates|birds|neighbours|neighbors|people on tv|tvs|radios)(?: is| are| keeps| keep| has been| have been)? (?:(?:sending|giving) me (?:messages|signals|signs|codes|secret|hidden|instructions)|(?:talking|speaking) (?:to|about) me|(?:watching|spying on|reading) (?:me|my (?:mind|thoughts)))\b|\b(?:someone|somebody|people|they|the government|aliens|the neighbours|my neighbours|the neighbors|something|a chip) (?:\w+ )?(?:is|are|keeps|keep|has been|have been) (?:putting|inserting|planting|stealing|taking|controlling|reading|broadcasting|messing with) (?:(?:thoughts|things|ideas) (?:in|into) my (?:head|mind|brain)|my (?:thoughts|mind|brain))\b|\b(?:the )?voices (?:are|keep|have been|in my head|tell|told|say|said|keep telling|started|came back|are back) ?(?:telling|talking|saying|again|back|me|things|at me|to me)?\b|\bi (?:can |keep |have been |started )?(?:hear|hearing) (?:voices|a voice)(?: ,|$| that| nobody| no one| other| when| at night| in my head| telling| again| talking| all)",
+    ),
     (
         "refer.diagnose_me",
         "diagnosis",
@@ -1493,7 +1728,7 @@ const REFER: &[Row] = &[
         "medication",
         R,
         NEG | MEDADMIN,
-        r"\b(?:should|can|could|would|is it|is that|do i|does|will|which|am i allowed|allowed to|what happens if|what if|what do i do if|what should i do if|how do i)\b(?: \w+){0,6} (?:{DRUG}|medication|medications|meds|antidepressants|dose|doses|dosage|prescription)\b|\b(?:{DRUG}|medication|medications|meds|antidepressants|dose|dosage|prescription)\b(?: \S+){0,8} (?:should i|can i|could i|is it safe|is it normal|is that normal|is that safe|is it okay|is it ok|is that okay|do i need|would it|will it|change them|change it|stop them|stop it|is it bad|is that bad)\b",
+        r"\b(?:(?:should|can|could|would|do|does|will|may|must) (?:i|we|you|my \w+|he|she|they|it|that|this|someone|people|one|kids|children)|is it|is that|which|am i allowed|allowed to|what happens if|what if|what do i do if|what should i do if|how do i)\b(?: \w+){0,6} (?:{DRUG}|medication|medications|meds|antidepressants|dose|doses|dosage|prescription)\b|\b(?:{DRUG}|medication|medications|meds|antidepressants|dose|dosage|prescription)\b(?: \S+){0,8} (?:should i|can i|could i|is it safe|is it normal|is that normal|is that safe|is it okay|is it ok|is that okay|do i need|would it|will it|change them|change it|stop them|stop it|is it bad|is that bad)\b",
     ),
     (
         "refer.diagnosis_net",
@@ -1535,7 +1770,7 @@ const REFER: &[Row] = &[
         "medication",
         R,
         NEG,
-        r"\b\d+(?:mg|mcg|ml|milligrams)\b|\b(?:\d+|\w+) (?:mg|milligrams|mcg|micrograms)\b|\b(?:recommend|suggest|prescribe) (?:me )?(?:a |an |some |any )?(?:\w+ )?(?:medication|medicine|meds|pills|antidepressant|antidepressants|drug|{DRUG}|supplement|supplements|sleeping pill)\b|\bwhat (?:should|can|could|do|would) i take (?:for|to)\b|\b(?:best|good|right|strongest|better) (?:\w+ )?(?:antidepressant|antidepressants|medication|medications|meds|pills|drug|drugs|medicine|{DRUG})(?: for\b| to\b| ,|$)|\b(?:{DRUG})\b.*\b(?:is it safe|safe to take|ok to take|okay to take|should i take|addictive|interact|interaction|take to work|to kick in|is it normal|making me|make me|made me)\b|\bis (?:\w+ ){0,2}(?:{DRUG}) (?:addictive|safe|dangerous|bad for|good for|okay|ok|habit forming|strong|working)\b|\bhow long (?:does|do|will|until|before) (?:\w+ ){0,2}(?:{DRUG}) (?:take|last|stay|work|kick)\b|\b(?:difference between|compare|better than) (?:\w+ ){0,2}(?:{DRUG})\b|\b(?:stopped|quit|quitting|stopping|came off|coming off|went off|going off|ran out of|doubled|double) (?:taking )?(?:my |the |a |some |one )?(?:\w+ )?(?:{DRUG}|dose|doses)\b|\bside effects?\b|\bwithdrawal (?:from|symptoms)\b|\b(?:mix|mixing|combine|combining|take|taking) (?:\w+ )?(?:{DRUG}) (?:with|and|together with) (?:alcohol|wine|beer|drinks|booze|vodka|weed|cannabis|grapefruit|other (?:meds|pills|medication)|my (?:other )?(?:meds|pills|medication|antidepressants)|(?:{DRUG}))\b",
+        r"\b(?:should|can|could|is it|is that|would|will|do|does|what|how|too much|too many|safe|ok|okay|normal|enough)\b(?: \S+){0,8} (?:\d+ ?|\w+ )(?:mg|milligrams|mcg|micrograms|ml)\b|\b(?:\d+ ?|\w+ )(?:mg|milligrams|mcg|micrograms|ml)\b(?: \S+){0,8} (?:too much|too many|safe|ok|okay|normal|enough|should i|can i|is it|is that|right|a lot)\b|\b(?:recommend|suggest|prescribe) (?:me )?(?:a |an |some |any )?(?:\w+ )?(?:medication|medicine|meds|pills|antidepressant|antidepressants|drug|{DRUG}|supplement|supplements|sleeping pill)\b|\bwhat (?:should|can|could|do|would) i take (?:for|to)\b|\b(?:best|good|right|strongest|better) (?:\w+ )?(?:antidepressant|antidepressants|medication|medications|meds|pills|drug|drugs|medicine|{DRUG})(?: for\b| to\b| ,|$)|\b(?:{DRUG})\b.*\b(?:is it safe|safe to take|ok to take|okay to take|should i take|addictive|interact|interaction|take to work|to kick in|is it normal|making me|make me|made me)\b|\bis (?:\w+ ){0,2}(?:{DRUG}) (?:addictive|safe|dangerous|bad for|good for|okay|ok|habit forming|strong|working)\b|\bhow long (?:does|do|will|until|before) (?:\w+ ){0,2}(?:{DRUG}) (?:take|last|stay|work|kick)\b|\b(?:difference between|compare|better than) (?:\w+ ){0,2}(?:{DRUG})\b|\b(?:stopped|quit|quitting|stopping|came off|coming off|went off|going off|ran out of|doubled|double) (?:taking )?(?:my |the |a |some |one )?(?:\w+ )?(?:{DRUG}|dose|doses)\b|\bside effects? (?:of|from|with) (?:my |the |these |this |those |taking )?(?:\w+ )?(?:{DRUG}|medication|meds|pills|tablets|antidepressants|jab|vaccine|injection|treatment)\b|\b(?:{DRUG}|medication|meds|antidepressants)\b(?: \S+){0,6} side effects?\b|\b(?:what|are|is|any|do|does|will|normal)\b(?: \S+){0,4} side effects?\b|\bwithdrawal (?:from|symptoms)\b|\b(?:mix|mixing|combine|combining|take|taking) (?:\w+ )?(?:{DRUG}) (?:with|and|together with) (?:alcohol|wine|beer|drinks|booze|vodka|weed|cannabis|grapefruit|other (?:meds|pills|medication)|my (?:other )?(?:meds|pills|medication|antidepressants)|(?:{DRUG}))\b",
     ),
     (
         "refer.prescribe",
@@ -1591,6 +1826,13 @@ const SUPPORT: &[Row] = &[
         r"\b(?:my|our) (?:\w+ )?(?:{REL}|dog|cat|pet|puppy|kitten|horse|bird|hamster|rabbit|bunny|guinea pig|grandma|grandpa|nan|nana|gran|granny|grandad|granddad|husband|wife|partner|best friend|mother|father|mom|dad|baby|fish|parrot|tortoise|budgie|goldfish) (?:\w+ )?(?:died|passed away|passed|is dying|was put down|was put to sleep|had to be put down|got put down|has died|just died|was killed|got killed|died suddenly)\b|\b(?:lost|losing) my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|baby|pregnancy|husband|wife|partner|mom|dad|mother|father)\b|\bmiss (?:him|her|them|my (?:{REL}|dog|cat|pet|grandma|grandpa|nan|husband|wife|partner|mom|dad|mother|father|home|old life))\b|\b(?:grief|grieving|mourning|bereaved|bereavement|funeral|miscarriage|anniversary of (?:his|her|their|my \w+ s) death)\b",
     ),
     (
+        "support.pet_hurt",
+        "grief",
+        S,
+        NEG,
+        r"\b(?:my|our|the) (?:\w+ )?(?:dog|cat|pet|puppy|kitten|horse|pony|bird|hamster|rabbit|bunny|guinea pig|tortoise|parrot|budgie|ferret|goat)s? (?:\w+ )?(?:got|was|has been|had been|just got|is) (?:hit|run over|knocked down|killed|attacked|mauled|badly hurt|injured) (?:by|in|on|this|last|yesterday|today|and)\b",
+    ),
+    (
         "support.lonely",
         "loneliness",
         S,
@@ -1617,13 +1859,38 @@ const SUPPORT: &[Row] = &[
 const IDENTITY: &str = r"\bare you (?:a |an |actually a |actually an |really a |really an |even a |some kind of a |some kind of )?(?:real|human|a human|person|real person|real human|alive|bot|robot|ai|a i|artificial intelligence|machine|computer|program|chatbot|chat bot|therapist|counsellor|psychologist|psychiatrist|doctor|recording|real therapist|licensed|qualified|trained therapist|person or|human or|bot or|robot or|ai or|machine or)\b|\bam i (?:talking|speaking|chatting) (?:to|with) (?:a |an |someone |somebody |anyone )?(?:real|human|person|bot|robot|ai|a i|machine|computer|therapist|counsellor|doctor|psychologist|professional|recording|actual person|live person|program)\b|\bis (?:this|that|it) (?:a |an )?(?:real person|real human|human|person|bot|robot|ai|a i|machine|computer|recording|chatbot|chat bot|therapist|live person|actual person)\b|\bis (?:there )?(?:a |someone |anyone |somebody )?(?:real|human|person|actual person|live person) (?:there|on the other end|listening|behind this|talking)\b|\bwho am i (?:talking|speaking) to\b|\bwhat are you(?: ,|$| exactly| really| actually)\b|\b(?:are you|you are) not (?:real|human|a person)\b";
 
 /// The whole utterance talks about the past in a way that says it is over.
-const HIST_PAST: &str = r"\bused to\b|\byears ago\b|\bas a (?:teen|teenager|kid|child|student|young)\b|\bwhen i was (?:younger|a teen|a teenager|a kid|a child|little|young|small|in (?:high )?school|at school|at uni|at university|in college|in uni|\d+|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b|\bin the past\b|\b(?:a )?long time ago\b|\bback (?:in|when|then)\b|\bin my (?:teens|twenties|youth|teenage years|early twenties|late teens|childhood)\b|\b(?:have|has) (?:been|felt) (?:fine|okay|good|well|better|safe|clean|free|stable|happy) for\b|\bbeen (?:clean|free) (?:of|from|for)\b|\b(?:i am|i am now|am) in a (?:good|better|great|much better) place\b|\brecovered\b|\bthat was (?:years|a long time|ages) ago\b|\b(?:ages|decades) ago\b|\bnot anymore\b|\bno longer\b|\bhave not (?:done|felt|had|thought) (?:that|it|this|those|them|any) (?:in|for|since)\b|\bin (?:college|uni|university|high school|school|my teens|my twenties|my youth)\b|\b(?:as a|when i was a) (?:student|teen|teenager|kid|child)\b|\bin (?:19|20)\d\d\b|\bwhen i was going through\b|\bgot help\b|\bgot through it\b|\bmade it through\b|\b(?:that is|it is|it was|that was|all that is|all of that is|is|are) (?:all |well |long |now )?behind me\b|\b(?:therapy|counselling|counseling|treatment|my therapist|my counsellor|my counselor) (?:really )?helped\b|\bi am (?:through|past|over) (?:it|that|the worst of it)\b";
+const HIST_PAST: &str = r"\bused to\b|\byears ago\b|\bas a (?:teen|teenager|kid|child|student|young)\b|\bwhen i was (?:younger|a teen|a teenager|a kid|a child|little|young|small|in (?:high )?school|at school|at uni|at university|in college|in uni|\d+|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)\b|\bin the past\b|\b(?:a )?long time ago\b|\bback (?:in|when|then)\b|\bin my (?:teens|twenties|youth|teenage years|early twenties|late teens|childhood)\b|\b(?:have|has) (?:been|felt) (?:fine|okay|good|well|better|safe|clean|free|stable|happy) for\b|\bbeen (?:clean|free) (?:of|from|for)\b|\b(?:i am|i am now|am) in a (?:good|better|great|much better) place\b|\brecovered\b|\bthat was (?:years|a long time|ages) ago\b|\b(?:ages|decades) ago\b|\bnot anymore\b|\bno longer\b|\bhave not (?:done|felt|had|thought) (?:that|it|this|those|them|any) (?:in|for|since)\b|\bin (?:college|uni|university|high school|school|my teens|my twenties|my youth)\b|\b(?:as a|when i was a) (?:student|teen|teenager|kid|child)\b|\bin (?:19|20)\d\d\b|\bwhen i was going through\b|\bgot help\b|\bgot through it\b|\bmade it through\b|\b(?:that is|it is|it was|that was|all that is|all of that is|is|are) (?:all |well |long |now )?behind me\b|\b(?:therapy|counselling|counseling|treatment|my therapist|my counsellor|my counselor) (?:really )?helped\b|\bi am (?:through|past|over) (?:it|that|the worst of it)\b|\b(?:years|months) (?:clean|free) (?:from|of)\b|\b(?:years|months) since i (?:last )?\w+|\bold (?:scars|cuts|marks)\b|\bscars (?:have )?faded\b";
 
 /// Markers that the risk is current, which override HIST_PAST.
 const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\btoday\b|\btonight\b|\bthis week\b|\brecently\b|\blately\b|\bthese days\b|\brelaps\w*\b|\bright now\b|\bstill\b|\burges?\b|\bstarted\b|\b(?:are|is|came|coming|keep coming|have come) back\b|\bcreeping back\b|\breturn(?:ed|ing)?\b|\bbut now\b|\bnow i\b|\bthis time\b|\bthis year\b|\bmissing it\b|\bmiss it\b";
 
 /// Fiction, media and study framing.
-const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale)\b";
+const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale|police said|police say|according to|reportedly|reported that|reports say|the suspect|the victim|the victims|local media|witnesses|a man in his \w+|a woman in her \w+|\w+ year old (?:man|woman|boy|girl)|breaking news|sings about|sang about|singing about|respawn\w*|flight sim|simulator|dlc|dark souls|elden ring|multiplayer|npc|boss fight|school play|on stage|rehearsal|rehearsals|audition|drama club)\b";
+
+/// An everyday routine that explains "won't wake up" or "not responding" (see [`ROUTINE`]).
+const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy|ramadan|fasting|fast for|intermittent|before (?:my |the )?(?:surgery|operation|colonoscopy|blood test)|stomach bug|tummy bug|sick bug|norovirus|food poisoning|hangover|hungover|prawns|seafood|motion sickness|seasick|car sick|morning sickness|pregnant|chemo)\b";
+
+/// Everyday causes of being fed up (see [`EVERYDAY`]).
+const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|traffic|commute|printer|laptop|computer|phone|the car|my car|rain|raining|weather|heat|humidity|noise|noisy|neighbours|neighbour|knees|knee|my back|diet|dieting|coffee|sugar|cake|chocolate|running|gym|training|marathon|meeting|meetings|deadline|deadlines|homework|revision|revising|exam|exams|renovation|builders|decorating|maze|puzzle|crossword|level|the game|this game|party|holiday|vacation|boring|bored|to do list|my list|chores|cleaning|washing|dishes|ironing|inbox|emails|queue|queues|printer|paperwork|tax return|spreadsheet|this song|this film|this show|this book|season|episode|football|the match|my team|shopping|expensive|prices|diy|garden|lawn|the dog s barking|barking|snoring|teething|potty training|toddler tantrums|this cold|my cold|flu|hay fever|hayfever|allergies|restaurant|too loud|loud|moving house|moving abroad|moving to|emigrating|new job|leaving do|leaving party|my flight|travelling|the airport|retiring|retirement|the pub|this pub|the bar|this bar|club|office|this meeting|wedding|the queue|this queue|waiting room|this class|lecture|the dentist|dentist)\b";
+
+/// An explicit denial of suicidal thoughts ("no i'm not suicidal, just fed up with everything"):
+/// a possible-risk (ask) reading becomes support.
+const DENIAL_RE: &str = r"\b(?:not|never|no longer) (?:suicidal|going to (?:hurt|kill) myself|thinking (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|hurting myself)|having (?:any )?thoughts (?:of|about) (?:suicide|killing myself|ending (?:it|my life)|hurting myself))\b|\bno (?:thoughts|plans|intention) (?:of|to) (?:suicide|killing myself|ending (?:it|my life)|hurting myself|hurt myself)\b";
+
+/// Someone else's words being reported ("my friend says nothing matters anymore"): a
+/// possible-risk reading after it, with no "i" in between, is about them, not the speaker.
+const REPORT_RE: &str = r"\b(?:he|she|they|my (?:\w+ )?(?:{REL})|someone|somebody|a friend|friend) (?:\w+ )?(?:says|said|keeps saying|kept saying|told me|tells me|feels|felt|thinks|thought|texted|wrote|posted|messaged|keeps telling me|was saying|is saying)\b";
+
+/// A quiz or trivia question about other people, with no first person anywhere in it ("in
+/// which city did hitler commit suicide", "who shot john lennon"): treated like media.
+const TRIVIA_RE: &str = r"^(?:who|which|when|where|how (?:did|many|old|long ago|was|were)|did|was|were|in (?:which|what)|what (?:year|city|country|day|month|age|happened|was|were|did|does|caused|killed|movie|film|book|song|band)|name|true or false|quiz|trivia)\b";
+
+/// First person anywhere (cancels TRIVIA_RE).
+const FIRST_PERSON_RE: &str = r"\b(?:i|me|my|myself|mine|we|us|our|ourselves)\b";
+
+/// Words that introduce a quotation: the words after them are someone else's ("the song that
+/// goes i want to die in your arms").
+const QUOTE_RE: &str = r"\b(?:song|songs|lyric|lyrics|line|lines|chorus|verse|quote|poem|title|caption|slogan|meme|tagline|the bit) (?:\w+ ){0,3}(?:goes|go|went|says|said|reads|read|is called|was called|called)\b|\b(?:sings|sang|singing|sing|hums|humming|chants|chanting)\b";
 
 /// Accidental injury framing (cancelled by DELIBERATE).
 const ACCIDENT: &str = r"\b(?:by accident|accidentally|accidental|by mistake|while (?:cooking|shaving|chopping|cutting|slicing|working|playing|running|cleaning|gardening|fixing|opening|climbing|skating|skiing|biking|cycling|lifting|training|carving|moving)|cooking|baking|shaving|chopping|slicing|on (?:a|the|some|broken|an) (?:knife|glass|nail|paper|can|tin|edge|corner|fence|table|stairs|ice|floor|door|step|oven|stove|pan|kettle|iron|grill|bbq|barbecue|razor|saw|rock|rocks|bike)|playing|at (?:the )?(?:gym|practice|training|work)|fell|fall|falling|slipped|slipping|tripped|tripping|lifting|skiing|snowboarding|skateboarding|running|football|soccer|basketball|rugby|hockey|tennis|workout|working out|stubbed|the oven|the stove|the iron|the kettle|hot (?:pan|water|oil|tea|coffee)|paper cut|gardening|diy|with the (?:door|knife|scissors|saw|hammer|drill|bread knife)|on (?:a |the )?(?:piece|bit|sheet|shard) of|paper|in the kitchen|opening (?:a|the) (?:can|tin|box|package)|curling iron|straighteners|hair straightener|sunburn|sunburnt|sunburned|on (?:a |the |some |an )?(?:\w+ )?(?:bush|bushes|thorn|thorns|branch|branches|brambles|bramble|hedge|wire|barbed wire)|thorns|brambles|rose bush|(?:the|my|a|our) (?:cat|kitten|dog|puppy) (?:scratched|bit)|mosquito|bites|itchy|itching|eczema|rash|hives|claws|claw|cat s|dog s|kitten s)\b";
@@ -1638,13 +1905,13 @@ const PAST_TIME: &str = r"\blast (?:week|year|month|summer|winter|spring|fall|au
 const MED_NEUTRAL: &str = r"\b(?:remind|reminder|reminders|log|logged|track|tracking|alarm|timer|pick up|picked up|collect|collected|refill|refilled|pharmacy|bought|ordered|delivered|organiser|organizer|as prescribed|on time|working great|working well|helping)\b";
 
 /// A medical emergency that is over or only feared.
-const MED_PAST: &str = r"\b(?:years ago|(?:last|a) (?:week|month|year)(?: ago)?|months ago|weeks ago|(?:he|she|i|they|we) (?:is|am|are|was|were) (?:fine|okay|ok|better|alright|all right|recovered) now|the doctor (?:said|says|told)|doctors (?:said|say)|turned out|was (?:just|only)|worried about (?:having|getting)|scared of (?:having|getting)|afraid of (?:having|getting)|one day|someday|some day|what if|in the future|when i am older|risk of)\b";
+const MED_PAST: &str = r"\b(?:years ago|(?:last|a) (?:week|month|year)(?: ago)?|months ago|weeks ago|(?:he|she|i|they|we) (?:is|am|are|was|were) (?:fine|okay|ok|better|alright|all right|recovered) now|the doctor (?:said|says|told)|doctors (?:said|say)|turned out|was (?:just|only)|worried about (?:having|getting)|scared of (?:having|getting)|afraid of (?:having|getting)|one day|someday|some day|what if|in the future|when i am older|risk of|in (?:19|20)\d\d|right as rain|(?:been )?fine (?:ever )?since|since then)\b";
 
 /// Trivial causes that make a threat against someone an idiom.
 const TRIVIAL: &str = r"\bif (?:he|she|they|you|my \w+|that \w+) (?:\w+ ){0,2}(?:eats?|ate|eaten|takes?|took|nicks?|nicked|steals?|stole|pinch(?:es)?|pinched|touch(?:es)?|touched|uses?|used|borrows?|borrowed|breaks?|broke|forgets?|forgot|finish(?:es)?|finished|spoils?|spoiled|tells?|told|wakes?|woke|is late|are late|was late|clean|cleans|stops?|keeps?|does that|do that|does it|do it|says?|said|drinks?|drank|hides?|hid|leaves?|left|loses?|lost|mess(?:es)?|messed|calls?|texts?|shows? up|cancels?|cancelled|canceled|sings?|plays?|snores?|chews?|interrupts?|is wrong|are wrong|beats?|wins?|spoilers?|reads?|reveals?|changes?|moves?)\b|\bfor (?:eating|taking|being (?:late|so|such)|forgetting|breaking|using|borrowing|finishing|spoiling|telling|leaving|losing|snoring|singing|not (?:calling|texting|telling|replying|doing)|making me|that joke|spoiling|chewing|interrupting)\b|\b(?:ate|eats|eaten|drank|finished|spoiled|borrowed|took|stole|broke) my (?:\w+ )?(?:leftovers|food|lunch|dinner|fries|chips|cake|pizza|chocolate|snacks|coffee|beer|wine|charger|phone|car|clothes|shirt|shoes|sweater|hoodie|last|ice cream|sandwich|cookies|biscuits)\b|\bwhen (?:i|we) get home\b.*\b(?:ate|eaten|broke|took|spoiled|forgot)\b|\b(?:game|match|race|tournament|league|final|finals|score|points|competition|contest|quiz|debate|tennis|chess|cards|poker|football|soccer|basketball|fifa|fortnite)\b|\b(?:he|she|they|it) (?:used|ate|broke|borrowed|finished|drank|lost|ruined|spilled|ripped|wore|crashed|dented|scratched|spoiled) (?:all )?(?:of )?my\b|\b(?:haha|lol|joking|kidding)\b|\bat (?:chess|cards|poker|tennis|the game|scrabble|monopoly|mario kart|fifa|fortnite|golf)\b";
 
 /// Idiomatic "is going to kill me" ("when she sees my grades").
-const THREAT_IDIOM_RE: &str = r"\bi (?:broke|lost|crashed|dented|scratched|spilled|forgot|failed|ruined|ate|spent|missed|stained|used|borrowed)\b|\b(?:when|if|once|after|because) (?:he|she|they|my \w+|mom|dad) (?:\w+ ){0,2}(?:sees?|saw|finds? out|found out|hears?|heard|notices?|notice|gets? (?:home|back)|realizes?|realises?|learns?|reads?|comes? home and sees|sees? (?:the|my|this|what|how))\b|\bfor (?:being (?:late|so|such)|forgetting|breaking|losing|missing|spending|not (?:calling|doing|telling|cleaning|coming)|crashing|denting|failing|skipping|staying out|borrowing|taking|eating|using|wearing|stealing|ruining|spoiling|touching|finishing|drinking|reading|watching|scratching|staining|dropping)\b|\b(?:grades|report card|the bill|credit card|the mess|the dent|the scratch|my hair|the haircut|the tattoo|my tattoo|the car|the vase|curfew)\b|\b(?:haha|lol|joking|kidding)\b";
+const THREAT_IDIOM_RE: &str = r"\bi (?:broke|lost|crashed|dented|scratched|spilled|forgot|failed|ruined|ate|spent|missed|stained|used|borrowed)\b|\b(?:when|if|once|after|because) (?:he|she|they|my \w+|mom|dad) (?:\w+ ){0,2}(?:sees?|saw|finds? out|found out|hears?|heard|notices?|notice|gets? (?:home|back)|realizes?|realises?|learns?|reads?|comes? home and sees|sees? (?:the|my|this|what|how))\b|\bfor (?:being (?:late|so|such)|forgetting|breaking|losing|missing|spending|not (?:calling|doing|telling|cleaning|coming)|crashing|denting|failing|skipping|staying out|borrowing|taking|eating|using|wearing|stealing|ruining|spoiling|touching|finishing|drinking|reading|watching|scratching|staining|dropping)\b|\b(?:grades|report card|the bill|credit card|the mess|the dent|the scratch|my hair|the haircut|the tattoo|my tattoo|the car|the vase|curfew|her news|his news|their news|the surprise|surprise party|the secret|her secret|his secret|the ending|spoilers|the spoiler)\b|\b(?:haha|lol|joking|kidding)\b";
 
 /// Words that can come between a negator and the words it negates ("i am not going to ...").
 const BRIDGE: &[&str] = &[
@@ -1744,6 +2011,12 @@ const BRIDGE: &[&str] = &[
     "wants",
     "means",
     "mean",
+    "having",
+    "plans",
+    "intention",
+    "intentions",
+    "desire",
+    "wish",
 ];
 
 /// One compiled rule.
@@ -1752,7 +2025,7 @@ struct Rule {
     id: &'static str,
     category: &'static str,
     action: SafetyAction,
-    flags: u16,
+    flags: u32,
     re: Regex,
 }
 
@@ -1781,6 +2054,13 @@ pub struct RuleSet {
     med_past: Regex,
     med_neutral: Regex,
     benign: Regex,
+    routine: Regex,
+    everyday: Regex,
+    trivia: Regex,
+    first_person: Regex,
+    quote: Regex,
+    denial: Regex,
+    report: Regex,
     weak_now: Regex,
     means: Regex,
     now_any: Regex,
@@ -1802,7 +2082,7 @@ impl RuleSet {
             });
         }
         let mut rules = Vec::new();
-        for table in [METHOD, EMERGENCY, CRISIS, FALLBACK, REFER, SUPPORT] {
+        for table in [METHOD, EMERGENCY, CRISIS, FALLBACK, ASK, REFER, SUPPORT] {
             for (id, category, action, flags, pattern) in table {
                 rules.push(Rule {
                     id,
@@ -1828,6 +2108,13 @@ impl RuleSet {
             med_past: compile("med_past", MED_PAST)?,
             med_neutral: compile("med_neutral", MED_NEUTRAL)?,
             benign: compile("benign", BENIGN_RE)?,
+            routine: compile("routine", ROUTINE_RE)?,
+            everyday: compile("everyday", EVERYDAY_RE)?,
+            trivia: compile("trivia", TRIVIA_RE)?,
+            first_person: compile("first_person", FIRST_PERSON_RE)?,
+            quote: compile("quote", QUOTE_RE)?,
+            denial: compile("denial", DENIAL_RE)?,
+            report: compile("report", REPORT_RE)?,
             weak_now: compile(
                 "weak_now",
                 r"\b(?:{INTENT}|want to|need to|wanna) (?:do it|end it|go through with it|die|jump|be gone|end things)\b.*\b(?:{NOW_STRICT}|now|today)\b|\b(?:{NOW_STRICT}|today) is the (?:night|day)\b|\b(?:tonight|today) i (?:will|am going to|am)\b",
@@ -1866,7 +2153,13 @@ impl RuleSet {
 
         // Utterance-level context, computed lazily once.
         let history = self.hist_past.is_match(&text) && !self.recent.is_match(&text);
-        let media = self.media.is_match(&text);
+        let media = self.media.is_match(&text)
+            || (self.trivia.is_match(text.trim_start()) && !self.first_person.is_match(&text));
+        let quoted_from = self.quote.find(&text).map(|m| m.end());
+        let routine = self.routine.is_match(&text);
+        let everyday = self.everyday.is_match(&text);
+        let denial = self.denial.is_match(&text);
+        let reported_from = self.report.find(&text).map(|m| m.end());
         let accident = self.accident.is_match(&text) && !self.deliberate.is_match(&text);
         let past_time = self.past_time.is_match(&text);
         let trivial = self.trivial.is_match(&text);
@@ -1907,6 +2200,51 @@ impl RuleSet {
                     );
                     continue;
                 }
+                if flags & (MEDIA | MEDIA_3P) != 0 && quoted_from.is_some_and(|q| m.start() >= q) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "media"),
+                    );
+                    continue;
+                }
+                if flags & ROUTINE != 0 && routine {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "routine"),
+                    );
+                    continue;
+                }
+                let reported = reported_from.is_some_and(|q| {
+                    m.start() >= q && !text[q..m.start()].split_whitespace().any(|w| w == "i")
+                });
+                if rule.action == SafetyAction::Ask && reported {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "distress", rule.id, "reported"),
+                    );
+                    continue;
+                }
+                if rule.action == SafetyAction::Ask && denial {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "distress", rule.id, "denied"),
+                    );
+                    continue;
+                }
+                if flags & EVERYDAY != 0 && everyday {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::Support, "distress", rule.id, "everyday"),
+                    );
+                    continue;
+                }
+                if flags & OTHER_SUBJ != 0 && other_subject(m.as_str()) {
+                    note_suppressed(
+                        &mut suppressed,
+                        Candidate::new(SafetyAction::None, "none", rule.id, "other"),
+                    );
+                    continue;
+                }
                 if (flags & MEDIA != 0 || (flags & MEDIA_3P != 0 && !after_i(before))) && media {
                     note_suppressed(
                         &mut suppressed,
@@ -1936,7 +2274,7 @@ impl RuleSet {
                     continue;
                 }
                 let mut cand = Candidate::new(rule.action, rule.category, rule.id, "");
-                if flags & HIST != 0 && history && rule.action >= SafetyAction::Crisis {
+                if flags & HIST != 0 && history && rule.action >= SafetyAction::Ask {
                     note_suppressed(
                         &mut suppressed,
                         Candidate::new(SafetyAction::Support, "past_history", rule.id, "history"),
@@ -2062,12 +2400,31 @@ fn note_suppressed(slot: &mut Option<Candidate>, c: Candidate) {
     }
 }
 
-/// Whether the words before a match end with the speaker as subject ("i", "i would").
+/// Whether someone other than the speaker is the subject inside a wish ("i hope that you
+/// die", "i wish he would die"), with no "me" or "myself" after it ("i wish they would let me
+/// die" stays the speaker's own).
+fn other_subject(matched: &str) -> bool {
+    let words: Vec<&str> = matched.split_whitespace().collect();
+    let Some(pos) = words.iter().skip(1).position(|w| {
+        matches!(
+            *w,
+            "you" | "he" | "she" | "they" | "him" | "them" | "everyone" | "everybody" | "people"
+        )
+    }) else {
+        return false;
+    };
+    !words[pos + 1..]
+        .iter()
+        .any(|w| matches!(*w, "me" | "myself" | "i"))
+}
+
+/// Whether the words before a match end with the speaker as subject ("i", "i would", "makes
+/// me").
 fn after_i(before: &str) -> bool {
     let mut it = before.split_whitespace().rev();
     matches!(
         (it.next(), it.next()),
-        (Some("i"), _)
+        (Some("i" | "me" | "myself"), _)
             | (
                 Some("would" | "really" | "do" | "still" | "also"),
                 Some("i")
@@ -2136,7 +2493,7 @@ fn negated(before: &str) -> bool {
     for _ in 0..8 {
         let Some(t) = tokens.next() else { return false };
         match t {
-            "not" | "never" | "nor" => return true,
+            "not" | "never" | "nor" | "nobody" => return true,
             // "no" directly before a pronoun is an answer ("no i want to die"), not a negation.
             "no" => {
                 return !matches!(
@@ -2162,6 +2519,45 @@ mod tests {
         assert!(r.is_ok(), "{:?}", r.err());
     }
 
+    /// Ordinary speech found in outside text (fortunes): light-bulb jokes are not method
+    /// requests, a saying about mortality is not a wish. Kept here rather than in a corpus
+    /// table so they do not shift the statistical reading's training.
+    #[test]
+    fn outside_ordinary_text() {
+        let Ok(r) = RuleSet::build() else {
+            panic!("rules do not compile");
+        };
+        let read = |t: &str| r.assess(&super::super::normalize::normalize(t)).action;
+        for t in [
+            "how many lawyers does it take to change a light bulb",
+            "how many people does it take to run a marathon relay",
+            "we all have to die someday, so let's enjoy the cake",
+            "All say, how hard it is that we have to die",
+            "i have no plans to hurt myself you don't need to worry",
+            "no i'm not having any thoughts of ending my life i'm just worn out",
+            "no i'm not suicidal just really fed up with everything",
+            "that ivy is strangling my poor rose bush",
+            "changed the battery in the carbon monoxide alarm today",
+            "my support group has been a lifeline this year",
+            "like i keep dying in the dark souls dlc",
+            "my sister will kill me if i tell anyone her news",
+            "nobody is hurting me at home i just argue with my brother sometimes",
+            "i play a soldier in the school play and i have to die on stage",
+        ] {
+            assert!(read(t) <= SafetyAction::Support, "{t}");
+        }
+        for t in [
+            "how many pills would it take",
+            "how many of my sleeping pills does it take to die",
+            "how many does it take to overdose",
+            "he said he will kill me if i tell anyone",
+            "call lifeline",
+            "someone is strangling my mum",
+        ] {
+            assert!(read(t) >= SafetyAction::Crisis, "{t}");
+        }
+    }
+
     #[test]
     fn negation_walks_bridge_words_only() {
         assert!(negated("i am not "));
@@ -2170,5 +2566,66 @@ mod tests {
         assert!(!negated("i do not know why i "));
         assert!(!negated("no i "));
         assert!(!negated("i can not stop "));
+    }
+}
+
+/// A probe over any labelled file with the rules alone, exact actions (not the four scored
+/// classes): `HEARTH_PROBE=file.tsv cargo test --release --lib rules_probe -- --ignored
+/// --nocapture`. Prints the action counts per expected label and every line whose action differs.
+#[cfg(test)]
+mod probe {
+    use super::super::eval::parse_tsv;
+    use super::super::{normalize, SafetyAction};
+    use super::RuleSet;
+
+    #[test]
+    #[ignore]
+    fn rules_probe() {
+        let Ok(path) = std::env::var("HEARTH_PROBE") else {
+            return;
+        };
+        let Ok(tsv) = std::fs::read_to_string(&path) else {
+            return;
+        };
+        let Ok(rules) = RuleSet::build() else {
+            panic!("rules do not compile");
+        };
+        let all = [
+            SafetyAction::None,
+            SafetyAction::Support,
+            SafetyAction::Refer,
+            SafetyAction::Ask,
+            SafetyAction::Crisis,
+            SafetyAction::Emergency,
+        ];
+        let mut counts = std::collections::BTreeMap::new();
+        for (line, expected, text) in parse_tsv(&tsv).0 {
+            let a = rules.assess(&normalize::normalize(text));
+            let ok = match expected {
+                SafetyAction::None | SafetyAction::Support => a.action <= SafetyAction::Support,
+                SafetyAction::Crisis => a.action >= SafetyAction::Crisis,
+                e => a.action == e,
+            };
+            *counts.entry((expected, a.action)).or_insert(0usize) += 1;
+            if !ok {
+                println!(
+                    "MISS {line}: {expected} -> {} ({}, {}): {text}",
+                    a.action, a.category, a.reason
+                );
+            }
+        }
+        for e in all {
+            let row: Vec<String> = all
+                .iter()
+                .map(|g| format!("{g}={}", counts.get(&(e, *g)).copied().unwrap_or(0)))
+                .collect();
+            let n: usize = all
+                .iter()
+                .map(|g| counts.get(&(e, *g)).copied().unwrap_or(0))
+                .sum();
+            if n > 0 {
+                println!("expected {e} ({n}): {}", row.join(" "));
+            }
+        }
     }
 }

@@ -9,8 +9,14 @@
 //!
 //! Placeholders: `{line_name}` (the crisis service), `{line}` (its number, spoken),
 //! `{text_line}` (how to text it, spoken), `{emergency}` (the emergency number, spoken),
-//! `{hours}` (when the line is open).
+//! `{hours}` (when the line is open), `{abuse_line_name}` and `{abuse_line}` (the country's
+//! domestic-abuse line, or the crisis line where there is none).
+//!
+//! Crisis and emergency openings can be specific to a category (`[crisis.openings]`,
+//! `[emergency.openings]`, keyed by the rules' categories in [`OPENING_CATEGORIES`]); the crisis
+//! protocol says one instead of the general acknowledgement or call line when it exists.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -31,7 +37,24 @@ pub const FILES: &[&str] = &[
 ];
 
 /// The placeholders a script line may use.
-pub const PLACEHOLDERS: &[&str] = &["line_name", "line", "text_line", "emergency", "hours"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "line_name",
+    "line",
+    "text_line",
+    "emergency",
+    "hours",
+    "abuse_line_name",
+    "abuse_line",
+];
+
+/// Categories that may have their own crisis or emergency opening.
+pub const OPENING_CATEGORIES: &[&str] = &[
+    "domestic_abuse",
+    "child_danger",
+    "eating_disorder",
+    "medication_stopped",
+    "mania_psychosis",
+];
 
 /// Longest allowed script line, in characters (a few spoken sentences).
 const MAX_LINE: usize = 360;
@@ -119,6 +142,8 @@ struct CrisisSection {
     stop: Lines,
     finish: Lines,
     misunderstood: Lines,
+    #[serde(default)]
+    openings: BTreeMap<String, Lines>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +167,8 @@ struct EmergencySection {
     check_in: Lines,
     stop: Lines,
     misunderstood: Lines,
+    #[serde(default)]
+    openings: BTreeMap<String, Lines>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -159,6 +186,7 @@ struct ReferralSection {
     therapy_request: Lines,
     treatment: Lines,
     medical: Lines,
+    mania_psychosis: Lines,
 }
 
 #[derive(Debug, Deserialize)]
@@ -217,6 +245,8 @@ pub struct SafetyScripts {
     referral: Vec<(&'static str, Phrasings)>,
     support: Vec<(&'static str, Phrasings)>,
     disclosure: Vec<(DisclosureReason, Phrasings)>,
+    crisis_openings: Vec<(&'static str, Phrasings)>,
+    emergency_openings: Vec<(&'static str, Phrasings)>,
     helplines: HelplineTable,
 }
 
@@ -323,9 +353,52 @@ fn parse<T: for<'de> Deserialize<'de>>(file: &Path, source: &str) -> Result<T, P
     toml::from_str(source).map_err(|e| PromptError::from_toml(file, source, &e))
 }
 
+/// Validate category openings: known categories only, the common checks, and each phrasing
+/// must carry the placeholders `required` names for its category.
+fn validate_openings(
+    file: &Path,
+    source: &str,
+    section: &str,
+    openings: &BTreeMap<String, Lines>,
+    required: &dyn Fn(&str) -> Vec<&'static str>,
+) -> Result<Vec<(&'static str, Phrasings)>, PromptError> {
+    let mut out = Vec::with_capacity(openings.len());
+    for (key, lines) in openings {
+        let Some(category) = OPENING_CATEGORIES.iter().find(|c| **c == key.as_str()) else {
+            return Err(PromptError::new(
+                file,
+                0,
+                format!(
+                    "`{section}.openings.{key}`: unknown category (known: {})",
+                    OPENING_CATEGORIES.join(", ")
+                ),
+            ));
+        };
+        let name = format!("{section}.openings.{key}");
+        let p = validate(file, source, &name, lines, Check::Spoken)?;
+        for placeholder in required(category) {
+            if let Some(bad) = p.0.iter().find(|t| !t.contains(placeholder)) {
+                return Err(PromptError::new(
+                    file,
+                    0,
+                    format!("`{name}`: every phrasing must say {placeholder}; this one does not: {bad:?}"),
+                ));
+            }
+        }
+        out.push((*category, p));
+    }
+    Ok(out)
+}
+
 /// Replace placeholders with the helpline's spoken forms.
 pub fn render(template: &str, h: &Helpline) -> String {
+    let (abuse_name, abuse_number) = match &h.abuse_line {
+        Some(a) => (a.name_spoken.as_str(), a.number_spoken.as_str()),
+        None => (h.name_spoken.as_str(), h.crisis_line_spoken.as_str()),
+    };
     template
+        .replace("{abuse_line_name}", abuse_name)
+        .replace("{abuse_line}", abuse_number)
         .replace("{line_name}", &h.name_spoken)
         .replace("{line}", &h.crisis_line_spoken)
         .replace("{text_line}", h.text_line_spoken.as_deref().unwrap_or(""))
@@ -460,6 +533,13 @@ impl SafetyScripts {
         ] {
             require_placeholder(&p, &crisis, k, name, "{line}")?;
         }
+        let crisis_openings = validate_openings(&p, s, "crisis", &c.openings, &|cat| {
+            if cat == "domestic_abuse" {
+                vec!["{abuse_line}", "{emergency}"]
+            } else {
+                vec!["{emergency}"]
+            }
+        })?;
 
         let (p, s) = get("emergency.toml")?;
         let e = parse::<EmergencyFile>(&p, s)?.emergency;
@@ -501,6 +581,8 @@ impl SafetyScripts {
         ] {
             require_placeholder(&p, &emergency, k, name, "{emergency}")?;
         }
+        let emergency_openings =
+            validate_openings(&p, s, "emergency", &e.openings, &|_| vec!["{emergency}"])?;
 
         let (p, s) = get("referral.toml")?;
         let r = parse::<ReferralFile>(&p, s)?.referral;
@@ -528,6 +610,10 @@ impl SafetyScripts {
             (
                 "medical",
                 validate(&p, s, "medical", &r.medical, Check::Spoken)?,
+            ),
+            (
+                "mania_psychosis",
+                validate(&p, s, "mania_psychosis", &r.mania_psychosis, Check::Spoken)?,
             ),
         ];
 
@@ -597,6 +683,8 @@ impl SafetyScripts {
             referral,
             support,
             disclosure,
+            crisis_openings,
+            emergency_openings,
             helplines,
         })
     }
@@ -662,6 +750,24 @@ impl SafetyScripts {
             .unwrap_or_default()
     }
 
+    /// The crisis opening for a category, rendered for a country, if the scripts have one
+    /// (`[crisis.openings]`); said instead of the general acknowledgement.
+    pub fn crisis_opening(&self, category: &str, country: &str, variant: u64) -> Option<String> {
+        self.crisis_openings
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map(|(_, p)| render(p.pick(variant), self.helpline(country)))
+    }
+
+    /// The emergency opening for a category, rendered for a country, if the scripts have one
+    /// (`[emergency.openings]`); said instead of the call-now line.
+    pub fn emergency_opening(&self, category: &str, country: &str, variant: u64) -> Option<String> {
+        self.emergency_openings
+            .iter()
+            .find(|(c, _)| *c == category)
+            .map(|(_, p)| render(p.pick(variant), self.helpline(country)))
+    }
+
     /// Every phrasing of every script, rendered for a country (for review and tests).
     pub fn all_rendered(&self, country: &str) -> Vec<String> {
         let h = self.helpline(country);
@@ -672,7 +778,13 @@ impl SafetyScripts {
         for (_, p) in &self.emergency {
             out.extend(p.0.iter().map(|t| render(t, h)));
         }
-        for (_, p) in self.referral.iter().chain(self.support.iter()) {
+        for (_, p) in self
+            .referral
+            .iter()
+            .chain(self.support.iter())
+            .chain(self.crisis_openings.iter())
+            .chain(self.emergency_openings.iter())
+        {
             out.extend(p.0.iter().map(|t| render(t, h)));
         }
         for (_, p) in &self.disclosure {
