@@ -8,5 +8,6 @@ pub mod audio;
 pub mod config;
 pub mod daemon;
 pub mod engine;
+pub mod fsutil;
 pub mod speech;
 pub mod store;

@@ -6,5 +6,6 @@
 mod cli;
 mod common;
 mod daemon;
+mod security;
 mod speech;
 mod storage;
