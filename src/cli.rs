@@ -249,8 +249,11 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
         } => {
             let report = hearth::daemon::converse::converse_file(&config, &input, &out)?;
             if let Some(t) = timeline {
-                std::fs::write(&t, serde_json::to_string_pretty(&report)?)
-                    .with_context(|| format!("{}: cannot write timeline", t.display()))?;
+                hearth::fsutil::write_file_atomically(
+                    &t,
+                    serde_json::to_string_pretty(&report)?.as_bytes(),
+                )
+                .with_context(|| format!("{}: cannot write timeline", t.display()))?;
             }
             for u in &report.utterances {
                 println!(

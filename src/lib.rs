@@ -10,5 +10,6 @@ pub mod corpora;
 pub mod daemon;
 pub mod encoder;
 pub mod engine;
+pub mod fsutil;
 pub mod speech;
 pub mod store;

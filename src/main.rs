@@ -25,6 +25,7 @@ pub struct Cli {
 }
 
 fn main() -> ExitCode {
+    no_core_dumps();
     tune_allocator();
     let cli = Cli::parse();
     let filter = match cli.verbose {
@@ -58,6 +59,21 @@ fn one_line(e: &anyhow::Error) -> String {
         }
     }
     out
+}
+
+/// Hearth's memory holds the database key, mood notes and what was said: a crash must not
+/// write it to a core file, and no other process of the same user may read it through ptrace or
+/// `/proc/<pid>/mem`. Non-dumpable does both (the kernel then also makes `/proc/<pid>` owned by
+/// root). The systemd units add `LimitCORE=0`.
+fn no_core_dumps() {
+    // SAFETY: prctl(PR_SET_DUMPABLE, 0) only changes a flag of this process.
+    let rc = unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    if rc != 0 {
+        eprintln!(
+            "hearth: warning: could not turn off core dumps: {}",
+            std::io::Error::last_os_error()
+        );
+    }
 }
 
 /// Speech synthesis allocates and frees large tensors for every sentence; glibc would keep that

@@ -83,7 +83,7 @@ impl Drop for PulseAudio {
     }
 }
 
-fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+pub(crate) fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
     let start = Instant::now();
     while start.elapsed() < limit {
         if f() {
@@ -95,14 +95,19 @@ fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
 }
 
 /// A running `hearth run`; SIGTERM on drop.
-struct Daemon {
+pub(crate) struct Daemon {
     home: PathBuf,
     runtime: PathBuf,
     child: Option<Child>,
 }
 
 impl Daemon {
-    fn start(home: &Path, runtime: &Path, extra_env: &[(&str, &Path)], args: &[&str]) -> Daemon {
+    pub(crate) fn start(
+        home: &Path,
+        runtime: &Path,
+        extra_env: &[(&str, &Path)],
+        args: &[&str],
+    ) -> Daemon {
         std::fs::create_dir_all(runtime).unwrap();
         std::fs::set_permissions(runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
         let mut cmd = hearth(home);
@@ -128,13 +133,13 @@ impl Daemon {
         d
     }
 
-    fn client(&self) -> Command {
+    pub(crate) fn client(&self) -> Command {
         let mut c = hearth(&self.home);
         c.env("XDG_RUNTIME_DIR", &self.runtime);
         c
     }
 
-    fn try_status(&self) -> Option<serde_json::Value> {
+    pub(crate) fn try_status(&self) -> Option<serde_json::Value> {
         let mut c = self.client();
         c.args(["status", "--json"]);
         let out = c.output().ok()?;
@@ -146,7 +151,12 @@ impl Daemon {
     }
 
     /// Waits for `pred` on the status; on time-out fails with the status and the daemon's log.
-    fn wait(&self, limit: Duration, what: &str, pred: impl Fn(&serde_json::Value) -> bool) {
+    pub(crate) fn wait(
+        &self,
+        limit: Duration,
+        what: &str,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) {
         let start = Instant::now();
         while start.elapsed() < limit {
             if self.try_status().is_some_and(|s| pred(&s)) {
@@ -161,25 +171,25 @@ impl Daemon {
         );
     }
 
-    fn status(&self) -> serde_json::Value {
+    pub(crate) fn status(&self) -> serde_json::Value {
         self.try_status()
             .unwrap_or_else(|| panic!("status failed; daemon log:\n{}", self.log()))
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(self.home.join("daemon.log")).unwrap_or_default()
     }
 
-    fn socket(&self) -> PathBuf {
+    pub(crate) fn socket(&self) -> PathBuf {
         self.runtime.join("hearth/control.sock")
     }
 
-    fn pid(&self) -> i32 {
+    pub(crate) fn pid(&self) -> i32 {
         self.child.as_ref().unwrap().id() as i32
     }
 
     /// SIGTERM and the time the daemon took to exit.
-    fn terminate(&mut self) -> Duration {
+    pub(crate) fn terminate(&mut self) -> Duration {
         let mut child = self.child.take().unwrap();
         let start = Instant::now();
         unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
@@ -538,7 +548,7 @@ fn raw_exchange(socket: &Path, bytes: &[u8]) -> String {
     reply
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap().flatten() {
         let p = e.path();

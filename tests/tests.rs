@@ -7,5 +7,6 @@ mod cli;
 mod common;
 mod daemon;
 mod safety;
+mod security;
 mod speech;
 mod storage;

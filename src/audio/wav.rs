@@ -178,13 +178,20 @@ pub fn write_wav(path: &Path, audio: &Audio) -> Result<(), WavError> {
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut writer = hound::WavWriter::create(path, spec).map_err(werr)?;
+    // Built in memory, then written like every file Hearth creates: a new file under a random
+    // name, renamed into place (see `fsutil`), so a planted link is never written through.
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    let mut writer = hound::WavWriter::new(&mut bytes, spec).map_err(werr)?;
     for &s in &audio.samples {
         writer
             .write_sample((s.clamp(-1.0, 1.0) * 32767.0).round() as i16)
             .map_err(werr)?;
     }
-    writer.finalize().map_err(werr)
+    writer.finalize().map_err(werr)?;
+    crate::fsutil::write_file_atomically(path, bytes.get_ref()).map_err(|e| WavError::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -24,8 +24,13 @@
 //! - A malformed request (oversized, not UTF-8, not JSON, unknown `cmd`, unknown or mistyped
 //!   fields, out-of-range values) gets an error reply, then *that* connection is closed. The
 //!   daemon and every other connection carry on.
-//! - Every connection has its own thread and a read timeout, so a client that connects and sends
-//!   nothing cannot hold up anyone else; the number of concurrent connections is capped.
+//! - Every connection has its own thread and a per-line deadline (each request line must arrive
+//!   whole within the read timeout, however slowly its bytes trickle in), so a client that
+//!   connects and sends nothing, or one byte a second, cannot hold up anyone else; the number of
+//!   concurrent connections is capped, and the client asks again while the daemon is at its cap.
+//! - Trust both ways ([`super::peer`]): the client checks the socket directory and file as the
+//!   daemon does and refuses a listener of another user (`SO_PEERCRED`); the daemon refuses
+//!   connections from other users.
 //! - A panicking handler is caught and turned into an error reply.
 //!
 //! # Privacy
@@ -371,6 +376,12 @@ pub enum ControlError {
         #[source]
         source: io::Error,
     },
+    #[error("refusing to talk to {}: it is served by uid {uid}, not by us (uid {ours}); is someone else's program listening there?", .path.display())]
+    UntrustedPeer {
+        path: PathBuf,
+        uid: libc::uid_t,
+        ours: libc::uid_t,
+    },
     #[error("timed out waiting for the daemon on {}", .path.display())]
     Timeout { path: PathBuf },
     #[error(transparent)]
@@ -390,10 +401,7 @@ fn io_err<'a>(
     }
 }
 
-fn current_uid() -> libc::uid_t {
-    // SAFETY: getuid has no preconditions and cannot fail.
-    unsafe { libc::getuid() }
-}
+use super::peer::current_uid;
 
 /// `$XDG_RUNTIME_DIR/hearth`, else `<temp dir>/hearth-<uid>`.
 pub fn socket_dir() -> PathBuf {
@@ -733,6 +741,17 @@ impl Drop for ActiveGuard {
 }
 
 fn spawn_connection(stream: UnixStream, shared: &Arc<Shared>) {
+    // Only our own user may talk to us, whatever the file permissions say.
+    match super::peer::peer_uid(&stream) {
+        Ok(uid) if uid == current_uid() => {}
+        other => {
+            tracing::warn!(peer_uid = ?other.ok(), "control connection from another user refused");
+            let _ = stream.set_nonblocking(false);
+            let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+            let _ = write_reply(&stream, &Reply::error("permission denied: not your Hearth"));
+            return;
+        }
+    }
     let previous = shared.active.fetch_add(1, Ordering::SeqCst);
     let guard = ActiveGuard(Arc::clone(shared));
     if previous >= shared.config.max_connections {
@@ -742,7 +761,7 @@ fn spawn_connection(stream: UnixStream, shared: &Arc<Shared>) {
         );
         let _ = stream.set_nonblocking(false);
         let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
-        let _ = write_reply(&stream, &Reply::error("too many connections; try again"));
+        let _ = write_reply(&stream, &Reply::error(TOO_MANY));
         return;
     }
     let spawned = std::thread::Builder::new()
@@ -790,6 +809,28 @@ fn read_line_bounded<R: BufRead>(
     }
 }
 
+/// Reads from a socket, failing with `TimedOut` once `deadline` has passed, however slowly the
+/// bytes come.
+struct DeadlineReader<'a> {
+    stream: &'a UnixStream,
+    deadline: Instant,
+}
+
+impl Read for DeadlineReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "request line not finished in time",
+            ));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut s = self.stream;
+        s.read(buf)
+    }
+}
+
 fn write_reply(mut stream: &UnixStream, reply: &Reply) -> io::Result<()> {
     let mut out = serde_json::to_vec(reply).map_err(io::Error::other)?;
     out.push(b'\n');
@@ -806,10 +847,17 @@ fn serve_connection(stream: UnixStream, shared: &Shared) {
         tracing::warn!(error = %e, "could not configure a control connection");
         return;
     }
-    let mut reader = BufReader::with_capacity(8 * 1024, &stream);
+    let deadline_reader = DeadlineReader {
+        stream: &stream,
+        deadline: Instant::now() + shared.config.read_timeout,
+    };
+    let mut reader = BufReader::with_capacity(8 * 1024, deadline_reader);
     let mut line = Vec::with_capacity(1024);
     loop {
         line.clear();
+        // Each request line must arrive whole within the read timeout of the previous reply (or
+        // of connecting): a client dribbling a byte at a time cannot hold its slot for ever.
+        reader.get_mut().deadline = Instant::now() + shared.config.read_timeout;
         let outcome = match read_line_bounded(&mut reader, &mut line, MAX_LINE) {
             Ok(LineRead::Eof) => return,
             Ok(LineRead::TooLong) => Err(ProtocolError::TooLong { max: MAX_LINE }),
@@ -881,13 +929,54 @@ pub fn request(path: &Path, req: &Request) -> Result<Reply, ControlError> {
     request_with_timeout(path, req, CLIENT_TIMEOUT)
 }
 
+/// The reply a daemon at its connection limit sends; the client tries again until its timeout.
+const TOO_MANY: &str = "too many connections; try again";
+
 /// [`request`] with a chosen timeout for each read and write.
+///
+/// Before connecting, the socket's directory and file are checked as the daemon checks them
+/// (ours, private, not links); after connecting, the listening process must be of our own user
+/// (`SO_PEERCRED`). Nothing is sent to anyone else. A daemon at its connection limit is asked
+/// again until `timeout` has passed.
 pub fn request_with_timeout(
     path: &Path,
     req: &Request,
     timeout: Duration,
 ) -> Result<Reply, ControlError> {
+    let started = Instant::now();
+    loop {
+        let reply = request_once(path, req, timeout)?;
+        let busy = !reply.ok && reply.error.as_deref() == Some(TOO_MANY);
+        if !busy || started.elapsed() >= timeout {
+            return Ok(reply);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Checks the socket's directory and file before anything is sent through them.
+fn check_trusted_path(path: &Path) -> Result<(), ControlError> {
+    use super::peer::{check_socket_dir, check_socket_file, Distrust};
+    let uid = current_uid();
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let verdict = check_socket_dir(dir, uid)
+        .map_err(|d| (d, dir))
+        .and_then(|()| check_socket_file(path, uid).map_err(|d| (d, path)));
+    match verdict {
+        Ok(()) => Ok(()),
+        Err((Distrust::Missing, _)) => Err(ControlError::NotRunning {
+            path: path.to_path_buf(),
+        }),
+        Err((Distrust::Insecure(reason), at)) => Err(ControlError::InsecureDir {
+            path: at.to_path_buf(),
+            reason,
+        }),
+    }
+}
+
+fn request_once(path: &Path, req: &Request, timeout: Duration) -> Result<Reply, ControlError> {
     req.validate()?;
+    check_trusted_path(path)?;
     let mut line = serde_json::to_vec(req)
         .map_err(|e| ControlError::Protocol(ProtocolError::Schema(e.to_string())))?;
     if line.len() > MAX_LINE {
@@ -901,6 +990,18 @@ pub fn request_with_timeout(
         },
         _ => io_err("connecting to the control socket", path)(e),
     })?;
+    let ours = current_uid();
+    match super::peer::peer_uid(&stream) {
+        Ok(uid) if uid == ours => {}
+        Ok(uid) => {
+            return Err(ControlError::UntrustedPeer {
+                path: path.to_path_buf(),
+                uid,
+                ours,
+            })
+        }
+        Err(e) => return Err(io_err("asking who serves the control socket", path)(e)),
+    }
     let timeout = Some(timeout.max(Duration::from_millis(1)));
     stream
         .set_read_timeout(timeout)

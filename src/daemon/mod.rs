@@ -6,5 +6,7 @@ pub mod chat;
 pub mod companion;
 pub mod control;
 pub mod converse;
+pub mod notify;
+pub mod peer;
 pub mod run;
 pub mod wake;

@@ -240,10 +240,13 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         next_offer: None,
         last_purge: Instant::now(),
         started,
+        notifier: super::notify::Notifier::from_env(),
     };
     daemon.schedule_offer();
     tracing::info!("Hearth is listening");
+    daemon.notifier.ready();
     let code = daemon.main_loop(&rx);
+    daemon.notifier.stopping();
 
     // Graceful shutdown: stop audio, stop capture, close the socket; the store closes on drop.
     shutdown.store(true, Ordering::SeqCst);
@@ -562,6 +565,8 @@ struct Daemon {
     /// Retention runs at open and then daily; checked hourly.
     last_purge: Instant,
     started: Instant,
+    /// systemd's notification socket: ready, and the watchdog the main loop pets.
+    notifier: super::notify::Notifier,
 }
 
 impl Daemon {
@@ -583,6 +588,7 @@ impl Daemon {
                 Err(RecvTimeoutError::Disconnected) => return ExitCode::FAILURE,
             }
             self.on_time();
+            self.notifier.ping_if_due();
         }
     }
 

@@ -7,9 +7,9 @@
 //! no key or a whole key, and two processes racing to create it end up sharing one.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::store::StoreError;
@@ -167,12 +167,32 @@ pub fn locate_key_with(data_dir: &Path, credentials_dir: Option<&std::ffi::OsStr
 /// `0600` with a warning (its path only); a credential file is left as systemd made it.
 pub fn load_key(source: &KeySource) -> Result<DbKey, StoreError> {
     let path = source.path();
-    let mut f = File::open(path).map_err(|e| StoreError::io(path, e))?;
+    let mut f = match source {
+        // The key file is opened without following a link, and only the open file is changed
+        // (fchmod): a planted link can neither feed us a key nor get its target's mode changed.
+        KeySource::File(_) => crate::fsutil::open_nofollow(path).map_err(|e| {
+            if e.raw_os_error() == Some(libc::ELOOP) {
+                StoreError::Key {
+                    path: path.to_path_buf(),
+                    reason: "it is a symbolic link; the key file must be a regular file".into(),
+                }
+            } else {
+                StoreError::io(path, e)
+            }
+        })?,
+        KeySource::Credential(_) => File::open(path).map_err(|e| StoreError::io(path, e))?,
+    };
     if let KeySource::File(_) = source {
         let meta = f.metadata().map_err(|e| StoreError::io(path, e))?;
+        if !meta.file_type().is_file() {
+            return Err(StoreError::Key {
+                path: path.to_path_buf(),
+                reason: "not a regular file".into(),
+            });
+        }
         if meta.permissions().mode() & 0o077 != 0 {
             tracing::warn!(path = %path.display(), "key file was readable by others; setting mode 0600");
-            fs::set_permissions(path, fs::Permissions::from_mode(0o600))
+            f.set_permissions(fs::Permissions::from_mode(0o600))
                 .map_err(|e| StoreError::io(path, e))?;
         }
     }
@@ -191,20 +211,14 @@ pub fn load_key(source: &KeySource) -> Result<DbKey, StoreError> {
 /// does not exist. Never replaces an existing file.
 pub fn load_or_create_key_file(path: &Path) -> Result<DbKey, StoreError> {
     let source = KeySource::File(path.to_path_buf());
-    if path.exists() {
+    if fs::symlink_metadata(path).is_ok() {
         return load_key(&source);
     }
     let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp-{}", KEY_FILE_NAME, std::process::id()));
     let key = DbKey::generate()?;
+    let (mut f, tmp) =
+        crate::fsutil::create_temp_beside(path).map_err(|e| StoreError::io(path, e))?;
     {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&tmp)
-            .map_err(|e| StoreError::io(&tmp, e))?;
         let mut line = key.hex_bytes();
         line.push(b'\n');
         let written = f.write_all(&line).and_then(|()| f.sync_all());

@@ -1238,30 +1238,10 @@ impl Store {
         format: ExportFormat,
     ) -> Result<(), StoreError> {
         let text = self.export(since_ms, now_ms, format)?;
-        let dir = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "export".into());
-        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let written = (|| -> std::io::Result<()> {
-            let mut f = OpenOptions::new()
-                .write(true)
-                .create(true)
-                .truncate(true)
-                .mode(0o600)
-                .open(&tmp)?;
-            f.write_all(text.as_bytes())?;
-            f.sync_all()?;
-            fs::rename(&tmp, out)
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(StoreError::io(out, e));
-        }
+        // A random temporary name, created new without following links, then renamed: the
+        // export can land in a directory others write to without writing through their links.
+        crate::fsutil::write_file_atomically(out, text.as_bytes())
+            .map_err(|e| StoreError::io(out, e))?;
         tracing::info!(path = %out.display(), format = ?format, "export written");
         Ok(())
     }
