@@ -178,10 +178,9 @@ fn main() {
     // ---- safety screening: the rules alone, and with the semantic second reading
     let rules = hearth::engine::safety::SafetyEngine::new();
     let encoder_load = Instant::now();
-    let encoder = hearth::encoder::MiniLm::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm"),
-    )
-    .expect("sentence encoder (scripts/setup)");
+    let encoder =
+        hearth::encoder::MiniLm::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm"))
+            .expect("sentence encoder (scripts/setup)");
     let encoder_load_ms = ms(encoder_load);
     let safety = hearth::engine::safety::SafetyEngine::with_encoder(std::sync::Arc::new(encoder))
         .expect("safety head");

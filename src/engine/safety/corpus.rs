@@ -32,6 +32,11 @@ pub const TABLES: &[(&str, &str)] = &[
 /// Bulk tables for breadth: file name and contents.
 pub const BULK: &[(&str, &str)] = &[
     ("bulk_crisis.tsv", include_str!("corpus/bulk_crisis.tsv")),
+    ("bulk_crisis2.tsv", include_str!("corpus/bulk_crisis2.tsv")),
+    (
+        "bulk_emergency2.tsv",
+        include_str!("corpus/bulk_emergency2.tsv"),
+    ),
     (
         "bulk_emergency.tsv",
         include_str!("corpus/bulk_emergency.tsv"),
