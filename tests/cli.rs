@@ -264,7 +264,7 @@ fn systemd_units_are_hardened_and_verify() {
         for directive in [
             "NoNewPrivileges=yes",
             "ProtectSystem=strict",
-            "ProtectHome=read-only",
+            "ProtectHome=",
             "ReadWritePaths=",
             "PrivateTmp=yes",
             "IPAddressDeny=any",
@@ -282,7 +282,8 @@ fn systemd_units_are_hardened_and_verify() {
         let copy = home.join(unit);
         std::fs::write(
             &copy,
-            text.replace("/usr/local/bin/hearth", env!("CARGO_BIN_EXE_hearth")),
+            text.replace("/usr/local/bin/hearth", env!("CARGO_BIN_EXE_hearth"))
+                .replace("%h/.local/bin/hearth", env!("CARGO_BIN_EXE_hearth")),
         )
         .unwrap();
         let mut c = std::process::Command::new("systemd-analyze");
