@@ -285,6 +285,13 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
                     );
                 }
             }
+            // Present is not enough: a damaged model or library must fail here, not in `run`.
+            config
+                .load_transcriber()
+                .context("the Whisper model does not load")?;
+            config
+                .load_synthesizer(None)
+                .context("the Piper voice does not load")?;
             println!("{}: ok", config_file.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -354,7 +361,27 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             minutes,
         }),
         Command::Stop => control(Request::Stop),
-        Command::Reload => control(Request::Reload),
+        Command::Reload => {
+            // The daemon answers with the outcome; a refused reload is a failure here too.
+            let reply = hearth::daemon::control::request(
+                &hearth::daemon::control::socket_path(),
+                &Request::Reload,
+            )?;
+            if !reply.ok {
+                bail!(
+                    "{}",
+                    reply.error.unwrap_or_else(|| "the daemon refused".into())
+                );
+            }
+            if reply.data["ok"] == serde_json::Value::Bool(false) {
+                bail!(
+                    "reload refused; Hearth keeps its current configuration and prompts: {}",
+                    reply.data["error"].as_str().unwrap_or("no reason given")
+                );
+            }
+            println!("{}", reply.data);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Devices => {
             for d in audio::device::list_devices()? {
                 let mut tags = Vec::new();

@@ -500,3 +500,162 @@ fn daemon_notifies_systemd_ready_and_pets_the_watchdog() {
         daemon.log()
     );
 }
+
+/// Runs `cmd` and fails the test if it has not finished within `limit` (killing it).
+fn run_with_limit(mut cmd: std::process::Command, limit: Duration) -> std::process::Output {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as i32;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.unwrap(),
+        Err(_) => {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            panic!("hung: still running after {limit:?}");
+        }
+    }
+}
+
+/// An asset folder like the checkout's, with `voices/<ORT library>` replaced by `library`.
+fn assets_with_ort_library(home: &Path, library: &[u8]) -> PathBuf {
+    let assets = home.join("assets");
+    let voices = assets.join("voices");
+    std::fs::create_dir_all(&voices).unwrap();
+    for d in ["models", "prompts"] {
+        std::os::unix::fs::symlink(root().join(d), assets.join(d)).unwrap();
+    }
+    for e in std::fs::read_dir(root().join("voices")).unwrap().flatten() {
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with("libonnxruntime") {
+            continue;
+        }
+        std::os::unix::fs::symlink(e.path(), voices.join(&name)).unwrap();
+    }
+    std::fs::write(voices.join("libonnxruntime.so.1.31.1"), library).unwrap();
+    assets
+}
+
+/// Issue #13.5: a library that cannot be loaded (garbage, or another library under the name)
+/// made `hearth say` and `hearth run` hang for ever in ort's loader. Now: one line naming it.
+#[test]
+fn an_unloadable_onnx_runtime_is_a_one_line_error_not_a_hang() {
+    let libz = [
+        "/lib/x86_64-linux-gnu/libz.so.1",
+        "/usr/lib/x86_64-linux-gnu/libz.so.1",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists())
+    .map(|p| std::fs::read(p).unwrap());
+    let mut cases: Vec<(&str, Vec<u8>)> = vec![("garbage", b"\x7fELF garbage".repeat(1000))];
+    if let Some(l) = libz {
+        cases.push(("wrong-library", l));
+    }
+    for (tag, bytes) in cases {
+        let home = temp_dir(&format!("sec-ort-{tag}"));
+        let assets = assets_with_ort_library(&home, &bytes);
+        let lib = assets.join("voices/libonnxruntime.so.1.31.1");
+        for args in [
+            &["say", "--out", "x.wav", "hello"][..],
+            &["run", "--no-audio"][..],
+            &["validate"][..],
+        ] {
+            let mut c = hearth(&home);
+            c.env("HEARTH_ASSETS_DIR", &assets)
+                .current_dir(&home)
+                .args(args);
+            let out = run_with_limit(c, Duration::from_secs(60));
+            let err = stderr(&out);
+            assert!(!out.status.success(), "{tag} {args:?}: {err}");
+            assert!(
+                err.contains(&lib.display().to_string()),
+                "{tag} {args:?}: {err}"
+            );
+            assert_eq!(err.trim().lines().count(), 1, "{tag} {args:?}: {err}");
+        }
+    }
+}
+
+/// Issue #13.7: `hearth validate` passed with a corrupt model (it only checked that files exist).
+#[test]
+fn validate_loads_the_models() {
+    let home = temp_dir("sec-validate");
+    let assets = home.join("assets");
+    let models = assets.join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    for d in ["voices", "prompts"] {
+        std::os::unix::fs::symlink(root().join(d), assets.join(d)).unwrap();
+    }
+    for e in std::fs::read_dir(root().join("models")).unwrap().flatten() {
+        std::os::unix::fs::symlink(e.path(), models.join(e.file_name())).unwrap();
+    }
+    let mut c = hearth(&home);
+    c.env("HEARTH_ASSETS_DIR", &assets).arg("validate");
+    let out = run_with_limit(c, Duration::from_secs(120));
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let model = models.join("ggml-tiny.en.bin");
+    std::fs::remove_file(&model).unwrap();
+    std::fs::write(&model, vec![0x5au8; 1 << 20]).unwrap();
+    let mut c = hearth(&home);
+    c.env("HEARTH_ASSETS_DIR", &assets).arg("validate");
+    let out = run_with_limit(c, Duration::from_secs(120));
+    assert!(!out.status.success(), "a corrupt model passed validate");
+    assert!(
+        stderr(&out).contains("ggml-tiny.en.bin"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Issue #13.5 and #13.7: a FIFO among the prompt files blocked the main loop on SIGHUP (every
+/// request then timed out), and `hearth reload` exited 0 when the reload was refused.
+#[test]
+fn a_fifo_prompt_file_cannot_block_reload_and_a_refused_reload_fails() {
+    let (daemon, home) = start_daemon("sec-fifo", &[]);
+    let fifo = home.join("assets/prompts/flows/evil.toml");
+    let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+    unsafe { libc::kill(daemon.pid(), libc::SIGHUP) };
+    std::thread::sleep(Duration::from_millis(300));
+    // The main loop still answers, promptly.
+    let mut c = daemon.client();
+    c.args(["status", "--json"]);
+    let out = run_with_limit(c, Duration::from_secs(8));
+    assert!(out.status.success(), "{}{}", stderr(&out), daemon.log());
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reload = &status["data"]["last_reload"];
+    assert_eq!(reload["ok"], false, "{status}");
+    assert!(
+        reload["error"].as_str().unwrap_or("").contains("evil.toml"),
+        "{status}"
+    );
+    // `hearth reload` says it was refused, with a failing exit code.
+    let mut c = daemon.client();
+    c.arg("reload");
+    let out = run_with_limit(c, Duration::from_secs(8));
+    assert!(!out.status.success(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("evil.toml"), "{}", stderr(&out));
+    // A crisis disclosure typed to the daemon is still answered.
+    let mut s = UnixStream::connect(daemon.socket()).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    s.write_all(b"{\"cmd\":\"utterance\",\"text\":\"I want to end my life tonight\"}\n")
+        .unwrap();
+    let mut line = String::new();
+    let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(&s), &mut line);
+    assert!(
+        line.contains("\"ok\":true"),
+        "crisis utterance not answered: {line:?}"
+    );
+    std::fs::remove_file(&fifo).unwrap();
+    let mut c = daemon.client();
+    c.arg("reload");
+    let out = run_with_limit(c, Duration::from_secs(8));
+    assert!(out.status.success(), "{}", stderr(&out));
+}

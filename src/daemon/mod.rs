@@ -8,5 +8,6 @@ pub mod control;
 pub mod converse;
 pub mod notify;
 pub mod peer;
+pub mod reload;
 pub mod run;
 pub mod wake;

@@ -970,16 +970,8 @@ impl Daemon {
 
     /// Re-reads config and prompts; keeps the old ones if the new ones are invalid.
     fn reload(&mut self) {
-        let result = Config::load(
-            Some(&self.config_file)
-                .filter(|p| p.exists())
-                .map(|p| p.as_path()),
-        )
-        .map_err(|e| e.to_string())
-        .and_then(|(config, _)| {
-            let prompts = load_prompts(&config).map_err(|e| e.to_string())?;
-            Ok((config, prompts))
-        });
+        // Regular files only, on a worker, with a time limit: the main loop never blocks on I/O.
+        let result = super::reload::load_for_reload(&self.config_file);
         self.last_reload = Some(match result {
             Ok((config, prompts)) => {
                 self.companion.replace_prompts(prompts);

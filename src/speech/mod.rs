@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod convert;
+pub mod ort_check;
 pub mod piper;
 pub mod sentences;
 pub mod wer;

@@ -27,12 +27,16 @@ fn init_runtime(ort_library: &Path) -> Result<(), SpeechError> {
             install: super::assets::INSTALL_COMMAND.into(),
         });
     }
-    let result = ORT_INIT.get_or_init(|| match ort::init_from(ort_library) {
-        Ok(builder) => {
-            builder.with_name("hearth").commit();
-            Ok(())
+    // `ort` deadlocks on itself when its load fails: check the library first (see ort_check).
+    let result = ORT_INIT.get_or_init(|| {
+        super::ort_check::verify(ort_library)?;
+        match ort::init_from(ort_library) {
+            Ok(builder) => {
+                builder.with_name("hearth").commit();
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
         }
-        Err(e) => Err(e.to_string()),
     });
     result.clone().map_err(|reason| SpeechError::Load {
         what: "ONNX Runtime library",
