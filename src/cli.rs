@@ -174,6 +174,10 @@ pub enum SafetyCommand {
         /// Which split of the sources to score: blind, calibration or train
         #[arg(long, default_value = "blind")]
         split: String,
+        /// Also list every line of the split the screen got wrong for its group (expected,
+        /// decision, rule reason, text), to see what to fix
+        #[arg(long)]
+        misses: bool,
     },
     /// Retrain the semantic head on the train split of every source, choose its thresholds on
     /// the calibration split, and write it (deterministic: the same data gives the same file)
@@ -526,6 +530,7 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
             file: None,
             rules_only,
             split,
+            misses,
         } => {
             let split = match split.as_str() {
                 "blind" => calibrate::Split::Blind,
@@ -556,6 +561,30 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
                 .filter(|c| !c.ok())
                 .count();
             text.push_str(&format!("budgets missed: {missed}\n"));
+            if misses {
+                text.push_str("\nlines the screen got wrong (source, expected, decision, reason, speaks up unaddressed, text):\n");
+                for s in scored.iter().filter(|s| s.item.split == split) {
+                    let a = s.assess(t);
+                    if !calibrate::acceptable(s.item.group, s.item.label, a.action)
+                        || s.speaks_up(t)
+                            && matches!(
+                                s.item.label,
+                                hearth::engine::safety::semantic::Label::None
+                                    | hearth::engine::safety::semantic::Label::Support
+                            )
+                    {
+                        text.push_str(&format!(
+                            "{}\t{}\t{}\t{}\t{}\t{}\n",
+                            s.item.source,
+                            s.item.label.as_str(),
+                            a.action,
+                            a.reason,
+                            s.speaks_up(t),
+                            s.item.text
+                        ));
+                    }
+                }
+            }
             print_or_pipe(&text)
         }
         SafetyCommand::Train { out } => {
@@ -602,23 +631,6 @@ fn workbench(config: &Config) -> Result<hearth::corpora::Workbench> {
     let bench = hearth::corpora::Workbench::build(items, &encoder, &mut cache)?;
     if let Err(e) = cache.save() {
         eprintln!("warning: cannot save the embedding cache: {e}");
-    }
-    if let Some(p) = std::env::var_os("HEARTH_DUMP_BENCH") {
-        let mut out = String::new();
-        for (i, (n, a, l)) in bench.items.iter().zip(&bench.first) {
-            out.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                i.source,
-                i.group.as_str(),
-                i.label.as_str(),
-                i.split.as_str(),
-                a.action,
-                a.reason,
-                l,
-                n
-            ));
-        }
-        std::fs::write(p, out)?;
     }
     eprintln!(
         "{} lines read and embedded in {:.1} s",

@@ -527,6 +527,7 @@ pub fn train_head(
             refer: 2.0,
             support: 2.0,
             unaddressed: 2.0,
+            agree: 0.0,
         },
         trained_on: trained_on.into_iter().collect(),
     };

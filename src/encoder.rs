@@ -226,7 +226,10 @@ impl SentenceEncoder for MiniLm {
     }
 
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
-        // Sort by length so each batch pads little; put the results back in order.
+        // Batches of sentences of exactly one token length: nothing is padded, so a sentence's
+        // embedding does not depend on which others it was batched with (padding changes the
+        // shapes of the matrix products, and with them the last bits of the floats; the safety
+        // head is trained on these, and retraining must reproduce it). Results back in order.
         let ids: Vec<Vec<u32>> = texts
             .iter()
             .map(|t| self.token_ids(t))
@@ -234,7 +237,8 @@ impl SentenceEncoder for MiniLm {
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by_key(|&i| (ids[i].len(), i));
         let mut out = vec![Vec::new(); ids.len()];
-        for chunk in order.chunks(32) {
+        let same_length = order.chunk_by(|&a, &b| ids[a].len() == ids[b].len());
+        for chunk in same_length.flat_map(|group| group.chunks(32)) {
             let batch: Vec<Vec<u32>> = chunk.iter().map(|&i| ids[i].clone()).collect();
             let embs = self
                 .forward(&batch)

@@ -189,12 +189,18 @@ fn held_out_round_with_the_second_reading() {
     );
 }
 
-fn workbench() -> hearth::corpora::Workbench {
-    let items = hearth::corpora::all_sources(&root()).unwrap_or_else(|e| panic!("{e}"));
-    let encoder = hearth::encoder::MiniLm::load(&root().join("models/minilm"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut cache = hearth::corpora::EmbeddingCache::default();
-    hearth::corpora::Workbench::build(items, &encoder, &mut cache).unwrap_or_else(|e| panic!("{e}"))
+/// Every source read and embedded once for all the tests of this binary (embedding some
+/// 57,000 lines takes minutes).
+fn workbench() -> &'static hearth::corpora::Workbench {
+    static BENCH: std::sync::OnceLock<hearth::corpora::Workbench> = std::sync::OnceLock::new();
+    BENCH.get_or_init(|| {
+        let items = hearth::corpora::all_sources(&root()).unwrap_or_else(|e| panic!("{e}"));
+        let encoder = hearth::encoder::MiniLm::load(&root().join("models/minilm"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut cache = hearth::corpora::EmbeddingCache::default();
+        hearth::corpora::Workbench::build(items, &encoder, &mut cache)
+            .unwrap_or_else(|e| panic!("{e}"))
+    })
 }
 
 /// `hearth safety train` is deterministic: retraining on the same data gives the committed head
@@ -203,7 +209,7 @@ fn workbench() -> hearth::corpora::Workbench {
 fn retraining_reproduces_the_committed_head() {
     let bench = workbench();
     let committed = SafetyHead::builtin().unwrap();
-    let (head, scored) = hearth::corpora::train_head(&bench, hearth::encoder::ENCODER_NAME)
+    let (head, scored) = hearth::corpora::train_head(bench, hearth::encoder::ENCODER_NAME)
         .unwrap_or_else(|e| panic!("{e}"));
     let max_diff = head
         .hidden_weights
@@ -219,7 +225,7 @@ fn retraining_reproduces_the_committed_head() {
         .map(|(a, b)| (a - b).abs())
         .fold(0f32, f32::max);
     assert!(
-        max_diff < 0.05,
+        max_diff < 0.01,
         "weights moved by {max_diff}: retrain with `hearth safety train`"
     );
     assert_eq!(head.trained_on, committed.trained_on);
@@ -241,7 +247,9 @@ fn retraining_reproduces_the_committed_head() {
 
 /// The blind splits, scored per source (printed in full; the README has the table). The
 /// issue's budgets are not all met yet (see the README); this holds the line where they are:
-/// ordinary talk written by other people may not get more alarms than measured on 2026-12-05.
+/// ordinary talk written by other people may not get more alarms, nor Hearth speak up uninvited
+/// more often, than measured on 2026-12-05 (The Office, 9,428 blind lines: 0.4 % crisis or
+/// emergency, 0.2 % emergency, 0.1 % ask; 0.46 unprompted replies an hour over 13.1 hours).
 #[test]
 fn blind_splits_hold_the_measured_false_alarm_rates() {
     let bench = workbench();
@@ -255,20 +263,22 @@ fn blind_splits_hold_the_measured_false_alarm_rates() {
         .collect();
     assert!(!ordinary.is_empty(), "no public ordinary talk installed");
     for r in ordinary {
-        assert!(
-            r.rates.crisis_or_emergency <= 0.01,
-            "{}: {:?}",
-            r.source,
-            r.rates
-        );
-        assert!(r.rates.emergency <= 0.005, "{}: {:?}", r.source, r.rates);
-        assert!(
-            r.rates.ask <= 0.01 && r.rates.refer <= 0.01,
-            "{}: {:?}",
-            r.source,
-            r.rates
-        );
+        let what = format!("{}: {:?}", r.source, r.rates);
+        assert!(r.rates.crisis_or_emergency <= 0.006, "{what}");
+        assert!(r.rates.emergency <= 0.003, "{what}");
+        assert!(r.rates.ask <= 0.01 && r.rates.refer <= 0.01, "{what}");
     }
+    let talk: Vec<&calibrate::Scored> = scored
+        .iter()
+        .filter(|s| s.item.split == Split::Blind && s.item.group == calibrate::Group::Ordinary)
+        .collect();
+    let (per_hour, hours) =
+        calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(Some(&head.thresholds)));
+    assert!(hours > 10.0, "only {hours:.1} h of blind ordinary talk");
+    assert!(per_hour <= 0.6, "{per_hour:.2} unprompted replies an hour");
+    // The rules alone, without the second reading to agree, speak up more often.
+    let (rules_alone, _) = calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(None));
+    assert!(rules_alone > per_hour, "{rules_alone:.2} vs {per_hour:.2}");
 }
 
 #[test]
@@ -295,4 +305,25 @@ fn safety_check_explains_the_second_reading() {
     assert_eq!(rows[1]["action"], "none");
     assert!(rows[1]["p"].is_object(), "{}", rows[1]);
     assert_eq!(rows[1]["unaddressed_reply"], false);
+}
+
+/// A sentence's embedding is the same bit for bit whatever it is batched with (the head is
+/// trained on cached embeddings computed in other batches; retraining must reproduce it).
+#[test]
+fn embeddings_do_not_depend_on_the_batch() {
+    use hearth::engine::safety::semantic::SentenceEncoder;
+    let encoder = hearth::encoder::MiniLm::load(&root().join("models/minilm"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let line = "i just want it all to stop tonight";
+    let alone = encoder.embed_batch(&[line]).unwrap().remove(0);
+    let mut others: Vec<String> = (0..40)
+        .map(|i| format!("line number {i} of a longer batch with other words"))
+        .collect();
+    others.push("i just want it all to go away now".into());
+    others.push("short".into());
+    others.insert(7, line.into());
+    let refs: Vec<&str> = others.iter().map(String::as_str).collect();
+    let batched = encoder.embed_batch(&refs).unwrap().remove(7);
+    assert_eq!(alone, batched);
+    assert_eq!(alone, encoder.embed(line).unwrap());
 }

@@ -2100,6 +2100,7 @@ fn engine_reading(keys: &[(&'static str, crate::engine::safety::Label)]) -> Engi
             refer: 0.9,
             support: 0.9,
             unaddressed: 0.999,
+            agree: 0.3,
         },
         trained_on: vec![],
     };

@@ -127,12 +127,11 @@ impl Scored {
 
     /// Whether Hearth would speak up if this were heard without the wake phrase.
     pub fn speaks_up(&self, t: Option<&Thresholds>) -> bool {
-        let far = t.map(|t| t.unaddressed).unwrap_or(f32::INFINITY);
         speaks_up(
             &self.assess(t),
             is_first_person(&self.norm),
             self.probabilities.as_ref(),
-            far,
+            t,
         )
     }
 }
@@ -238,6 +237,21 @@ pub fn budgets(group: Group, label: Label, r: &Rates) -> Vec<Check> {
         ],
         (Group::Own, Label::Ask) => vec![floor("ask|crisis|emergency", r.concern, 0.95)],
         (Group::Own, Label::Refer) => vec![floor("refer", r.refer, 0.90)],
+    }
+}
+
+/// Whether one decision is what the budgets want for a line of this group and label: calm for
+/// ordinary and own no-risk lines, support or calmer for distress, concern for risk, emergency
+/// for imminent danger, refer for advice questions.
+pub fn acceptable(group: Group, label: Label, action: SafetyAction) -> bool {
+    use SafetyAction as A;
+    match (group, label) {
+        (Group::Ordinary, _) | (Group::Own, Label::None) => matches!(action, A::None | A::Support),
+        (Group::Distress, _) | (Group::Own, Label::Support) => action == A::Support,
+        (Group::Imminent, _) | (Group::Own, Label::Emergency) => action == A::Emergency,
+        (Group::Own, Label::Crisis) => matches!(action, A::Crisis | A::Emergency),
+        (Group::Risk, _) | (Group::Own, Label::Ask) => action >= A::Ask,
+        (Group::Own, Label::Refer) => action == A::Refer,
     }
 }
 
@@ -379,6 +393,7 @@ pub fn choose_thresholds(items: &[Scored]) -> Thresholds {
         refer: 2.0,
         support: 2.0,
         unaddressed: 2.0,
+        agree: 0.0,
     };
     // Budgets with a margin: the blind split and the world will be a little worse.
     const MARGIN: f64 = 0.6;
@@ -435,6 +450,24 @@ pub fn choose_thresholds(items: &[Scored]) -> Thresholds {
         .filter_map(|s| s.probabilities.map(|p| p.risk()))
         .fold(0.0f32, f32::max);
     t.unaddressed = (top + 0.005).clamp(0.97, 1.0);
+    // A rule alarm heard without the wake phrase is spoken to when the second reading leans
+    // at least a little towards concern: the highest such lean (at most 0.5) that still lets
+    // 98 % of the calibration risk lines about the speaker that the rules catch be answered.
+    let caught: Vec<f32> = calib
+        .iter()
+        .filter(|s| matches!(s.item.label, Label::Crisis | Label::Emergency))
+        .filter(|s| s.by_rules.action.is_risk())
+        .filter(|s| is_first_person(&s.norm) && s.by_rules.category != "third_party_risk")
+        .filter_map(|s| s.probabilities.map(|p| p.concern()))
+        .collect();
+    t.agree = grid
+        .iter()
+        .copied()
+        .filter(|&g| g <= 0.5)
+        .filter(|&g| {
+            caught.iter().filter(|&&c| c >= g).count() as f64 >= 0.98 * caught.len() as f64
+        })
+        .fold(0.0, f32::max);
     t
 }
 

@@ -318,16 +318,11 @@ impl SafetyEngine {
     /// Whether Hearth should speak up to speech that was not addressed to it (see
     /// [`speaks_up`]).
     pub fn speaks_up_unaddressed(&self, reading: &Reading) -> bool {
-        let far = self
-            .semantic
-            .as_ref()
-            .map(|(_, h)| h.thresholds.unaddressed)
-            .unwrap_or(f32::INFINITY);
         speaks_up(
             &reading.assessment,
             reading.first_person,
             reading.probabilities.as_ref(),
-            far,
+            self.semantic.as_ref().map(|(_, h)| &h.thresholds),
         )
     }
 
@@ -349,22 +344,28 @@ fn words(norm: &str) -> usize {
 }
 
 /// Whether Hearth speaks up to unaddressed speech: only for first-person, high-certainty
-/// danger — a rule's crisis or emergency reading about the speaker, or the second reading at
-/// or above `far` (far above its own threshold). Never for third-person narration, films,
-/// trivia or news, and never for `ask`, `refer` or `support`.
+/// danger. Never for third-person narration, films, trivia or news, and never for `ask`,
+/// `refer` or `support`. High certainty means the two readings agree: a rule's crisis or
+/// emergency reading about the speaker that the second reading does not contradict (its
+/// p(ask + crisis + emergency) at or above `t.agree`: a television's "I'm gonna kill myself"
+/// after a joke reads as banter to it), or the second reading alone at or above
+/// `t.unaddressed`, far above its own threshold. Without a second reading (`t` is `None`)
+/// the rules decide alone.
 pub fn speaks_up(
     a: &Assessment,
     first_person: bool,
     probabilities: Option<&Probabilities>,
-    far: f32,
+    t: Option<&Thresholds>,
 ) -> bool {
     if !a.action.is_risk() || !first_person || a.category == "third_party_risk" {
         return false;
     }
-    if !a.is_second_reading() {
-        return true;
+    match (t, probabilities) {
+        (Some(t), Some(p)) if a.is_second_reading() => p.risk() >= t.unaddressed,
+        (Some(t), Some(p)) => p.concern() >= t.agree,
+        (_, None) => !a.is_second_reading(),
+        (None, Some(_)) => !a.is_second_reading(),
     }
-    probabilities.is_some_and(|p| p.risk() >= far)
 }
 
 /// Whether normalised text speaks of the speaker.

@@ -120,6 +120,9 @@ pub struct Thresholds {
     /// p(crisis + emergency) at or above which Hearth speaks up to unaddressed speech on the
     /// second reading alone (far above `crisis`: speaking up uninvited must be rare).
     pub unaddressed: f32,
+    /// p(ask + crisis + emergency) the second reading must give a rule's alarm before Hearth
+    /// speaks up to unaddressed speech (the two readings agree).
+    pub agree: f32,
 }
 
 /// A small neural classifier over sentence embeddings (one hidden layer of rectified units,
@@ -300,6 +303,7 @@ mod tests {
                 refer: 0.5,
                 support: 0.5,
                 unaddressed: 0.9,
+                agree: 0.3,
             },
             trained_on: vec![],
         };
