@@ -33,6 +33,7 @@ pub mod intent;
 pub mod mood;
 pub mod plan;
 pub mod prompts;
+pub mod reading;
 pub mod text;
 pub mod timeline;
 
