@@ -1327,7 +1327,9 @@ impl Engine {
             self.request(r);
             return;
         }
-        if offered {
+        // Only a short answer is an answer to the offer; anything longer is them talking.
+        let short = text.split_whitespace().count() <= 5;
+        if offered && short {
             match super::mood::parse_yes_no(text) {
                 Some(true) => {
                     let support = self.prompts.links().support.clone();
@@ -1363,8 +1365,8 @@ impl Engine {
             AnswerKind::Grief => "listen_grief",
             AnswerKind::Worry => "listen_worry",
             AnswerKind::Anger => "listen_anger",
-            AnswerKind::Positive | AnswerKind::Person | AnswerKind::Activity => "listen_positive",
-            AnswerKind::Plain => "listen_plain",
+            AnswerKind::Positive => "listen_positive",
+            AnswerKind::Person | AnswerKind::Activity | AnswerKind::Plain => "listen_plain",
         };
         let reflection = self.fresh(&mut run, key, echo.as_deref());
         self.say(&reflection);

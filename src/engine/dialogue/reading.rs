@@ -287,7 +287,16 @@ impl Lexicon {
         {
             return None;
         }
-        let words: Vec<&str> = t.split_whitespace().collect();
+        let mut words: Vec<&str> = t.split_whitespace().collect();
+        // "and then I came home" is said back as "you came home".
+        while words.len() > 2
+            && [
+                "and", "but", "so", "then", "well", "um", "uh", "also", "plus", "like",
+            ]
+            .contains(&words[0].trim_end_matches(',').to_lowercase().as_str())
+        {
+            words.remove(0);
+        }
         if words.len() < 2 || words.len() > self.max_echo_words {
             return None;
         }
@@ -442,6 +451,10 @@ mod tests {
         assert_eq!(l.echo("I want to kill myself"), None);
         assert_eq!(l.echo("why are you like this?"), None);
         assert_eq!(l.echo("ok"), None);
+        assert_eq!(
+            l.echo("and then I came home").as_deref(),
+            Some("you came home")
+        );
     }
 
     #[test]
