@@ -308,6 +308,8 @@ struct ListenRun {
     turns: u32,
     /// Every sentence said in this conversation (none is said twice while others are left).
     said: Vec<String>,
+    /// The written lines used so far (a line is used again only when all have been).
+    templates: Vec<String>,
     /// The person's words said back so far, for the summary.
     heard: Vec<String>,
     summarised: bool,
@@ -1385,7 +1387,12 @@ impl Engine {
             self.ask(&offer);
             run.offered = true;
         } else {
-            let q = self.fresh(&mut run, "listen_question", None);
+            let key = if run.turns == 1 {
+                "listen_opening"
+            } else {
+                "listen_question"
+            };
+            let q = self.fresh(&mut run, key, None);
             self.ask(&q);
         }
         self.listen(LISTENING_LISTEN_MS);
@@ -1406,7 +1413,9 @@ impl Engine {
             }
         };
         let mut keys = vec![key];
-        if key.starts_with("listen_") && key != "listen_question" && key != "listen_plain" {
+        if key.starts_with("listen_")
+            && !matches!(key, "listen_question" | "listen_opening" | "listen_plain")
+        {
             keys.push("listen_plain");
         }
         for k in &keys {
@@ -1414,21 +1423,26 @@ impl Engine {
             if all.is_empty() {
                 continue;
             }
+            // Lines with their words first, then a line not used yet, then (with new words)
+            // a line used before; never a sentence already said.
+            let n = all.len();
+            let rotated: Vec<&String> = (0..n).map(|i| &all[(start + i) % n]).collect();
+            let fresh_line = |t: &&String| !run.templates.contains(*t);
             let mut order: Vec<&String> = Vec::new();
             if words.is_some() && *k == key {
-                order.extend(all.iter().filter(|t| t.contains("{words}")));
+                order.extend(
+                    rotated
+                        .iter()
+                        .filter(|t| t.contains("{words}") && fresh_line(t)),
+                );
             }
-            let n = all.len();
-            for i in 0..n {
-                let t = &all[(start + i) % n];
-                if !order.contains(&t) {
-                    order.push(t);
-                }
-            }
+            order.extend(rotated.iter().filter(|t| fresh_line(t)));
+            order.extend(rotated.iter());
             for t in order {
                 if let Some(c) = make(t) {
                     if !run.said.contains(&c) {
                         run.said.push(c.clone());
+                        run.templates.push(t.clone());
                         return c;
                     }
                 }

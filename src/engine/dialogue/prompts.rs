@@ -241,6 +241,7 @@ pub const COMMON_TEXTS: &[(&str, &[&str])] = &[
     ("listen_worry", &["words"]),
     ("listen_anger", &["words"]),
     ("listen_plain", &["words"]),
+    ("listen_opening", &[]),
     ("listen_question", &[]),
     ("listen_summary", &["words"]),
     ("listen_offer", &[]),

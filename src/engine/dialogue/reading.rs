@@ -297,6 +297,14 @@ impl Lexicon {
         {
             words.remove(0);
         }
+        // "I guess I'm used to it" is said back as "you're used to it".
+        while words.len() > 3
+            && words[0].eq_ignore_ascii_case("i")
+            && ["guess", "think", "mean", "suppose"]
+                .contains(&words[1].trim_end_matches(',').to_lowercase().as_str())
+        {
+            words.drain(..2);
+        }
         if words.len() < 2 || words.len() > self.max_echo_words {
             return None;
         }
@@ -454,6 +462,10 @@ mod tests {
         assert_eq!(
             l.echo("and then I came home").as_deref(),
             Some("you came home")
+        );
+        assert_eq!(
+            l.echo("I guess I'm used to it").as_deref(),
+            Some("you're used to it")
         );
     }
 
