@@ -199,3 +199,33 @@ fn chat_ten_turns_of_listening_without_a_repeat_or_a_menu_then_a_crisis_line() {
         "{said:#?}"
     );
 }
+
+#[test]
+fn chat_a_thought_record_walks_through_the_steps_and_names_the_traps() {
+    let said = chat(&[
+        "can we do a thought record",
+        "no",
+        "my friend didn't reply to my message",
+        "she's angry with me",
+        "anxious, about seventy",
+        "mind reading I guess",
+        "she hasn't texted for two days",
+        "she said she loved our lunch last week",
+        "maybe she's just busy",
+        "forty",
+    ]);
+    let traps = at(&said, "mind reading");
+    assert!(said[traps].contains("catastrophising"), "{said:#?}");
+    let rerate = said
+        .iter()
+        .rposition(|s| s.contains("hundred") || s.contains("number"))
+        .unwrap_or_else(|| panic!("{said:#?}"));
+    assert!(
+        rerate > traps,
+        "the feeling is rated again at the end: {said:#?}"
+    );
+    assert!(
+        said.last().is_some_and(|s| !s.ends_with('?')),
+        "it closes: {said:#?}"
+    );
+}
