@@ -2539,3 +2539,31 @@ fn listening_mode_reflects_varies_sums_up_and_hands_crisis_over() {
     assert!(e.in_crisis());
     assert!(mentions_helpline(&says(&out).join(" ")), "{out:?}");
 }
+
+#[test]
+fn a_request_inside_a_reflection_is_a_request_not_the_answer() {
+    let mut e = known_engine();
+    let said = talk(
+        &mut e,
+        &["evening reflection", "let's do box breathing instead"],
+    );
+    assert!(
+        e.state_summary().flow.as_deref() == Some("box-breathing"),
+        "{said:?}"
+    );
+    // An answer that only mentions an exercise is an answer.
+    let mut e = known_engine();
+    talk(
+        &mut e,
+        &[
+            "evening reflection",
+            "fine",
+            "I did some breathing at lunch",
+        ],
+    );
+    assert_eq!(
+        e.state_summary().flow.as_deref(),
+        Some("evening-reflection")
+    );
+    assert_eq!(e.state_summary().step.as_deref(), Some("why_1"));
+}
