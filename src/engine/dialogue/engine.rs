@@ -738,12 +738,17 @@ impl Engine {
         }
         // "What do you mean?" to the consent question is asked about it, not a question for a
         // professional: explain, and ask again.
-        if matches!(self.pending, Some(Pending::Consent { .. }))
-            && intent::consent_reply(text) == intent::ConsentReply::Question
-        {
-            self.ask_common("consent_explain");
-            self.idle_listen();
-            return;
+        if intent::consent_reply(text) == intent::ConsentReply::Question {
+            let explain = match self.pending {
+                Some(Pending::Consent { .. }) => Some("consent_explain"),
+                Some(Pending::Offer { .. }) => Some("offer_explain"),
+                _ => None,
+            };
+            if let Some(key) = explain {
+                self.ask_common(key);
+                self.idle_listen();
+                return;
+            }
         }
         match assessment.action {
             SafetyAction::Refer => {

@@ -231,6 +231,7 @@ pub const COMMON_TEXTS: &[(&str, &[&str])] = &[
     ("forget_period_week", &[]),
     ("forget_period_days", &["days"]),
     ("consent_explain", &[]),
+    ("offer_explain", &[]),
     ("support_then", &[]),
     ("back_to_flow", &[]),
     ("mood_logged_in_flow", &["score"]),

@@ -2567,3 +2567,18 @@ fn a_request_inside_a_reflection_is_a_request_not_the_answer() {
     );
     assert_eq!(e.state_summary().step.as_deref(), Some("why_1"));
 }
+
+#[test]
+fn what_do_you_mean_to_an_offer_explains_it() {
+    let mut e = known_engine();
+    let said = talk(
+        &mut e,
+        &["I'm feeling really stressed", "what do you mean?", "yes"],
+    );
+    assert!(
+        said[1].join(" ").contains("I mean we could breathe"),
+        "{said:?}"
+    );
+    assert!(!said[1].join(" ").contains("professional"), "{said:?}");
+    assert_eq!(e.state_summary().mode, "flow", "{said:?}");
+}
