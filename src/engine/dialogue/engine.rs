@@ -94,7 +94,23 @@ pub struct EngineMemory {
     pub consent_asked: bool,
     /// The phrasing variant of the last evening reflection; the next one uses the following one.
     pub last_reflection_variant: Option<u64>,
+    /// One small thing planned for the next day (behavioural activation), asked about later.
+    pub planned: Option<PlannedActivity>,
 }
+
+/// A small pleasant or meaningful thing the person planned (the `activity` step of a flow).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedActivity {
+    /// The day (days since the epoch) it was planned on.
+    pub day: u64,
+    /// Their words, only when they keep their words.
+    pub what: Option<String>,
+}
+
+/// The conversation step whose answer is remembered as tomorrow's plan.
+const PLAN_STEP: &str = "activity";
+/// A plan is asked about from the next day, for this many days.
+const PLAN_FOLLOW_UP_DAYS: u64 = 3;
 
 /// The direction of recent moods, as the store computed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,6 +283,8 @@ enum Pending {
     /// "This deletes ... Say 'yes, delete everything' to confirm": only a clear yes before
     /// `until` deletes.
     ConfirmForget { scope: ForgetScope, until: u64 },
+    /// "Last time you planned a walk. Did it happen?"
+    FollowUp,
     /// Hearth asked directly whether they are having thoughts of ending their life or hurting
     /// themselves. A clear no carries on (resuming a flow Hearth held); anything else starts
     /// the crisis protocol.
@@ -299,6 +317,8 @@ struct Answers {
     plan: SafetyPlan,
     /// Steps answered with nothing (or skipped): steps that `follow` them are left out.
     nothing: Vec<String>,
+    /// The answer to the `activity` step: a plan for tomorrow.
+    planned: Option<String>,
 }
 
 /// A listening conversation ("can we just talk"): reflect, ask one open question, sum up after
@@ -1087,7 +1107,11 @@ impl Engine {
             Request::Greeting => {
                 let g = self.common("greeting");
                 self.say(&g);
-                self.ask_common("menu_short");
+                if self.follow_up_due() {
+                    self.ask_follow_up();
+                } else {
+                    self.ask_common("menu_short");
+                }
                 self.idle_listen();
             }
             Request::Thanks => self.say_common("thanks"),
@@ -1185,6 +1209,7 @@ impl Engine {
         self.last_prompt.clear();
         match scope {
             ForgetScope::All => {
+                self.memory.planned = None;
                 self.memory.safety_plan = None;
                 self.memory.has_safety_plan = false;
                 self.memory.keep_transcripts = false;
@@ -1228,6 +1253,7 @@ impl Engine {
                 }
             }
             Pending::ConfirmForget { scope, until } => self.forget_answer(scope, until, text),
+            Pending::FollowUp => self.follow_up_answer(text),
             Pending::AskRisk {
                 category,
                 held_flow,
@@ -2067,6 +2093,10 @@ impl Engine {
         }
         let understood = match step.expect {
             Expect::Free => {
+                if step.id == PLAN_STEP && self.prompts.lexicon().read(text) != AnswerKind::Nothing
+                {
+                    run.answers.planned = Some(text.trim().to_string());
+                }
                 if purpose == Some(Purpose::Reflection) {
                     let kept = if self.memory.keep_transcripts {
                         Some(text.trim().to_string())
@@ -2247,6 +2277,52 @@ impl Engine {
         self.mode = Mode::Flow(run);
     }
 
+    /// Whether a plan from an earlier day (within a few days) is waiting to be asked about.
+    fn follow_up_due(&self) -> bool {
+        self.memory.planned.as_ref().is_some_and(|p| {
+            let today = self.day();
+            p.day < today && today - p.day <= PLAN_FOLLOW_UP_DAYS
+        })
+    }
+
+    /// "Last time you planned ...: did it happen?"
+    fn ask_follow_up(&mut self) {
+        let what = self
+            .memory
+            .planned
+            .as_ref()
+            .and_then(|p| p.what.clone())
+            .and_then(|w| self.prompts.lexicon().echo(&w));
+        let t = match what {
+            Some(w) => {
+                let t = self.common("plan_follow_up");
+                fill(&t, &[("activity", &w)])
+            }
+            None => self.common("plan_follow_up_plain"),
+        };
+        self.ask(&t);
+        self.pending = Some(Pending::FollowUp);
+    }
+
+    /// The answer to the follow-up: noted (as done or not, never their words without consent),
+    /// and the plan is let go either way.
+    fn follow_up_answer(&mut self, text: &str) {
+        let answer = super::mood::parse_yes_no(text).filter(|_| self.command_in(text).is_none());
+        self.memory.planned = None;
+        match answer {
+            Some(done) => {
+                self.out.push(Action::LogReflection {
+                    step: "activity_follow_up".into(),
+                    text: Some(if done { "done" } else { "not done" }.into()),
+                });
+                self.say_common(if done { "plan_done" } else { "plan_not_done" });
+                self.ask_common("menu_short");
+                self.idle_listen();
+            }
+            None => self.dispatch_again(text),
+        }
+    }
+
     /// The acknowledgment that fits what the answer carries, from the step's `acks` (a named
     /// person or an activity falls back to the positive ones, grief, worry and anger to the
     /// negative ones). Lines with `{words}` say the answer back, only when that is safe.
@@ -2418,6 +2494,12 @@ impl Engine {
         };
         let purpose = flow.purpose;
         let is_cues = matches!(flow.body, Body::Cues { .. });
+        if let Some(planned) = &run.answers.planned {
+            self.memory.planned = Some(PlannedActivity {
+                day: self.day(),
+                what: self.memory.keep_transcripts.then(|| planned.clone()),
+            });
+        }
         match purpose {
             Purpose::Mood => match run.answers.score {
                 Some(score) => self.out.push(Action::LogMood {

@@ -2582,3 +2582,65 @@ fn what_do_you_mean_to_an_offer_explains_it() {
     assert!(!said[1].join(" ").contains("professional"), "{said:?}");
     assert_eq!(e.state_summary().mode, "flow", "{said:?}");
 }
+
+#[test]
+fn a_small_plan_for_tomorrow_is_asked_about_the_next_day() {
+    let memory = EngineMemory {
+        keep_transcripts: true,
+        ..dry_engine(prompts(), T0).memory().clone()
+    };
+    let mut e = engine_with(memory);
+    let said = talk(
+        &mut e,
+        &[
+            "let's plan something nice",
+            "go for a walk by the river",
+            "after lunch",
+        ],
+    );
+    assert!(
+        said[1].join(" ").contains("Go for a walk by the river"),
+        "{said:?}"
+    );
+    let planned = e
+        .memory()
+        .planned
+        .clone()
+        .unwrap_or_else(|| panic!("{said:?}"));
+    assert_eq!(planned.what.as_deref(), Some("go for a walk by the river"));
+    let next = T0 + DAY_MS;
+    let s = says(&e.handle(Event::Utterance { text: "hi".into() }, next)).join(" ");
+    assert!(s.contains("go for a walk by the river. Did"), "{s}");
+    let out = e.handle(
+        Event::Utterance {
+            text: "yes I did".into(),
+        },
+        next + 10_000,
+    );
+    assert!(out.contains(&Action::LogReflection {
+        step: "activity_follow_up".into(),
+        text: Some("done".into())
+    }));
+    assert!(e.memory().planned.is_none());
+    // Without their words kept, the plan is remembered but not what it was.
+    let mut e = known_engine();
+    talk(
+        &mut e,
+        &["let's plan something nice", "call my sister", "evening"],
+    );
+    assert_eq!(
+        e.memory().planned.as_ref().map(|p| p.what.is_none()),
+        Some(true)
+    );
+    let s = says(&e.handle(
+        Event::Utterance {
+            text: "hello".into(),
+        },
+        T0 + DAY_MS,
+    ))
+    .join(" ");
+    assert!(
+        s.contains("one small thing") && !s.contains("sister"),
+        "{s}"
+    );
+}
