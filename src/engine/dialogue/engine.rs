@@ -1222,6 +1222,10 @@ impl Engine {
                 self.say_common("forget_done_all");
             }
             ForgetScope::Since { days } => {
+                let from = self.day().saturating_sub(u64::from(days));
+                if self.memory.planned.as_ref().is_some_and(|p| p.day >= from) {
+                    self.memory.planned = None;
+                }
                 let period = self.forget_period(days);
                 let t = self.common("forget_done_since");
                 self.say(&fill(&t, &[("period", &period)]));
