@@ -2327,9 +2327,9 @@ impl Engine {
         }
     }
 
-    /// The acknowledgment that fits what the answer carries, from the step's `acks` (a named
-    /// person or an activity falls back to the positive ones, grief, worry and anger to the
-    /// negative ones). Lines with `{words}` say the answer back, only when that is safe.
+    /// The acknowledgment that fits what the answer carries, from the step's `acks` (grief,
+    /// worry and anger fall back to the negative ones; a person or an activity to the plain
+    /// ones). Lines with `{words}` say the answer back, only when that is safe.
     fn fitted_ack(
         &self,
         step: &Step,
@@ -2338,7 +2338,8 @@ impl Engine {
         variant: u64,
     ) -> Option<String> {
         let fallback = match kind {
-            AnswerKind::Person | AnswerKind::Activity => Some(AnswerKind::Positive),
+            // A person or an activity is not good news in itself ("my sister and I argued").
+            AnswerKind::Person | AnswerKind::Activity => Some(AnswerKind::Plain),
             AnswerKind::Grief | AnswerKind::Worry | AnswerKind::Anger => Some(AnswerKind::Negative),
             _ => None,
         };
