@@ -6,6 +6,7 @@
 mod cli;
 mod common;
 mod daemon;
+mod listening;
 mod safety;
 mod security;
 mod speech;

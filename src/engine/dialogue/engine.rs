@@ -22,8 +22,9 @@
 use super::intent::{self, Command, Request};
 use super::mood::{count_things, parse_frequency, parse_mood, MoodTone};
 use super::plan::SafetyPlan;
-use super::prompts::{Body, ChimeKind, Expect, Flow, Prompts, Purpose};
-use super::text::{fill, join_spoken, pick, speech_ms, spoken_number, DAY_MS};
+use super::prompts::{Body, ChimeKind, Expect, Flow, Prompts, Purpose, Step};
+use super::reading::AnswerKind;
+use super::text::{fill, join_spoken, pick, sentence_case, speech_ms, spoken_number, DAY_MS};
 use crate::engine::safety::{
     crisis, direct_answer, Assessment, CrisisProtocol, CrisisStep, DirectAnswer, DisclosurePolicy,
     DisclosureReason, SafetyAction, SafetyEngine,
@@ -37,6 +38,10 @@ pub const LEAD_IN_MS: u64 = 1_500;
 const SPEECH_FALLBACK_MS: u64 = 3_000;
 /// How long the microphone stays open after an idle question.
 const IDLE_LISTEN_MS: u64 = 10_000;
+/// How long the microphone stays open for the next thing said in listening mode.
+const LISTENING_LISTEN_MS: u64 = 45_000;
+/// Listening mode sums up what it heard after this many turns.
+const LISTEN_SUMMARY_TURN: u32 = 4;
 /// How long to wait for an answer to the direct question about risk.
 const ASK_RISK_LISTEN_MS: u64 = 30_000;
 /// Gaps shorter than this count as one conversation (for the 3-hour disclosure).
@@ -89,7 +94,23 @@ pub struct EngineMemory {
     pub consent_asked: bool,
     /// The phrasing variant of the last evening reflection; the next one uses the following one.
     pub last_reflection_variant: Option<u64>,
+    /// One small thing planned for the next day (behavioural activation), asked about later.
+    pub planned: Option<PlannedActivity>,
 }
+
+/// A small pleasant or meaningful thing the person planned (the `activity` step of a flow).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedActivity {
+    /// The day (days since the epoch) it was planned on.
+    pub day: u64,
+    /// Their words, only when they keep their words.
+    pub what: Option<String>,
+}
+
+/// The conversation step whose answer is remembered as tomorrow's plan.
+const PLAN_STEP: &str = "activity";
+/// A plan is asked about from the next day, for this many days.
+const PLAN_FOLLOW_UP_DAYS: u64 = 3;
 
 /// The direction of recent moods, as the store computed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,11 +277,14 @@ struct CrisisRun {
 enum Pending {
     /// "Shall I keep the words of your reflections?" then do `then`.
     Consent { then: Option<Request> },
-    /// "Would you like to do some breathing?"
+    /// "Would you like to do some breathing?" (or to talk: anything that is not an answer or a
+    /// request is taken as talking, and Hearth listens).
     Offer { flow: String },
     /// "This deletes ... Say 'yes, delete everything' to confirm": only a clear yes before
     /// `until` deletes.
     ConfirmForget { scope: ForgetScope, until: u64 },
+    /// "Last time you planned a walk. Did it happen?"
+    FollowUp,
     /// Hearth asked directly whether they are having thoughts of ending their life or hurting
     /// themselves. A clear no carries on (resuming a flow Hearth held); anything else starts
     /// the crisis protocol.
@@ -291,6 +315,27 @@ struct Answers {
     note: Option<String>,
     items: Vec<(String, u8)>,
     plan: SafetyPlan,
+    /// Steps answered with nothing (or skipped): steps that `follow` them are left out.
+    nothing: Vec<String>,
+    /// The answer to the `activity` step: a plan for tomorrow.
+    planned: Option<String>,
+}
+
+/// A listening conversation ("can we just talk"): reflect, ask one open question, sum up after
+/// a few turns, offer (never push) an exercise. Nothing said twice in it.
+#[derive(Debug, Default)]
+struct ListenRun {
+    turns: u32,
+    /// Every sentence said in this conversation (none is said twice while others are left).
+    said: Vec<String>,
+    /// The written lines used so far (a line is used again only when all have been).
+    templates: Vec<String>,
+    /// The person's words said back so far, for the summary.
+    heard: Vec<String>,
+    summarised: bool,
+    /// The last turn offered an exercise; a yes starts it.
+    offered: bool,
+    quiet: u8,
 }
 
 #[derive(Debug)]
@@ -332,6 +377,11 @@ pub struct Engine {
     out: Vec<Action>,
     remembered: EngineMemory,
     remembered_at: u64,
+    /// Listening mode, when it runs (the mode is then idle).
+    listening: Option<Box<ListenRun>>,
+    /// The consent question had no clear answer this session: do not ask it again until the
+    /// next one.
+    consent_deferred: bool,
 }
 
 fn significant(m: &EngineMemory) -> EngineMemory {
@@ -373,6 +423,8 @@ impl Engine {
             now: 0,
             out: Vec::new(),
             remembered_at: 0,
+            listening: None,
+            consent_deferred: false,
         }
     }
 
@@ -453,6 +505,7 @@ impl Engine {
     /// What is going on, for `hearth status`.
     pub fn state_summary(&self) -> StateSummary {
         let (mode, flow, step, paused) = match &self.mode {
+            Mode::Idle if self.listening.is_some() => ("listening", None, None, false),
             Mode::Idle => ("idle", None, None, false),
             Mode::Crisis(_) => ("crisis", None, None, false),
             Mode::Flow(run) => {
@@ -703,6 +756,20 @@ impl Engine {
         if let Some(why) = due {
             self.disclose(why);
         }
+        // "What do you mean?" to the consent question is asked about it, not a question for a
+        // professional: explain, and ask again.
+        if intent::consent_reply(text) == intent::ConsentReply::Question {
+            let explain = match self.pending {
+                Some(Pending::Consent { .. }) => Some("consent_explain"),
+                Some(Pending::Offer { .. }) => Some("offer_explain"),
+                _ => None,
+            };
+            if let Some(key) = explain {
+                self.ask_common(key);
+                self.idle_listen();
+                return;
+            }
+        }
         match assessment.action {
             SafetyAction::Refer => {
                 self.log_safety(&assessment);
@@ -713,6 +780,7 @@ impl Engine {
                 self.say(&t);
                 match &self.mode {
                     Mode::Flow(_) => self.reask(),
+                    _ if self.listening.is_some() => self.listen(LISTENING_LISTEN_MS),
                     _ => {
                         self.pending = None;
                         // The referral may end with its own question; do not stack a second one.
@@ -726,21 +794,27 @@ impl Engine {
             }
             SafetyAction::Support => {
                 self.log_safety(&assessment);
-                if matches!(self.mode, Mode::Idle) && self.pending.is_none() {
+                let asked = self.request_in(text);
+                let exercise = matches!(asked, Some(Request::Flow(_) | Request::LogMood(_)));
+                if matches!(self.mode, Mode::Idle)
+                    && self.pending.is_none()
+                    && self.listening.is_none()
+                    && exercise
+                {
+                    // They asked for something: one short line, then it starts (never offered
+                    // back to them as a question).
+                    self.say_common("support_then");
+                } else if matches!(self.mode, Mode::Idle)
+                    && self.pending.is_none()
+                    && self.listening.is_none()
+                    && !self.prompts.lexicon().starts_listening(text)
+                {
                     let t = self
                         .prompts
                         .safety()
                         .support_for(&assessment.category, self.day());
                     self.say(&t);
-                    let flows = self.prompts.clone();
-                    if intent::request(
-                        text,
-                        flows
-                            .flows()
-                            .map(|f| (f.name.as_str(), f.triggers.as_slice())),
-                    )
-                    .is_none()
-                    {
+                    if asked.is_none() {
                         let support = self.prompts.links().support.clone();
                         let title = self
                             .prompts
@@ -764,6 +838,10 @@ impl Engine {
             self.pending_answer(p, text);
             return;
         }
+        if let Some(run) = self.listening.take() {
+            self.listening_utterance(run, text);
+            return;
+        }
         match std::mem::replace(&mut self.mode, Mode::Idle) {
             Mode::Flow(run) => self.flow_utterance(run, text),
             other => {
@@ -771,6 +849,16 @@ impl Engine {
                 self.idle_utterance(text);
             }
         }
+    }
+
+    /// A request in `text` (a flow by its triggers, logging a mood, ...), if any.
+    fn request_in(&self, text: &str) -> Option<Request> {
+        intent::request(
+            text,
+            self.prompts
+                .flows()
+                .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+        )
     }
 
     /// Possible but unclear risk: acknowledge, then ask directly and kindly. A running flow is
@@ -869,6 +957,7 @@ impl Engine {
     fn enter_crisis(&mut self, assessment: &Assessment) {
         self.out.push(Action::StopSpeaking);
         self.pending = None;
+        self.listening = None;
         self.log_safety(assessment);
         // Already in the crisis conversation (a fail-closed event while it runs): stay in it.
         if !self.leave_flow_unless_crisis() {
@@ -951,13 +1040,12 @@ impl Engine {
                 .flows()
                 .map(|f| (f.name.as_str(), f.triggers.as_slice())),
         );
-        // Someone asking to delete their records is not asked whether to keep their words first.
-        let deleting = matches!(req, Some(Request::Forget(_) | Request::ForgetUnsupported));
-        if !self.memory.consent_asked && !deleting {
-            self.memory.consent_asked = true;
-            self.ask_common("consent_question");
-            self.pending = Some(Pending::Consent { then: req });
-            self.idle_listen();
+        // The consent question waits until there is something to keep (the first reflection).
+        if req.is_none()
+            && (self.prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text))
+        {
+            self.misses = 0;
+            self.start_listening(Some(text));
             return;
         }
         match req {
@@ -1019,7 +1107,11 @@ impl Engine {
             Request::Greeting => {
                 let g = self.common("greeting");
                 self.say(&g);
-                self.ask_common("menu_short");
+                if self.follow_up_due() {
+                    self.ask_follow_up();
+                } else {
+                    self.ask_common("menu_short");
+                }
                 self.idle_listen();
             }
             Request::Thanks => self.say_common("thanks"),
@@ -1117,6 +1209,7 @@ impl Engine {
         self.last_prompt.clear();
         match scope {
             ForgetScope::All => {
+                self.memory.planned = None;
                 self.memory.safety_plan = None;
                 self.memory.has_safety_plan = false;
                 self.memory.keep_transcripts = false;
@@ -1129,6 +1222,10 @@ impl Engine {
                 self.say_common("forget_done_all");
             }
             ForgetScope::Since { days } => {
+                let from = self.day().saturating_sub(u64::from(days));
+                if self.memory.planned.as_ref().is_some_and(|p| p.day >= from) {
+                    self.memory.planned = None;
+                }
                 let period = self.forget_period(days);
                 let t = self.common("forget_done_since");
                 self.say(&fill(&t, &[("period", &period)]));
@@ -1138,46 +1235,29 @@ impl Engine {
 
     fn pending_answer(&mut self, p: Pending, text: &str) {
         match p {
-            Pending::Consent { then } => {
-                let answer =
-                    super::mood::parse_yes_no(text).filter(|_| self.command_in(text).is_none());
-                match answer {
-                    Some(keep) => {
-                        self.memory.keep_transcripts = keep;
-                        self.out.push(Action::SetConsent {
-                            keep_transcripts: keep,
-                        });
-                        self.say_common(if keep { "consent_yes" } else { "consent_no" });
-                        match then {
-                            Some(r) => self.request(r),
-                            None => {
-                                self.ask_common("menu_short");
-                                self.idle_listen();
-                            }
-                        }
-                    }
-                    None => {
-                        self.out.push(Action::SetConsent {
-                            keep_transcripts: false,
-                        });
-                        self.say_common("consent_unclear");
-                        self.dispatch_again(text);
-                    }
-                }
-            }
+            Pending::Consent { then } => self.consent_answer(then, text),
             Pending::Offer { flow } => {
-                if intent::wants_to_talk(text) {
-                    self.say_common("listening");
-                    self.idle_listen();
+                if intent::wants_to_talk(text) || self.prompts.lexicon().starts_listening(text) {
+                    self.start_listening(None);
                     return;
                 }
-                match super::mood::parse_yes_no(text).filter(|_| self.command_in(text).is_none()) {
-                    Some(true) => self.start_flow(&flow, None, None),
-                    Some(false) => self.say_common("offer_declined"),
-                    None => self.dispatch_again(text),
+                let command = self.command_in(text);
+                match super::mood::parse_yes_no(text).filter(|_| command.is_none()) {
+                    Some(true) if self.request_in(text).is_none() => {
+                        self.start_flow(&flow, None, None)
+                    }
+                    Some(false) if self.request_in(text).is_none() => {
+                        self.say_common("offer_declined")
+                    }
+                    _ if command.is_none() && self.request_in(text).is_none() => {
+                        // Not an answer and not a request: they are telling Hearth more. Listen.
+                        self.start_listening(Some(text));
+                    }
+                    _ => self.dispatch_again(text),
                 }
             }
             Pending::ConfirmForget { scope, until } => self.forget_answer(scope, until, text),
+            Pending::FollowUp => self.follow_up_answer(text),
             Pending::AskRisk {
                 category,
                 held_flow,
@@ -1186,6 +1266,227 @@ impl Engine {
                 self.risk_answer(text, &a, category, held_flow);
             }
         }
+    }
+
+    /// The answer to "would you like me to keep your words?". Only a clear yes keeps them;
+    /// anything else leaves them unkept, and the question can come back another day. A request
+    /// given with or instead of the answer is honoured (before what the question was asked for).
+    fn consent_answer(&mut self, then: Option<Request>, text: &str) {
+        let command = self.command_in(text);
+        let reply = match command {
+            Some(Command::Consent(true)) => intent::ConsentReply::Yes,
+            Some(Command::Consent(false)) => intent::ConsentReply::No,
+            _ => intent::consent_reply(text),
+        };
+        let keep = reply == intent::ConsentReply::Yes;
+        self.memory.keep_transcripts = keep;
+        self.out.push(Action::SetConsent {
+            keep_transcripts: keep,
+        });
+        match reply {
+            intent::ConsentReply::Yes => self.say_common("consent_yes"),
+            intent::ConsentReply::No => self.say_common("consent_no"),
+            _ => {
+                self.say_common("consent_unclear");
+                self.memory.consent_asked = false;
+                self.consent_deferred = true;
+            }
+        }
+        match command {
+            Some(Command::Consent(_)) | None => {}
+            Some(Command::Stop) => {
+                self.out.push(Action::StopSpeaking);
+                return;
+            }
+            Some(c) => {
+                self.command(c);
+                return;
+            }
+        }
+        let asked = self
+            .request_in(text)
+            .filter(|r| !matches!(r, Request::Thanks | Request::Greeting));
+        match (asked, then) {
+            (Some(r), _) => self.request(r),
+            (None, Some(r)) => self.request(r),
+            (None, None) => {
+                self.ask_common("menu_short");
+                self.idle_listen();
+            }
+        }
+    }
+
+    // ----- listening ------------------------------------------------------------------------
+
+    /// Start listening mode; with `first`, that is the first thing they told Hearth.
+    fn start_listening(&mut self, first: Option<&str>) {
+        self.pending = None;
+        let run = Box::<ListenRun>::default();
+        let carries = first.is_some_and(|t| {
+            let kind = self.prompts.lexicon().read(t);
+            kind != AnswerKind::Plain && kind != AnswerKind::Nothing
+                || !self.prompts.lexicon().starts_listening(t) && !intent::wants_to_talk(t)
+        });
+        match first {
+            Some(t) if carries => self.listening_turn(run, t),
+            _ => {
+                let mut run = run;
+                let t = self.common("listening");
+                self.say(&t);
+                run.said.push(t);
+                self.listen(LISTENING_LISTEN_MS);
+                self.listening = Some(run);
+            }
+        }
+    }
+
+    /// One utterance in listening mode (the safety screen has already heard it).
+    fn listening_utterance(&mut self, mut run: Box<ListenRun>, text: &str) {
+        let lexicon = self.prompts.lexicon().clone();
+        let command = self.command_in(text);
+        if command == Some(Command::Stop) || lexicon.ends_listening(text) {
+            self.out.push(Action::StopSpeaking);
+            let t = self.fresh(&mut run, "listen_end", None);
+            self.say(&t);
+            return;
+        }
+        if let Some(c) = command {
+            self.listening = Some(run);
+            self.command(c);
+            if self.listening.is_some() {
+                self.listen(LISTENING_LISTEN_MS);
+            }
+            return;
+        }
+        let offered = std::mem::replace(&mut run.offered, false);
+        let request = self.request_in(text);
+        if let Some(r) = request {
+            self.request(r);
+            return;
+        }
+        // Only a short answer is an answer to the offer; anything longer is them talking.
+        let short = text.split_whitespace().count() <= 5;
+        if offered && short {
+            match super::mood::parse_yes_no(text) {
+                Some(true) => {
+                    let support = self.prompts.links().support.clone();
+                    self.start_flow(&support, None, None);
+                    return;
+                }
+                Some(false) => {
+                    let t = self.fresh(&mut run, "listen_offer_declined", None);
+                    self.say(&t);
+                    let q = self.fresh(&mut run, "listen_question", None);
+                    self.ask(&q);
+                    self.listen(LISTENING_LISTEN_MS);
+                    self.listening = Some(run);
+                    return;
+                }
+                None => {}
+            }
+        }
+        self.listening_turn(run, text);
+    }
+
+    /// Reflect what was said (their feeling, and their words when safe to say back), then one
+    /// open question; after a few turns, a summary and an offer instead of the question.
+    fn listening_turn(&mut self, mut run: Box<ListenRun>, text: &str) {
+        run.turns += 1;
+        run.quiet = 0;
+        let lexicon = self.prompts.lexicon().clone();
+        let kind = lexicon.read(text);
+        let echo = lexicon.echo(text);
+        let key = match kind {
+            AnswerKind::Nothing => "listen_nothing",
+            AnswerKind::Negative => "listen_negative",
+            AnswerKind::Grief => "listen_grief",
+            AnswerKind::Worry => "listen_worry",
+            AnswerKind::Anger => "listen_anger",
+            AnswerKind::Positive => "listen_positive",
+            AnswerKind::Person | AnswerKind::Activity | AnswerKind::Plain => "listen_plain",
+        };
+        let reflection = self.fresh(&mut run, key, echo.as_deref());
+        self.say(&reflection);
+        if let Some(e) = echo {
+            if !run.heard.contains(&e) {
+                run.heard.push(e);
+            }
+        }
+        if run.turns >= LISTEN_SUMMARY_TURN && !run.summarised && run.heard.len() >= 2 {
+            run.summarised = true;
+            let start = run.heard.len().saturating_sub(3);
+            let words = join_spoken(&run.heard[start..]);
+            let summary = self.fresh(&mut run, "listen_summary", Some(&words));
+            self.say(&summary);
+            let offer = self.fresh(&mut run, "listen_offer", None);
+            self.ask(&offer);
+            run.offered = true;
+        } else {
+            let key = if run.turns == 1 {
+                "listen_opening"
+            } else {
+                "listen_question"
+            };
+            let q = self.fresh(&mut run, key, None);
+            self.ask(&q);
+        }
+        self.listen(LISTENING_LISTEN_MS);
+        self.listening = Some(run);
+    }
+
+    /// A phrasing of `key` not yet said in this listening conversation, filled with `words`
+    /// when given (lines with `{words}` are preferred then, and left out without them). When
+    /// every phrasing has been said, a plain reflection not yet said; only then a repeat.
+    fn fresh(&mut self, run: &mut ListenRun, key: &str, words: Option<&str>) -> String {
+        let start = self.day().wrapping_add(self.picks) as usize;
+        self.picks += 1;
+        let make = |t: &String| -> Option<String> {
+            match words {
+                Some(w) => Some(sentence_case(&fill(t, &[("words", w)]))),
+                None if t.contains("{words}") => None,
+                None => Some(t.clone()),
+            }
+        };
+        let mut keys = vec![key];
+        if key.starts_with("listen_")
+            && !matches!(key, "listen_question" | "listen_opening" | "listen_plain")
+        {
+            keys.push("listen_plain");
+        }
+        for k in &keys {
+            let all = self.prompts.text(k).to_vec();
+            if all.is_empty() {
+                continue;
+            }
+            // Lines with their words first, then a line not used yet, then (with new words)
+            // a line used before; never a sentence already said.
+            let n = all.len();
+            let rotated: Vec<&String> = (0..n).map(|i| &all[(start + i) % n]).collect();
+            let fresh_line = |t: &&String| !run.templates.contains(*t);
+            let mut order: Vec<&String> = Vec::new();
+            if words.is_some() && *k == key {
+                order.extend(
+                    rotated
+                        .iter()
+                        .filter(|t| t.contains("{words}") && fresh_line(t)),
+                );
+            }
+            order.extend(rotated.iter().filter(|t| fresh_line(t)));
+            order.extend(rotated.iter());
+            for t in order {
+                if let Some(c) = make(t) {
+                    if !run.said.contains(&c) {
+                        run.said.push(c.clone());
+                        run.templates.push(t.clone());
+                        return c;
+                    }
+                }
+            }
+        }
+        let all = self.prompts.text(key).to_vec();
+        let c = all.iter().filter_map(make).next().unwrap_or_default();
+        run.said.push(c.clone());
+        c
     }
 
     /// Handle an utterance that answered no pending question as a fresh one.
@@ -1342,7 +1643,11 @@ impl Engine {
         if !self.leave_flow_unless_crisis() {
             return;
         }
-        if flow.purpose == Purpose::Reflection && !self.memory.consent_asked {
+        self.listening = None;
+        if flow.purpose == Purpose::Reflection
+            && !self.memory.consent_asked
+            && !self.consent_deferred
+        {
             self.memory.consent_asked = true;
             self.ask_common("consent_question");
             self.pending = Some(Pending::Consent {
@@ -1618,6 +1923,11 @@ impl Engine {
                 }
                 match run.stage {
                     Stage::Step { index, .. } => {
+                        if let Some(Body::Steps(steps)) = run.flow().map(|f| &f.body) {
+                            if let Some(id) = steps.get(index).map(|s| s.id.clone()) {
+                                run.answers.nothing.push(id);
+                            }
+                        }
                         self.say_common("skipped");
                         self.out.push(Action::Pause { ms: BEAT_MS });
                         self.enter_step(run, index + 1);
@@ -1718,7 +2028,10 @@ impl Engine {
                 Expect::Note => !self.memory.keep_transcripts,
                 Expect::Feelings => !run.answers.feelings.is_empty(),
                 _ => false,
-            };
+            } || s
+                .follows
+                .as_ref()
+                .is_some_and(|f| run.answers.nothing.contains(f));
             if !skip {
                 break;
             }
@@ -1762,8 +2075,32 @@ impl Engine {
             return;
         };
         let purpose = run.flow().map(|f| f.purpose);
+        // A clear request in the middle of a conversation is a request, not the answer.
+        if matches!(purpose, Some(Purpose::Reflection | Purpose::Checkin)) {
+            match self.request_in(text) {
+                Some(Request::LogMood(rest)) if parse_mood(&rest).score.is_some() => {
+                    self.request(Request::LogMood(rest));
+                    self.say_common("back_to_flow");
+                    let q = pick(&step.say, run.variant, &step.id).to_string();
+                    self.ask(&q);
+                    self.listen(scaled(step.timeout_ms, self.pace));
+                    self.mode = Mode::Flow(run);
+                    return;
+                }
+                Some(Request::Flow(name)) if name != run.name && intent::switches(text) => {
+                    self.mode = Mode::Flow(run);
+                    self.start_flow(&name, None, None);
+                    return;
+                }
+                _ => {}
+            }
+        }
         let understood = match step.expect {
             Expect::Free => {
+                if step.id == PLAN_STEP && self.prompts.lexicon().read(text) != AnswerKind::Nothing
+                {
+                    run.answers.planned = Some(text.trim().to_string());
+                }
                 if purpose == Some(Purpose::Reflection) {
                     let kept = if self.memory.keep_transcripts {
                         Some(text.trim().to_string())
@@ -1872,10 +2209,43 @@ impl Engine {
             }
         };
         if understood {
-            let ack = if step.ack.is_empty() {
-                self.common("ack")
+            let kind = self.prompts.lexicon().read(text);
+            let fitted = if step.expect == Expect::Free {
+                self.fitted_ack(step, kind, text, run.variant.wrapping_add(index as u64))
             } else {
-                pick(&step.ack, run.variant.wrapping_add(index as u64), "ack").to_string()
+                None
+            };
+            if kind == AnswerKind::Nothing && step.expect == Expect::Free {
+                if !run.answers.nothing.contains(&step.id) {
+                    run.answers.nothing.push(step.id.clone());
+                }
+                // "Want to try once more, or skip?": the step stays open, once.
+                if let Some(a) = fitted.as_ref().filter(|a| a.trim_end().ends_with('?')) {
+                    if !asked_more {
+                        self.ask(a);
+                        self.listen(scaled(step.timeout_ms, self.pace));
+                        run.stage = Stage::Step {
+                            index,
+                            misses,
+                            timeouts,
+                            things,
+                            asked_more: true,
+                        };
+                        self.mode = Mode::Flow(run);
+                        return;
+                    }
+                    self.say_common("moving_on");
+                    self.out.push(Action::Pause { ms: BEAT_MS });
+                    self.enter_step(run, index + 1);
+                    return;
+                }
+            } else {
+                run.answers.nothing.retain(|id| id != &step.id);
+            }
+            let ack = match fitted {
+                Some(a) => a,
+                None if step.ack.is_empty() => self.common("ack"),
+                None => pick(&step.ack, run.variant.wrapping_add(index as u64), "ack").to_string(),
             };
             self.say(&ack);
             self.out.push(Action::Pause { ms: BEAT_MS });
@@ -1911,6 +2281,92 @@ impl Engine {
         self.mode = Mode::Flow(run);
     }
 
+    /// Whether a plan from an earlier day (within a few days) is waiting to be asked about.
+    fn follow_up_due(&self) -> bool {
+        self.memory.planned.as_ref().is_some_and(|p| {
+            let today = self.day();
+            p.day < today && today - p.day <= PLAN_FOLLOW_UP_DAYS
+        })
+    }
+
+    /// "Last time you planned ...: did it happen?"
+    fn ask_follow_up(&mut self) {
+        let what = self
+            .memory
+            .planned
+            .as_ref()
+            .and_then(|p| p.what.clone())
+            .and_then(|w| self.prompts.lexicon().echo(&w));
+        let t = match what {
+            Some(w) => {
+                let t = self.common("plan_follow_up");
+                fill(&t, &[("activity", &w)])
+            }
+            None => self.common("plan_follow_up_plain"),
+        };
+        self.ask(&t);
+        self.pending = Some(Pending::FollowUp);
+    }
+
+    /// The answer to the follow-up: noted (as done or not, never their words without consent),
+    /// and the plan is let go either way.
+    fn follow_up_answer(&mut self, text: &str) {
+        let answer = super::mood::parse_yes_no(text).filter(|_| self.command_in(text).is_none());
+        self.memory.planned = None;
+        match answer {
+            Some(done) => {
+                self.out.push(Action::LogReflection {
+                    step: "activity_follow_up".into(),
+                    text: Some(if done { "done" } else { "not done" }.into()),
+                });
+                self.say_common(if done { "plan_done" } else { "plan_not_done" });
+                self.ask_common("menu_short");
+                self.idle_listen();
+            }
+            None => self.dispatch_again(text),
+        }
+    }
+
+    /// The acknowledgment that fits what the answer carries, from the step's `acks` (grief,
+    /// worry and anger fall back to the negative ones; a person or an activity to the plain
+    /// ones). Lines with `{words}` say the answer back, only when that is safe.
+    fn fitted_ack(
+        &self,
+        step: &Step,
+        kind: AnswerKind,
+        text: &str,
+        variant: u64,
+    ) -> Option<String> {
+        let fallback = match kind {
+            // A person or an activity is not good news in itself ("my sister and I argued").
+            AnswerKind::Person | AnswerKind::Activity => Some(AnswerKind::Plain),
+            AnswerKind::Grief | AnswerKind::Worry | AnswerKind::Anger => Some(AnswerKind::Negative),
+            _ => None,
+        };
+        let list = step
+            .acks
+            .get(&kind)
+            .or_else(|| fallback.and_then(|f| step.acks.get(&f)))?;
+        let echo = self.prompts.lexicon().echo(text);
+        let with_words: Vec<String> = list
+            .iter()
+            .filter(|t| t.contains("{words}"))
+            .cloned()
+            .collect();
+        let plain: Vec<String> = list
+            .iter()
+            .filter(|t| !t.contains("{words}"))
+            .cloned()
+            .collect();
+        match echo {
+            Some(w) if !with_words.is_empty() => {
+                let t = pick(&with_words, variant, kind.name());
+                Some(sentence_case(&fill(t, &[("words", &w)])))
+            }
+            _ => Some(pick(&plain, variant, kind.name()).to_string()),
+        }
+    }
+
     fn on_listen_timeout(&mut self) {
         // No answer to the direct question: unclear, and the safer reading wins.
         if let Some(Pending::AskRisk { category, .. }) = &self.pending {
@@ -1930,6 +2386,21 @@ impl Engine {
                 let steps = c.protocol.on_silence(prompts.safety(), self.now / DAY_MS);
                 self.mode = Mode::Crisis(c);
                 self.crisis_steps(steps);
+                return;
+            }
+            Mode::Idle if self.listening.is_some() => {
+                // Quiet in listening mode: wait once more, then let it rest.
+                if let Some(mut run) = self.listening.take() {
+                    run.quiet += 1;
+                    if run.quiet >= 2 {
+                        let t = self.fresh(&mut run, "listen_quiet", None);
+                        self.say(&t);
+                    } else {
+                        self.say_common("listen_gentle");
+                        self.listen(LISTENING_LISTEN_MS);
+                        self.listening = Some(run);
+                    }
+                }
                 return;
             }
             Mode::Idle => {
@@ -2028,6 +2499,12 @@ impl Engine {
         };
         let purpose = flow.purpose;
         let is_cues = matches!(flow.body, Body::Cues { .. });
+        if let Some(planned) = &run.answers.planned {
+            self.memory.planned = Some(PlannedActivity {
+                day: self.day(),
+                what: self.memory.keep_transcripts.then(|| planned.clone()),
+            });
+        }
         match purpose {
             Purpose::Mood => match run.answers.score {
                 Some(score) => self.out.push(Action::LogMood {

@@ -207,6 +207,136 @@ fn consent_command(text: &str) -> Option<bool> {
     Some(!negative)
 }
 
+/// How the consent question ("would you like me to keep your words?") was answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentReply {
+    /// A clear yes ("yes", "sure, why not", "yes please, keep them").
+    Yes,
+    No,
+    /// A question about the question ("what do you mean?", "why?").
+    Question,
+    /// A hedge ("I guess", "maybe") or something else: not a yes.
+    Unclear,
+}
+
+/// Read an answer to the consent question. Only a clear yes is [`ConsentReply::Yes`].
+pub fn consent_reply(text: &str) -> ConsentReply {
+    let n = format!(" {} ", normalize(text));
+    let words = n.split(' ').filter(|w| !w.is_empty()).count();
+    const QUESTIONS: &[&str] = &[
+        " what do you mean ",
+        " what does that mean ",
+        " why ",
+        " what for ",
+        " how do you mean ",
+        " what words ",
+        " which words ",
+        " explain ",
+        " huh ",
+        " meaning ",
+        " keep what ",
+        " what would you keep ",
+        " who can see ",
+        " where are they ",
+        " where do they go ",
+        " is it private ",
+        " what happens to ",
+        " what is that ",
+        " whats that ",
+        " sorry what ",
+        " i dont understand ",
+        " dont get it ",
+    ];
+    const HEDGES: &[&str] = &[
+        " i guess ",
+        " i suppose ",
+        " maybe ",
+        " perhaps ",
+        " probably ",
+        " not sure ",
+        " kind of ",
+        " sort of ",
+        " kinda ",
+        " sorta ",
+        " whatever ",
+        " dunno ",
+        " if you want ",
+        " i dont mind ",
+        " dont care ",
+        " doesnt matter ",
+        " up to you ",
+        " hmm ",
+        " possibly ",
+        " i think so ",
+        " might ",
+    ];
+    const YES: &[&str] = &[
+        " yes ",
+        " yeah ",
+        " yep ",
+        " yup ",
+        " sure ",
+        " okay ",
+        " ok ",
+        " please do ",
+        " of course ",
+        " absolutely ",
+        " definitely ",
+        " go ahead ",
+        " keep them ",
+        " keep it ",
+        " keep my ",
+        " thats fine ",
+        " fine ",
+        " alright ",
+        " all right ",
+        " why not ",
+        " please ",
+        " i would ",
+        " id like that ",
+        " sounds good ",
+    ];
+    let why_not = n.contains(" why not ");
+    let question = QUESTIONS
+        .iter()
+        .any(|q| n.contains(q) && !(*q == " why " && why_not));
+    if question && words <= 12 {
+        return ConsentReply::Question;
+    }
+    if HEDGES.iter().any(|h| n.contains(h)) {
+        return ConsentReply::Unclear;
+    }
+    let cleaned = n.replace(" why not ", " yes ");
+    match super::mood::parse_yes_no(&cleaned) {
+        Some(false) => ConsentReply::No,
+        _ if YES.iter().any(|y| n.contains(y)) => ConsentReply::Yes,
+        _ => ConsentReply::Unclear,
+    }
+}
+
+/// "let's do box breathing instead", "can we switch to grounding": a request to change what is
+/// running (not an answer that happens to name an exercise).
+pub fn switches(text: &str) -> bool {
+    let n = format!(" {} ", normalize(text));
+    [
+        " instead ",
+        " lets do ",
+        " can we do ",
+        " could we do ",
+        " i want to do ",
+        " switch to ",
+        " id rather do ",
+        " lets try ",
+        " can we try ",
+        " i want to try ",
+        " rather do ",
+        " can we switch ",
+        " start ",
+    ]
+    .iter()
+    .any(|p| n.contains(p))
+}
+
 /// "I'd rather keep talking", "can we just talk": the person wants to talk, not do an exercise.
 pub fn wants_to_talk(text: &str) -> bool {
     let n = format!(" {} ", normalize(text));

@@ -33,6 +33,7 @@ pub mod intent;
 pub mod mood;
 pub mod plan;
 pub mod prompts;
+pub mod reading;
 pub mod text;
 pub mod timeline;
 
@@ -40,7 +41,8 @@ pub mod timeline;
 mod tests;
 
 pub use engine::{
-    Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend, StateSummary,
+    Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend, PlannedActivity,
+    StateSummary,
 };
 pub use mood::{parse_frequency, parse_mood, MoodParse, MoodTone};
 pub use plan::{PlanField, SafetyPlan};

@@ -504,7 +504,8 @@ pub fn parse_frequency(text: &str) -> Option<u8> {
 
 /// Yes or no, or neither.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
-    let n = format!(" {} ", normalize(text));
+    // "sure, why not" and "go on then" are a yes; "why not" must not read as "not".
+    let n = format!(" {} ", normalize(text)).replace(" why not ", " yes ");
     const NO: &[&str] = &[
         " no ",
         " nope ",
@@ -548,6 +549,12 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
         " i would ",
         " i do ",
         " ready ",
+        " i guess ",
+        " i suppose ",
+        " go on then ",
+        " if you like ",
+        " fine ",
+        " guess so ",
     ];
     if NO.iter().any(|p| n.contains(p)) {
         return Some(false);

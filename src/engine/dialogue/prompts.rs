@@ -11,6 +11,7 @@
 //!   saying what the answers become (a reflection, a mood entry, a check-in, a safety plan).
 
 use super::plan::PlanField;
+use super::reading::{AnswerKind, Lexicon};
 use super::text::{placeholders, speech_ms};
 use crate::engine::prompt_error::PromptError;
 use crate::engine::safety::SafetyScripts;
@@ -87,6 +88,13 @@ pub struct Step {
     pub say: Vec<String>,
     /// Acknowledgements after an answer (the common ones when empty).
     pub ack: Vec<String>,
+    /// Acknowledgements chosen by what the answer carries (`[steps.acks]`); they may use
+    /// `{words}`, the person's own words said back. Each kind has at least one phrasing
+    /// without `{words}`. A phrasing that ends with a question keeps the step open once.
+    pub acks: BTreeMap<AnswerKind, Vec<String>>,
+    /// Skip this step when the answer to the step of this id carried nothing ("why did that
+    /// happen?" after "nothing went well").
+    pub follows: Option<String>,
     /// Said when the answer was not understood (the common ones when empty).
     pub clarify: Vec<String>,
     /// Said when fewer than `count` things were named (grounding).
@@ -153,6 +161,7 @@ pub struct Prompts {
     flows: BTreeMap<String, Flow>,
     links: FlowLinks,
     safety: SafetyScripts,
+    lexicon: Lexicon,
 }
 
 /// Shared texts, with the placeholders each may use.
@@ -221,6 +230,29 @@ pub const COMMON_TEXTS: &[(&str, &[&str])] = &[
     ("forget_period_today", &[]),
     ("forget_period_week", &[]),
     ("forget_period_days", &["days"]),
+    ("consent_explain", &[]),
+    ("offer_explain", &[]),
+    ("plan_follow_up", &["activity"]),
+    ("plan_follow_up_plain", &[]),
+    ("plan_done", &[]),
+    ("plan_not_done", &[]),
+    ("support_then", &[]),
+    ("back_to_flow", &[]),
+    ("mood_logged_in_flow", &["score"]),
+    ("listen_nothing", &["words"]),
+    ("listen_negative", &["words"]),
+    ("listen_positive", &["words"]),
+    ("listen_grief", &["words"]),
+    ("listen_worry", &["words"]),
+    ("listen_anger", &["words"]),
+    ("listen_plain", &["words"]),
+    ("listen_opening", &[]),
+    ("listen_question", &[]),
+    ("listen_summary", &["words"]),
+    ("listen_offer", &[]),
+    ("listen_offer_declined", &[]),
+    ("listen_end", &[]),
+    ("listen_quiet", &[]),
 ];
 
 /// Shared texts about deleting records need this many phrasings (a question this weighty
@@ -302,6 +334,10 @@ struct RawStep {
     say: Texts,
     #[serde(default)]
     ack: Option<Texts>,
+    #[serde(default)]
+    acks: Option<Spanned<BTreeMap<Spanned<String>, Texts>>>,
+    #[serde(default)]
+    follows: Option<Spanned<String>>,
     #[serde(default)]
     clarify: Option<Texts>,
     #[serde(default)]
@@ -463,14 +499,24 @@ impl Prompts {
                 None
             }
         };
-        match (common, safety) {
-            (Some(((texts, links, _), _)), Some(safety)) if errors.is_empty() => Ok(Prompts {
-                dir: dir.to_path_buf(),
-                texts,
-                flows,
-                links,
-                safety,
-            }),
+        let lexicon = match Lexicon::load(&dir.join("words.toml")) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                errors.extend(e);
+                None
+            }
+        };
+        match (common, safety, lexicon) {
+            (Some(((texts, links, _), _)), Some(safety), Some(lexicon)) if errors.is_empty() => {
+                Ok(Prompts {
+                    dir: dir.to_path_buf(),
+                    texts,
+                    flows,
+                    links,
+                    safety,
+                    lexicon,
+                })
+            }
             _ => {
                 if errors.is_empty() {
                     errors.push(PromptError::new(dir, 0, "prompt set incomplete"));
@@ -521,6 +567,11 @@ impl Prompts {
     /// The safety scripts (crisis, referral, support, disclosure, helplines).
     pub fn safety(&self) -> &SafetyScripts {
         &self.safety
+    }
+
+    /// The word lists answers are read with (`words.toml`).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
     }
 }
 
@@ -860,6 +911,50 @@ fn check_steps(ck: &mut Checker, purpose: Purpose, raw: &[Spanned<RawStep>]) -> 
         let what = format!("step `{id}`");
         let say = ck.texts(&format!("{what} say"), &s.say, min_say, &["name"]);
         let ack = ck.optional(&format!("{what} ack"), &s.ack, &["name"]);
+        let mut acks = BTreeMap::new();
+        if let Some(table) = &s.acks {
+            for (k, texts) in table.get_ref() {
+                match AnswerKind::from_name(k.get_ref()) {
+                    None => ck.err(
+                        k.span().start,
+                        format!(
+                            "{what} acks: unknown kind `{}` (known: nothing, negative, positive, grief, worry, anger, person, activity, plain)",
+                            k.get_ref()
+                        ),
+                    ),
+                    Some(kind) => {
+                        let v = ck.texts(
+                            &format!("{what} acks.{}", kind.name()),
+                            texts,
+                            1,
+                            &["name", "words"],
+                        );
+                        if v.iter().all(|t| t.contains("{words}")) {
+                            ck.err(
+                                texts.span().start,
+                                format!(
+                                    "{what} acks.{} needs a phrasing without {{words}} (for answers that are not said back)",
+                                    kind.name()
+                                ),
+                            );
+                        }
+                        acks.insert(kind, v);
+                    }
+                }
+            }
+        }
+        let follows = s.follows.as_ref().map(|f| {
+            if !ids.contains(f.get_ref()) || f.get_ref() == &id {
+                ck.err(
+                    f.span().start,
+                    format!(
+                        "{what}: follows must name an earlier step, `{}` is not one",
+                        f.get_ref()
+                    ),
+                );
+            }
+            f.get_ref().clone()
+        });
         let clarify = ck.optional(&format!("{what} clarify"), &s.clarify, &[]);
         let more = ck.optional(&format!("{what} more"), &s.more, &[]);
         let timeout_ms = match &s.timeout_seconds {
@@ -961,6 +1056,8 @@ fn check_steps(ck: &mut Checker, purpose: Purpose, raw: &[Spanned<RawStep>]) -> 
             expect: s.expect,
             say,
             ack,
+            acks,
+            follows,
             clarify,
             more,
             timeout_ms,

@@ -39,6 +39,27 @@ pub fn pick<'a>(phrasings: &'a [String], variant: u64, salt: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// Capitalise the first letter of each sentence (after a template was filled with the
+/// person's words, which are said back in lower case).
+pub fn sentence_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut start = true;
+    for c in text.chars() {
+        if start && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+            start = false;
+        } else {
+            out.push(c);
+            if matches!(c, '.' | '!' | '?') {
+                start = true;
+            } else if !c.is_whitespace() {
+                start = false;
+            }
+        }
+    }
+    out
+}
+
 /// Placeholder names (`{name}`) found in a text, in order.
 pub fn placeholders(text: &str) -> Vec<String> {
     let mut out = Vec::new();
