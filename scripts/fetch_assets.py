@@ -172,7 +172,69 @@ def read_jsonl(text, label, field, label_field=None, labels=None):
     return out
 
 
-READERS = {"chatterbot": read_chatterbot, "lines": read_lines, "csv": read_csv, "jsonl": read_jsonl}
+def read_columns(text, label, column, delimiter="\t"):
+    """Delimited lines without a header; `column` (from 0) holds the text."""
+    out = []
+    for line in text.splitlines():
+        cells = line.split(delimiter)
+        if len(cells) > column and cells[column].strip():
+            out.append((label, cells[column].strip()))
+    return out
+
+
+def read_chitchat(text, label):
+    """chitchat-dataset JSON: conversations of turns, each turn one person's messages in a
+    row; a turn becomes one line, its messages joined as they were said."""
+    import json
+    out = []
+    data = json.loads(text)
+    for key in sorted(data):
+        for turn in data[key].get("messages", []):
+            said = " ".join(str(m.get("text", "")).strip() for m in turn).strip()
+            if said:
+                out.append((label, said))
+    return out
+
+
+READERS = {
+    "chatterbot": read_chatterbot,
+    "lines": read_lines,
+    "csv": read_csv,
+    "jsonl": read_jsonl,
+    "columns": read_columns,
+    "chitchat": read_chitchat,
+}
+
+
+def archive_members(archive, globs):
+    """(name, bytes) of the members matching `globs`, sorted by name. A glob `outer!inner`
+    looks inside the tar or zip archive `outer` that is itself a member."""
+    import fnmatch
+    if isinstance(archive, bytes):
+        opened = io.BytesIO(archive)
+        is_zip = zipfile.is_zipfile(opened)
+        opened.seek(0)
+    else:
+        opened = archive
+        is_zip = archive.endswith((".whl", ".zip"))
+    if is_zip:
+        with zipfile.ZipFile(opened) as z:
+            members = [(n, lambda n=n: z.read(n)) for n in z.namelist()]
+            return pick(members, globs)
+    with tarfile.open(fileobj=opened) if isinstance(opened, io.BytesIO) else tarfile.open(opened) as t:
+        members = [(i.name, lambda i=i: t.extractfile(i).read()) for i in t.getmembers() if i.isfile()]
+        return pick(members, globs)
+
+
+def pick(members, globs):
+    import fnmatch
+    out = []
+    for g in globs:
+        outer, _, inner = g.partition("!")
+        for name, read in sorted(members, key=lambda m: m[0]):
+            if fnmatch.fnmatch(name, outer):
+                out += archive_members(read(), [inner]) if inner else [(name, read())]
+    return sorted(set(out))
 
 
 def install_corpora(root, cache):
@@ -192,16 +254,7 @@ def install_corpora(root, cache):
         pairs = []
         reader = READERS[src["format"]]
         args = dict(src.get("reader", {}))
-        if archive.endswith((".whl", ".zip")):
-            with zipfile.ZipFile(archive) as z:
-                names = sorted(n for n in z.namelist() if any(fnmatch.fnmatch(n, g) for g in src["members"]))
-                blobs = [(n, z.read(n)) for n in names]
-        else:
-            with tarfile.open(archive) as t:
-                blobs = []
-                for info in sorted(t.getmembers(), key=lambda i: i.name):
-                    if info.isfile() and any(fnmatch.fnmatch(info.name, g) for g in src["members"]):
-                        blobs.append((info.name, t.extractfile(info).read()))
+        blobs = archive_members(archive, src["members"])
         if not blobs:
             sys.exit(f"fetch_assets: corpus {src['name']}: no member of {pkg['file']} matches {src['members']}")
         for name, blob in blobs:

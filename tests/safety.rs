@@ -248,8 +248,9 @@ fn retraining_reproduces_the_committed_head() {
 /// The blind splits, scored per source (printed in full; the README has the table). The
 /// issue's budgets are not all met yet (see the README); this holds the line where they are:
 /// ordinary talk written by other people may not get more alarms, nor Hearth speak up uninvited
-/// more often, than measured on 2026-12-05 (The Office, 9,428 blind lines: 0.4 % crisis or
-/// emergency, 0.2 % emergency, 0.1 % ask; 0.46 unprompted replies an hour over 13.1 hours).
+/// more often, than measured on 2026-12-05 (worst source: news editorials, 1,004 blind lines,
+/// 0.5 % crisis or emergency, 0.3 % emergency; chit-chat between people, 15,000 lines never
+/// trained on, 0.4 % / 0.1 %; 0.39 unprompted replies an hour over 46.5 hours).
 #[test]
 fn blind_splits_hold_the_measured_false_alarm_rates() {
     let bench = workbench();
@@ -265,7 +266,7 @@ fn blind_splits_hold_the_measured_false_alarm_rates() {
     for r in ordinary {
         let what = format!("{}: {:?}", r.source, r.rates);
         assert!(r.rates.crisis_or_emergency <= 0.006, "{what}");
-        assert!(r.rates.emergency <= 0.003, "{what}");
+        assert!(r.rates.emergency <= 0.004, "{what}");
         assert!(r.rates.ask <= 0.01 && r.rates.refer <= 0.01, "{what}");
     }
     let talk: Vec<&calibrate::Scored> = scored
@@ -274,8 +275,8 @@ fn blind_splits_hold_the_measured_false_alarm_rates() {
         .collect();
     let (per_hour, hours) =
         calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(Some(&head.thresholds)));
-    assert!(hours > 10.0, "only {hours:.1} h of blind ordinary talk");
-    assert!(per_hour <= 0.6, "{per_hour:.2} unprompted replies an hour");
+    assert!(hours > 40.0, "only {hours:.1} h of blind ordinary talk");
+    assert!(per_hour <= 0.5, "{per_hour:.2} unprompted replies an hour");
     // The rules alone, without the second reading to agree, speak up more often.
     let (rules_alone, _) = calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(None));
     assert!(rules_alone > per_hour, "{rules_alone:.2} vs {per_hour:.2}");

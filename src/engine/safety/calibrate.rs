@@ -396,7 +396,7 @@ pub fn choose_thresholds(items: &[Scored]) -> Thresholds {
         agree: 0.0,
     };
     // Budgets with a margin: the blind split and the world will be a little worse.
-    const MARGIN: f64 = 0.6;
+    const MARGIN: f64 = 0.8;
     let lowest =
         |t: &Thresholds, set: &dyn Fn(&mut Thresholds, f32), ok: &dyn Fn(&Thresholds) -> bool| {
             let mut best = 2.0f32;
