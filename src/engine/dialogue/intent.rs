@@ -161,6 +161,22 @@ pub fn command(text: &str) -> Option<Command> {
     if let Some(c) = consent_command(text) {
         return Some(Command::Consent(c));
     }
+    let whole = command_in(text);
+    if whole.is_some() {
+        return whole;
+    }
+    // "No, thank you. Stop." - a stop or a pause said as the last sentence still counts: a person
+    // who wants quiet should not have to say it alone. Other commands must stand alone.
+    let last = text
+        .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '.' | '!' | '?'))
+        .rsplit(['.', '!', '?'])
+        .next()
+        .filter(|s| s.len() < text.len())?;
+    command_in(last).filter(|c| matches!(c, Command::Stop | Command::Pause))
+}
+
+/// The command that a whole piece of text is, once fillers are dropped.
+fn command_in(text: &str) -> Option<Command> {
     let core = command_core(text);
     if core.is_empty() {
         return None;
@@ -815,6 +831,11 @@ mod tests {
     #[test]
     fn commands_need_the_whole_utterance() {
         assert_eq!(command("stop"), Some(Command::Stop));
+        assert_eq!(command("No thank you. Stop."), Some(Command::Stop));
+        assert_eq!(command("That's it, thanks. Hold on!"), Some(Command::Pause));
+        assert_eq!(command("I heard you. Slower."), None);
+        assert_eq!(command("I just want it all to stop."), None);
+        assert_eq!(command("Work was long. I want it all to stop."), None);
         assert_eq!(command("Okay Hearth, stop please."), Some(Command::Stop));
         assert_eq!(command("I can't stop thinking about work"), None);
         assert_eq!(command("Hold on a sec."), Some(Command::Pause));
