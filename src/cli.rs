@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use hearth::audio::{self, AudioSink};
 use hearth::config::Config;
-use hearth::daemon::control::Request;
+use hearth::control::Request;
 use hearth::speech::{self, Synthesizer, Transcriber};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -272,7 +272,7 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             // Everything `hearth run` needs before it can listen: config, prompts, model, voice.
             let assets = config.assets();
             assets.model_manifest()?;
-            hearth::daemon::companion::load_prompts(&config)?;
+            hearth::daemon::load::load_prompts(&config)?;
             let voice = assets.voice_path(&config.tts.voice);
             let voice_config = PathBuf::from(format!("{}.json", voice.display()));
             for (what, path) in [
@@ -340,9 +340,9 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
         Command::Forget { all, since, yes } => forget(&config, all, since, yes),
         Command::Run { no_audio } => hearth::daemon::run::run(&config, config_file, no_audio),
         Command::Status { json } => {
-            let reply = hearth::daemon::control::request(
-                &hearth::daemon::control::socket_path(),
-                &hearth::daemon::control::Request::Status,
+            let reply = hearth::control::request(
+                &hearth::control::socket_path(),
+                &hearth::control::Request::Status,
             )?;
             if json {
                 println!("{}", serde_json::to_string(&reply)?);
@@ -367,10 +367,8 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
         Command::Stop => control(Request::Stop),
         Command::Reload => {
             // The daemon answers with the outcome; a refused reload is a failure here too.
-            let reply = hearth::daemon::control::request(
-                &hearth::daemon::control::socket_path(),
-                &Request::Reload,
-            )?;
+            let reply =
+                hearth::control::request(&hearth::control::socket_path(), &Request::Reload)?;
             if !reply.ok {
                 bail!(
                     "{}",
@@ -420,14 +418,14 @@ fn control(req: Request) -> Result<ExitCode> {
     via_daemon(req)?.ok_or_else(|| {
         anyhow::anyhow!(
             "Hearth is not running (no socket at {}): start it with `hearth run` or `systemctl --user start hearth`",
-            hearth::daemon::control::socket_path().display()
+            hearth::control::socket_path().display()
         )
     })
 }
 
 /// Sends a request to the running daemon; `None` when no daemon is running.
 fn via_daemon(req: Request) -> Result<Option<ExitCode>> {
-    match hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &req) {
+    match hearth::control::request(&hearth::control::socket_path(), &req) {
         Ok(reply) if reply.ok => {
             if !reply.data.is_null() {
                 println!("{}", reply.data);
@@ -438,7 +436,7 @@ fn via_daemon(req: Request) -> Result<Option<ExitCode>> {
             "{}",
             reply.error.unwrap_or_else(|| "the daemon refused".into())
         ),
-        Err(hearth::daemon::control::ControlError::NotRunning { .. }) => Ok(None),
+        Err(hearth::control::ControlError::NotRunning { .. }) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
@@ -681,7 +679,7 @@ fn flow(
             minutes,
         });
     }
-    let prompts = hearth::daemon::companion::load_prompts(config)?;
+    let prompts = hearth::daemon::load::load_prompts(config)?;
     let t = hearth::engine::dialogue::timeline::run_dry(
         prompts,
         name,
@@ -773,9 +771,7 @@ fn forget(config: &Config, all: bool, since: Option<String>, yes: bool) -> Resul
     }
     // A running daemon keeps what it remembers (consent, the safety plan) in memory and would
     // write it back: deletion goes through it by voice, or happens while it is stopped.
-    if hearth::daemon::control::request(&hearth::daemon::control::socket_path(), &Request::Status)
-        .is_ok()
-    {
+    if hearth::control::request(&hearth::control::socket_path(), &Request::Status).is_ok() {
         bail!("Hearth is running: say \"hey Hearth, delete all my data\", or stop it first (systemctl --user stop hearth) and run this again");
     }
     if !yes {

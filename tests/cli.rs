@@ -17,9 +17,25 @@ fn say_to(home: &std::path::Path, text: &str, name: &str) -> std::path::PathBuf 
 #[test]
 fn converse_runs_the_whole_loop_on_a_recording() {
     let home = temp_dir("converse");
-    // A real human voice first (LibriVox), then two requests, with pauses between them.
+    // A real human voice first (LibriVox), not talking to Hearth; then a request with the wake
+    // phrase and a crisis statement during the exercise, with pauses between them. `converse`
+    // drives the daemon's own session: the reading is dropped as the daemon drops it.
     let human = speech("librivox/sense_and_sensibility_01_austen_64kb-0880.wav");
-    let breathe = say_to(&home, "Can we do some box breathing?", "b.wav");
+    // Piper's takes vary (its noise is not seeded) and "hearth" is sometimes heard as "harf":
+    // keep a take Hearth's recogniser hears as the wake phrase, as a person would say it again.
+    let mut breathe = say_to(&home, "Hey Hearth, can we do some box breathing?", "b.wav");
+    for attempt in 0..5 {
+        let mut t = hearth(&home);
+        t.arg("transcribe").arg(&breathe);
+        if stdout(&run(t)).to_lowercase().starts_with("hey hearth") {
+            break;
+        }
+        breathe = say_to(
+            &home,
+            "Hey Hearth, can we do some box breathing?",
+            &format!("b{attempt}.wav"),
+        );
+    }
     let crisis = say_to(&home, "I don't want to be alive anymore.", "c.wav");
     let mut samples = Vec::new();
     let mut clips = Vec::new();
@@ -56,45 +72,58 @@ fn converse_runs_the_whole_loop_on_a_recording() {
     let t: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&timeline).unwrap()).unwrap();
     let utts = t["utterances"].as_array().unwrap();
-    assert_eq!(utts.len(), 3, "{t:#}");
-    for (u, (start, end)) in utts.iter().zip(&clips) {
+    // The wake phrase may come out as an utterance of its own ("Hey Hearth." - a chime - then the
+    // request, inside the follow-up window): three or four utterances.
+    assert!((3..=4).contains(&utts.len()), "{t:#}");
+    let first = &utts[0];
+    let crisis = utts.last().unwrap();
+    for (u, (start, end)) in [(first, clips[0]), (crisis, clips[2])] {
         let (s, e) = (
             u["start_ms"].as_u64().unwrap(),
             u["end_ms"].as_u64().unwrap(),
         );
-        assert!(
-            s + 400 >= *start && s <= start + 100,
-            "start {s} vs {start}"
-        );
-        assert!(e + 100 >= *end && e <= end + 500, "end {e} vs {end}");
-        for stage in ["vad", "stt", "engine", "tts_first_audio", "tts_total"] {
+        assert!(s + 400 >= start && s <= start + 100, "start {s} vs {start}");
+        assert!(e + 100 >= end && e <= end + 500, "end {e} vs {end}");
+    }
+    for u in utts {
+        let stages: &[&str] = if u["reply"] != "" {
+            &["vad", "stt", "engine", "tts_first_audio", "tts_total"]
+        } else {
+            &["vad", "stt", "engine"]
+        };
+        for stage in stages {
             assert!(
                 u["durations_ms"][stage].as_f64().is_some(),
                 "{stage} missing in {u}"
             );
         }
     }
-    let (e, n) = hearth::speech::wer::word_errors(
-        "he was not an ill disposed young man",
-        utts[0]["transcript"].as_str().unwrap(),
-    );
-    assert!(e * 4 <= n, "{}", utts[0]["transcript"]);
-    assert!(utts[1]["transcript"]
-        .as_str()
-        .unwrap()
-        .to_lowercase()
-        .contains("breathing"));
+    // Not for Hearth: dropped, its words not kept, nothing said.
+    assert_eq!(first["addressed"], false, "{first}");
+    assert_eq!(first["transcript"], "", "{first}");
+    assert_eq!(first["reply"], "", "{first}");
+    let breathing = utts
+        .iter()
+        .find(|u| {
+            u["transcript"]
+                .as_str()
+                .unwrap()
+                .to_lowercase()
+                .contains("breathing")
+        })
+        .unwrap_or_else(|| panic!("no breathing request in {t:#}"));
+    assert_eq!(breathing["addressed"], true, "{breathing}");
     assert!(
-        utts[1]["reply"]
+        breathing["reply"]
             .as_str()
             .unwrap()
             .to_lowercase()
             .contains("breathe in"),
-        "{}",
-        utts[1]["reply"]
+        "{breathing}"
     );
-    assert_eq!(utts[2]["safety_action"], "crisis", "{}", utts[2]);
-    let crisis_reply = utts[2]["reply"].as_str().unwrap().to_lowercase();
+    assert_eq!(crisis["addressed"], true, "{crisis}");
+    assert_eq!(crisis["safety_action"], "crisis", "{crisis}");
+    let crisis_reply = crisis["reply"].as_str().unwrap().to_lowercase();
     assert!(
         crisis_reply.contains("988") || crisis_reply.contains("nine eight eight"),
         "{crisis_reply}"

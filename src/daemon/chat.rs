@@ -1,35 +1,31 @@
 //! `hearth chat`: a text console on the same engine, for accessibility and testing. Typed lines
 //! are utterances; Hearth's words are printed (and spoken with `--speak`). Timers run on the real
 //! clock, so a breathing exercise paces itself here too; questions wait for the typed answer.
+//! A front end of the same [`Session`] as the daemon, in its typed modality: everything typed is
+//! addressed, and a question waits for its answer however long typing takes.
 
-use super::companion::{load_prompts, Companion};
+use super::load::{load_prompts, load_safety, open_store};
+use super::run::now_ms;
 use crate::audio::device::RodioSink;
 use crate::audio::AudioSink;
 use crate::config::Config;
-use crate::engine::dialogue::engine::{Action, Event};
+use crate::session::companion::Companion;
+use crate::session::{Input, Modality, Output, Session, Sound};
 use crate::speech::{split_sentences, Synthesizer};
+use std::collections::VecDeque;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::time::Duration;
 
-fn now_ms() -> u64 {
-    crate::store::now_ms().max(0) as u64
-}
-
 pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
     let prompts = load_prompts(config)?;
-    let (store, problem) = Companion::open_store(config);
+    let (store, problem) = open_store(config);
     if let Some(p) = &problem {
         eprintln!("(storage unavailable: {p}; nothing will be saved)");
     }
-    let mut companion = Companion::new(
-        config,
-        prompts,
-        super::companion::load_safety(config)?,
-        store,
-        problem,
-    );
+    let companion = Companion::new(config, prompts, load_safety(config)?, store, problem);
+    let mut session = Session::new(config.clone(), companion, Modality::Typed, now_ms());
     let mut voice = if speak {
         let tts = config.load_synthesizer(None)?;
         Some((tts, RodioSink::open(Some(&config.audio.output))?))
@@ -53,59 +49,54 @@ pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
     });
     println!("Hearth (text). Type what you would say; \"quit\" or Ctrl-D to leave.");
     let mut out = std::io::stdout();
-    // Prints (and speaks) what Hearth says; tells the engine when it has been said. No listening
-    // time-outs here: typing takes as long as it takes.
-    let mut show = |mut actions: Vec<Action>, companion: &mut Companion| -> anyhow::Result<()> {
-        for _ in 0..20 {
-            if !actions.iter().any(|a| matches!(a, Action::Say { .. })) {
-                break;
+    loop {
+        let now = now_ms();
+        let wait = session.next_wakeup(now).saturating_sub(now).max(10);
+        let outputs = match rx.recv_timeout(Duration::from_millis(wait)) {
+            Ok(Some(line)) => {
+                let text = line.trim().to_string();
+                if text == "quit" || text == "exit" {
+                    break;
+                }
+                if text.is_empty() {
+                    continue;
+                }
+                session.handle(Input::Typed { text }, now_ms())
             }
-            for a in &actions {
-                match a {
-                    Action::Say { text } => {
+            Ok(None) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => session.handle(Input::Tick, now_ms()),
+        };
+        // Prints (and speaks) what Hearth says, then tells the session it has been said.
+        let mut queue = VecDeque::from(outputs);
+        while let Some(output) = queue.pop_front() {
+            let Output::Play { generation, sounds } = output else {
+                continue;
+            };
+            for sound in &sounds {
+                match sound {
+                    Sound::Say(text) => {
                         writeln!(out, "hearth> {text}")?;
                         out.flush()?;
                         if let Some((tts, sink)) = voice.as_mut() {
                             speak_now(tts, sink, text);
                         }
                     }
-                    Action::Chime { .. } => writeln!(out, "        ~")?,
-                    _ => {}
+                    Sound::Chime(_) => writeln!(out, "        ~")?,
+                    Sound::Silence(_) => {}
                 }
             }
-            actions = companion.handle(Event::SpeechFinished, now_ms());
-        }
-        Ok(())
-    };
-    loop {
-        let mut wait = Duration::from_millis(500);
-        if let Some(d) = companion.engine().next_deadline() {
-            wait = wait.min(Duration::from_millis(d.saturating_sub(now_ms())));
-        }
-        match rx.recv_timeout(wait) {
-            Ok(Some(line)) => {
-                let line = line.trim().to_string();
-                if line == "quit" || line == "exit" {
-                    break;
-                }
-                if line.is_empty() {
-                    continue;
-                }
-                let actions = companion.handle(Event::Utterance { text: line }, now_ms());
-                show(actions, &mut companion)?;
-            }
-            Ok(None) | Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {}
-        }
-        if companion
-            .engine()
-            .next_deadline()
-            .is_some_and(|d| now_ms() >= d)
-        {
-            let actions = companion.handle(Event::Timer, now_ms());
-            show(actions, &mut companion)?;
+            let now = now_ms();
+            queue.extend(session.handle(
+                Input::PlaybackStarted {
+                    generation,
+                    at_ms: now,
+                },
+                now,
+            ));
+            queue.extend(session.handle(Input::PlaybackFinished { generation }, now));
         }
     }
+    let _ = session.shutdown(now_ms());
     Ok(ExitCode::SUCCESS)
 }
 

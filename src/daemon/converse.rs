@@ -1,19 +1,29 @@
-//! `hearth converse`: the whole spoken loop on a recording.
+//! `hearth converse`: a [`Session`] driven by a recording, on virtual time.
 //!
-//! The recording is split into utterances by the endpointer; each is transcribed, screened and
-//! answered by the engine exactly as in the daemon, and the replies are synthesized into one WAV
-//! on the recording's own timeline (virtual time: a breathing flow started in the recording plays
-//! out with its real spacing). The timeline reports each utterance with per-stage durations.
+//! The recording is fed to the session in 20 ms chunks at the virtual moment each was "captured";
+//! what the session asks for happens at once on the same clock: utterances are transcribed (with
+//! no time passing), sounds are synthesized into one reply WAV at the moment they would play,
+//! playback finishes when their audio ends, and a cut drops what had not been heard yet. So the
+//! wake gate, the follow-up window, barge-in, listening time-outs and a breathing flow's spacing
+//! are the daemon's own: an utterance without the wake phrase outside a conversation is dropped
+//! here as it is there (reported as not addressed, its words not kept). After the recording, a
+//! running flow plays out (at most 20 minutes of virtual time). The timeline reports each
+//! utterance with per-stage durations.
 
-use super::companion::Companion;
-use crate::audio::vad::{split_utterances, Endpoint, VadConfig};
+use super::load::{load_prompts, load_safety};
 use crate::audio::{self, tones, AudioSink, BufferSink};
 use crate::config::Config;
-use crate::engine::dialogue::engine::{Action, Event};
+use crate::session::companion::Companion;
+use crate::session::{Input, Modality, Output, Session, Sound};
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
+
+/// Samples per chunk fed to the session: 20 ms, like a capture callback.
+const CHUNK: usize = 320;
+/// How long a flow may play on after the recording ends.
+const AFTER_MS: u64 = 20 * 60_000;
 
 /// Per-stage durations of one utterance, in milliseconds.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -30,10 +40,13 @@ pub struct UtteranceReport {
     /// Where the utterance starts and ends in the input, in milliseconds.
     pub start_ms: u64,
     pub end_ms: u64,
+    /// Whether it was for Hearth (wake phrase, follow-up, a conversation, or danger).
+    pub addressed: bool,
+    /// What was heard; empty when not addressed (never kept, as in the daemon).
     pub transcript: String,
     pub safety_action: String,
     pub safety_category: String,
-    /// Everything Hearth said in answer, until the next utterance (or the end of a flow).
+    /// Everything Hearth began to say in answer, until the next utterance (or the end of a flow).
     pub reply: String,
     pub durations_ms: StageTimes,
 }
@@ -48,137 +61,70 @@ pub struct ConverseReport {
     pub utterances: Vec<UtteranceReport>,
 }
 
-/// Plays actions onto a buffer on virtual time.
-struct Renderer<'a> {
+/// The virtual speaker: renders sounds onto one buffer whose length is the virtual time.
+struct Speaker<'a> {
     tts: &'a mut dyn Synthesizer,
-    /// Everything said so far; its length is the virtual time (ms since the input's start).
     sink: BufferSink,
     chimes: bool,
+    /// (generation, virtual ms when its audio ends), in order.
+    finishing: Vec<(u64, u64)>,
 }
 
-impl Renderer<'_> {
+impl Speaker<'_> {
     fn cursor_ms(&self) -> u64 {
         self.sink.samples.len() as u64 * 1000 / u64::from(self.sink.rate)
     }
 
-    /// Pads with silence up to `t_ms` of virtual time.
-    fn seek(&mut self, t_ms: u64) {
-        let now = self.cursor_ms();
-        if t_ms > now {
-            self.sink.silence(t_ms - now);
-        }
-    }
-
-    /// Renders speech, chimes and pauses; returns (spoken text, first-audio ms, total ms).
-    fn render(
+    /// Renders `sounds` from `t` (or after what is still playing); returns (spoken text, when
+    /// it starts playing, first-audio ms and total ms of synthesis).
+    fn play(
         &mut self,
-        actions: &[Action],
-        at_ms: u64,
-    ) -> Result<(String, Option<f64>, f64), crate::speech::SpeechError> {
-        self.seek(at_ms);
+        generation: u64,
+        sounds: &[Sound],
+        t: u64,
+    ) -> Result<(String, u64, Option<f64>, f64), crate::speech::SpeechError> {
+        let now = self.cursor_ms();
+        if t > now {
+            self.sink.silence(t - now);
+        }
+        let starts = self.cursor_ms();
         let started = Instant::now();
         let mut first = None;
         let mut said = Vec::new();
-        for action in actions {
-            match action {
-                Action::Say { text } => {
+        for sound in sounds {
+            match sound {
+                Sound::Say(text) => {
                     said.push(text.clone());
                     for sentence in split_sentences(text) {
                         let pcm = self.tts.synthesize(&sentence)?;
                         first.get_or_insert(started.elapsed().as_secs_f64() * 1000.0);
-                        let rate = self.tts.sample_rate();
-                        let _ = self.sink.play(&pcm, rate);
+                        let _ = self.sink.play(&pcm, self.tts.sample_rate());
                         self.sink.silence(200);
                     }
                 }
-                Action::Pause { ms } => self.sink.silence(*ms),
-                Action::Chime { kind } if self.chimes => {
-                    let pcm = tones::chime(super::companion::chime_for(*kind), self.sink.rate);
+                Sound::Silence(ms) => self.sink.silence(*ms),
+                Sound::Chime(kind) if self.chimes => {
+                    let pcm = tones::chime(*kind, self.sink.rate);
                     let _ = self.sink.play(&pcm, self.sink.rate);
                 }
-                _ => {}
+                Sound::Chime(_) => {}
             }
         }
+        self.finishing.push((generation, self.cursor_ms()));
         Ok((
             said.join(" "),
+            starts,
             first,
             started.elapsed().as_secs_f64() * 1000.0,
         ))
     }
-}
 
-/// Virtual-time driver: delivers timers, end-of-speech and listen time-outs up to `until`.
-struct Clock {
-    base_ms: u64,
-    listen_until: Option<u64>,
-}
-
-fn drive(
-    companion: &mut Companion,
-    renderer: &mut Renderer,
-    clock: &mut Clock,
-    until_rel: u64,
-    said: &mut Vec<String>,
-) -> Result<(), crate::speech::SpeechError> {
-    for _ in 0..10_000 {
-        let deadline = companion
-            .engine()
-            .next_deadline()
-            .map(|d| d.saturating_sub(clock.base_ms));
-        let listen = clock.listen_until;
-        let next = [deadline, listen].into_iter().flatten().min();
-        let Some(t) = next else { return Ok(()) };
-        if t > until_rel {
-            return Ok(());
-        }
-        let event = if Some(t) == listen && deadline.is_none_or(|d| d > t) {
-            clock.listen_until = None;
-            Event::ListenTimedOut
-        } else {
-            Event::Timer
-        };
-        let actions = companion.handle(event, clock.base_ms + t);
-        apply(companion, renderer, clock, &actions, t, said)?;
+    /// Drops everything not yet heard at `t`.
+    fn cut(&mut self, t: u64) {
+        let keep = (t * u64::from(self.sink.rate) / 1000) as usize;
+        self.sink.samples.truncate(keep);
+        self.finishing.clear();
     }
-    Ok(())
-}
-
-/// Renders actions at virtual time `t`, then tells the engine when the speech ended.
-fn apply(
-    companion: &mut Companion,
-    renderer: &mut Renderer,
-    clock: &mut Clock,
-    actions: &[Action],
-    t: u64,
-    said: &mut Vec<String>,
-) -> Result<(Option<f64>, f64), crate::speech::SpeechError> {
-    if actions.is_empty() {
-        return Ok((None, 0.0));
-    }
-    let (text, first, total) = renderer.render(actions, t)?;
-    if !text.is_empty() {
-        said.push(text);
-    }
-    let end = renderer.cursor_ms();
-    if actions
-        .iter()
-        .any(|a| matches!(a, Action::Say { .. } | Action::Pause { .. }))
-    {
-        let more = companion.handle(Event::SpeechFinished, clock.base_ms + end);
-        if !more.is_empty() {
-            apply(companion, renderer, clock, &more, end, said)?;
-        }
-    }
-    if let Some(timeout) = actions.iter().find_map(|a| {
-        if let Action::Listen { timeout_ms } = a {
-            Some(*timeout_ms)
-        } else {
-            None
-        }
-    }) {
-        clock.listen_until = Some(renderer.cursor_ms() + timeout);
-    }
-    Ok((first, total))
 }
 
 /// Runs the loop on `input` and writes the replies to `output`.
@@ -195,123 +141,25 @@ pub fn converse_file(
     let t = Instant::now();
     let mut tts = config.load_synthesizer(None)?;
     let tts_load_ms = t.elapsed().as_secs_f64() * 1000.0;
-    let prompts = super::companion::load_prompts(config)?;
     // `converse` is a rehearsal on a recording: it never writes to the person's history.
-    let mut companion = Companion::new(
+    let companion = Companion::new(
         config,
-        prompts,
-        super::companion::load_safety(config)?,
+        load_prompts(config)?,
+        load_safety(config)?,
         None,
         Some("converse does not store".into()),
     );
-    let report = run(
-        config,
-        &mut companion,
-        &mut stt,
-        &mut tts,
-        &pcm,
-        input,
-        stt_load_ms,
-        tts_load_ms,
-        output,
-    )?;
-    Ok(report)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run(
-    config: &Config,
-    companion: &mut Companion,
-    stt: &mut dyn Transcriber,
-    tts: &mut dyn Synthesizer,
-    pcm: &[f32],
-    input: &Path,
-    stt_load_ms: f64,
-    tts_load_ms: f64,
-    output: &Path,
-) -> anyhow::Result<ConverseReport> {
-    let vad_cfg = VadConfig {
-        hangover_ms: config.audio.hangover_ms,
-        threshold_db: config.audio.threshold_db,
-        ..Default::default()
-    };
-    let t = Instant::now();
-    let utterances = split_utterances(pcm, &vad_cfg);
-    let vad_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let base = crate::store::now_ms().max(0) as u64;
+    let session = Session::new(config.clone(), companion, Modality::Voice, base);
     let rate = tts.sample_rate();
-    let mut renderer = Renderer {
-        tts,
+    let mut speaker = Speaker {
+        tts: &mut tts,
         sink: BufferSink::new(rate),
         chimes: config.tts.chimes,
+        finishing: Vec::new(),
     };
-    let base_ms = crate::store::now_ms() as u64;
-    let mut clock = Clock {
-        base_ms,
-        listen_until: None,
-    };
-    let mut reports = Vec::new();
-    let n = utterances.len().max(1) as f64;
-    for u in utterances {
-        let Endpoint::Utterance {
-            start,
-            end,
-            samples,
-        } = u
-        else {
-            continue;
-        };
-        let (start_ms, end_ms) = (start * 1000 / 16_000, end * 1000 / 16_000);
-        // What Hearth says before this utterance answers the previous one (a flow's cues).
-        let mut said = Vec::new();
-        drive(companion, &mut renderer, &mut clock, start_ms, &mut said)?;
-        if let Some(last) = reports.last_mut() {
-            append_reply(last, &said);
-        }
-        said.clear();
-        let transcript = stt.transcribe(&samples)?;
-        let text = transcript.text.clone();
-        let t = Instant::now();
-        let assessment = companion.engine().screen_assessment(&text);
-        let actions = companion.handle(Event::Utterance { text: text.clone() }, base_ms + end_ms);
-        let engine_ms = t.elapsed().as_secs_f64() * 1000.0;
-        if actions.iter().any(|a| matches!(a, Action::Say { .. })) {
-            clock.listen_until = None;
-        }
-        let mut reply = Vec::new();
-        let (first, total) = apply(
-            companion,
-            &mut renderer,
-            &mut clock,
-            &actions,
-            end_ms,
-            &mut reply,
-        )?;
-        said.extend(reply);
-        tracing::debug!(transcript = %text, "utterance");
-        reports.push(UtteranceReport {
-            start_ms,
-            end_ms,
-            transcript: text,
-            safety_action: assessment.action.as_str().to_string(),
-            safety_category: assessment.category,
-            reply: said.join(" "),
-            durations_ms: StageTimes {
-                vad: vad_ms / n,
-                stt: transcript.millis,
-                engine: engine_ms,
-                tts_first_audio: first,
-                tts_total: total,
-            },
-        });
-    }
-    // Let a running flow finish (bounded: at most 20 minutes of virtual time).
-    let mut closing = Vec::new();
-    let horizon = renderer.cursor_ms() + 20 * 60_000;
-    drive(companion, &mut renderer, &mut clock, horizon, &mut closing)?;
-    if let Some(last) = reports.last_mut() {
-        append_reply(last, &closing);
-    }
-    let out = renderer.sink.into_audio();
+    let utterances = drive(session, &mut stt, &mut speaker, &pcm, base)?;
+    let out = speaker.sink.into_audio();
     audio::write_wav(output, &out)?;
     Ok(ConverseReport {
         input: input.display().to_string(),
@@ -319,15 +167,147 @@ fn run(
         output_secs: out.duration_secs(),
         stt_load_ms,
         tts_load_ms,
-        utterances: reports,
+        utterances,
     })
 }
 
-fn append_reply(report: &mut UtteranceReport, said: &[String]) {
-    for s in said {
-        if !report.reply.is_empty() {
-            report.reply.push(' ');
+/// Feeds the recording and the session's own timers in time order; carries out its outputs.
+fn drive(
+    mut session: Session,
+    stt: &mut dyn Transcriber,
+    speaker: &mut Speaker,
+    pcm: &[f32],
+    base: u64,
+) -> anyhow::Result<Vec<UtteranceReport>> {
+    let mut reports: Vec<UtteranceReport> = Vec::new();
+    let mut vad_ms = 0.0;
+    let mut pos = 0usize;
+    let end_ms = pcm.len() as u64 * 1000 / 16_000;
+    let mut t = 0u64;
+    loop {
+        let chunk_at =
+            (pos < pcm.len()).then(|| (pos + CHUNK).min(pcm.len()) as u64 * 1000 / 16_000);
+        let finish_at = speaker.finishing.first().map(|(_, at)| *at);
+        if (chunk_at.is_none() && finish_at.is_none() && session.is_idle()) || t > end_ms + AFTER_MS
+        {
+            break;
         }
-        report.reply.push_str(s);
+        // The earliest of: the next chunk, the end of what plays, the session's wake-up.
+        let wake_at = session.next_wakeup(base + t).saturating_sub(base);
+        t = [chunk_at, finish_at, Some(wake_at)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(wake_at)
+            .max(t);
+        let outputs = if chunk_at == Some(t) {
+            let samples = pcm[pos..(pos + CHUNK).min(pcm.len())].to_vec();
+            pos += samples.len();
+            let started = Instant::now();
+            let input = Input::Audio {
+                samples,
+                captured_at_ms: base + t,
+            };
+            let o = session.handle(input, base + t);
+            vad_ms += started.elapsed().as_secs_f64() * 1000.0;
+            o
+        } else if finish_at == Some(t) {
+            let (generation, _) = speaker.finishing.remove(0);
+            session.handle(Input::PlaybackFinished { generation }, base + t)
+        } else {
+            session.handle(Input::Tick, base + t)
+        };
+        perform(&mut session, stt, speaker, outputs, t, base, &mut reports)?;
     }
+    let n = reports.len().max(1) as f64;
+    for r in &mut reports {
+        r.durations_ms.vad = vad_ms / n;
+    }
+    Ok(reports)
+}
+
+/// Carries out outputs at virtual time `t` (and what the session says in answer to them).
+fn perform(
+    session: &mut Session,
+    stt: &mut dyn Transcriber,
+    speaker: &mut Speaker,
+    outputs: Vec<Output>,
+    t: u64,
+    base: u64,
+    reports: &mut Vec<UtteranceReport>,
+) -> anyhow::Result<()> {
+    let mut queue = std::collections::VecDeque::from(outputs);
+    while let Some(output) = queue.pop_front() {
+        match output {
+            Output::Transcribe {
+                samples,
+                span_ms,
+                speech_end_ms,
+            } => {
+                let transcript = stt.transcribe(&samples)?;
+                let assessment = session.engine().screen_assessment(&transcript.text);
+                let dropped = session.dropped_not_addressed();
+                let started = Instant::now();
+                let more = session.handle(
+                    Input::Transcript {
+                        text: transcript.text.clone(),
+                        stt_ms: transcript.millis,
+                        speech_end_ms,
+                    },
+                    base + t,
+                );
+                let engine_ms = started.elapsed().as_secs_f64() * 1000.0;
+                let addressed = session.dropped_not_addressed() == dropped;
+                tracing::debug!(transcript = %transcript.text, addressed, "utterance");
+                reports.push(UtteranceReport {
+                    start_ms: span_ms.0.saturating_sub(base),
+                    end_ms: span_ms.1.saturating_sub(base),
+                    addressed,
+                    transcript: if addressed {
+                        transcript.text
+                    } else {
+                        String::new()
+                    },
+                    safety_action: if addressed {
+                        assessment.action.as_str().to_string()
+                    } else {
+                        "not addressed".into()
+                    },
+                    safety_category: if addressed {
+                        assessment.category
+                    } else {
+                        String::new()
+                    },
+                    reply: String::new(),
+                    durations_ms: StageTimes {
+                        stt: transcript.millis,
+                        engine: engine_ms,
+                        ..StageTimes::default()
+                    },
+                });
+                queue.extend(more);
+            }
+            Output::Play { generation, sounds } => {
+                let (said, starts, first, total) = speaker.play(generation, &sounds, t)?;
+                let at_ms = base + starts;
+                let started = Input::PlaybackStarted { generation, at_ms };
+                queue.extend(session.handle(started, base + t));
+                if let Some(r) = reports.last_mut() {
+                    if !said.is_empty() {
+                        if !r.reply.is_empty() {
+                            r.reply.push(' ');
+                        }
+                        r.reply.push_str(&said);
+                    }
+                    if r.durations_ms.tts_first_audio.is_none() {
+                        r.durations_ms.tts_first_audio = first;
+                        r.durations_ms.tts_total = total;
+                    }
+                }
+            }
+            Output::Cut { .. } => speaker.cut(t),
+            Output::Reply(_) => {}
+        }
+    }
+    Ok(())
 }

@@ -1,13 +1,13 @@
-//! The imperative shell around the engine: the [`companion`] (engine + store), the file-driven
-//! loop ([`converse`]), the text console ([`chat`]), and the live daemon ([`run`]) with its
-//! control socket ([`control`]) and wake-phrase gate ([`wake`]).
+//! The imperative shell: front ends that turn the world into [`crate::session`] inputs and its
+//! outputs into the world. The live daemon ([`run`]: microphone, recogniser and speaker threads,
+//! the control socket, signals), a recording ([`converse`], virtual time), the text console
+//! ([`chat`]); with what they share: loading from disk ([`load`]), re-reading on SIGHUP
+//! ([`reload`]) and systemd notification ([`notify`]).
 
 pub mod chat;
-pub mod companion;
-pub mod control;
 pub mod converse;
+pub mod load;
 pub mod notify;
-pub mod peer;
 pub mod reload;
 pub mod run;
-pub mod wake;
+pub mod workers;

@@ -7,7 +7,7 @@
 //! worker thread the main loop waits for at most [`RELOAD_TIME_LIMIT`]. A reload that does not
 //! finish in time is refused like any other bad reload: the running prompts stay.
 
-use super::companion::load_prompts;
+use super::load::load_prompts;
 use crate::config::Config;
 use crate::engine::dialogue::prompts::Prompts;
 use std::path::{Path, PathBuf};

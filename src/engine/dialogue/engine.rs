@@ -38,6 +38,8 @@ pub const LEAD_IN_MS: u64 = 1_500;
 const SPEECH_FALLBACK_MS: u64 = 3_000;
 /// How long the microphone stays open after an idle question.
 const IDLE_LISTEN_MS: u64 = 10_000;
+/// How long a scheduled offer waits for its answer.
+const OFFER_LISTEN_MS: u64 = 15_000;
 /// How long the microphone stays open for the next thing said in listening mode.
 const LISTENING_LISTEN_MS: u64 = 45_000;
 /// Listening mode sums up what it heard after this many turns.
@@ -168,6 +170,11 @@ pub enum Event {
     },
     /// The shell could not run the safety assessment for an utterance: fail closed.
     SafetyUnavailable,
+    /// A scheduled offer is due (the evening reflection). Asked once, gently, and only when
+    /// nothing is running and nothing is being asked; silence is taken as no.
+    Offer {
+        flow: String,
+    },
 }
 
 /// Something for the shell to do. Serialised as `{"action":"say","text":"..."}`.
@@ -278,8 +285,12 @@ enum Pending {
     /// "Shall I keep the words of your reflections?" then do `then`.
     Consent { then: Option<Request> },
     /// "Would you like to do some breathing?" (or to talk: anything that is not an answer or a
-    /// request is taken as talking, and Hearth listens).
-    Offer { flow: String },
+    /// request is taken as talking, and Hearth listens). `declined` is the common line said to
+    /// a no.
+    Offer {
+        flow: String,
+        declined: &'static str,
+    },
     /// "This deletes ... Say 'yes, delete everything' to confirm": only a clear yes before
     /// `until` deletes.
     ConfirmForget { scope: ForgetScope, until: u64 },
@@ -461,6 +472,7 @@ impl Engine {
                     self.start_flow(&name, cycles, minutes);
                 }
             }
+            Event::Offer { flow } => self.offer(flow),
             Event::Stop => self.command(Command::Stop),
             Event::Pause => self.command(Command::Pause),
             Event::Resume => self.command(Command::Resume),
@@ -569,6 +581,17 @@ impl Engine {
     }
 
     /// Whether the crisis protocol is running.
+    /// The flow of a scheduled offer waiting for its answer, if any.
+    pub fn offered_flow(&self) -> Option<&str> {
+        match &self.pending {
+            Some(Pending::Offer {
+                flow,
+                declined: "evening_offer_declined",
+            }) => Some(flow),
+            _ => None,
+        }
+    }
+
     pub fn in_crisis(&self) -> bool {
         matches!(self.mode, Mode::Crisis(_))
     }
@@ -826,7 +849,10 @@ impl Engine {
                             let offer = self.common("support_offer");
                             self.say(&fill(&offer, &[("flow", &title)]));
                         }
-                        self.pending = Some(Pending::Offer { flow: support });
+                        self.pending = Some(Pending::Offer {
+                            flow: support,
+                            declined: "offer_declined",
+                        });
                         self.idle_listen();
                         return;
                     }
@@ -932,6 +958,24 @@ impl Engine {
         }
     }
 
+    /// A scheduled offer: only into quiet (no flow, no crisis, no question waiting, not
+    /// listening), and only for a flow that exists.
+    fn offer(&mut self, flow: String) {
+        let idle = matches!(self.mode, Mode::Idle) && self.listening.is_none();
+        if !idle || self.pending.is_some() || self.prompts.flow(&flow).is_none() {
+            return;
+        }
+        self.out.push(Action::Chime {
+            kind: ChimeKind::Hold,
+        });
+        self.say_common("evening_offer");
+        self.pending = Some(Pending::Offer {
+            flow,
+            declined: "evening_offer_declined",
+        });
+        self.listen(OFFER_LISTEN_MS);
+    }
+
     /// After distress without risk, offer the support exercise (or to talk) and listen.
     fn offer_support(&mut self) {
         let support = self.prompts.links().support.clone();
@@ -942,7 +986,10 @@ impl Engine {
             .unwrap_or_default();
         let offer = self.common("support_offer");
         self.say(&fill(&offer, &[("flow", &title)]));
-        self.pending = Some(Pending::Offer { flow: support });
+        self.pending = Some(Pending::Offer {
+            flow: support,
+            declined: "offer_declined",
+        });
         self.idle_listen();
     }
 
@@ -1236,7 +1283,7 @@ impl Engine {
     fn pending_answer(&mut self, p: Pending, text: &str) {
         match p {
             Pending::Consent { then } => self.consent_answer(then, text),
-            Pending::Offer { flow } => {
+            Pending::Offer { flow, declined } => {
                 if intent::wants_to_talk(text) || self.prompts.lexicon().starts_listening(text) {
                     self.start_listening(None);
                     return;
@@ -1246,9 +1293,7 @@ impl Engine {
                     Some(true) if self.request_in(text).is_none() => {
                         self.start_flow(&flow, None, None)
                     }
-                    Some(false) if self.request_in(text).is_none() => {
-                        self.say_common("offer_declined")
-                    }
+                    Some(false) if self.request_in(text).is_none() => self.say_common(declined),
                     _ if command.is_none() && self.request_in(text).is_none() => {
                         // Not an answer and not a request: they are telling Hearth more. Listen.
                         self.start_listening(Some(text));

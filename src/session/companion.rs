@@ -16,7 +16,6 @@ use crate::engine::dialogue::engine::{
 use crate::engine::dialogue::prompts::ChimeKind;
 use crate::engine::dialogue::prompts::Prompts;
 use crate::engine::safety::SafetyEngine;
-use crate::engine::PromptError;
 use crate::store::{self, NewCheckin, NewMood, SessionOutcome, Store};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,24 +23,6 @@ use std::sync::Arc;
 /// Where the engine's memory is kept in the store's settings.
 const MEMORY_KEY: &str = "engine_memory";
 const WEEK_MS: i64 = 7 * 86_400_000;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CompanionError {
-    #[error("invalid prompts:\n{}", .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
-    Prompts(Vec<PromptError>),
-    #[error(transparent)]
-    Encoder(#[from] crate::encoder::EncoderLoadError),
-    #[error("safety screen: {0}")]
-    Safety(String),
-}
-
-/// The safety screen with its semantic second reading: the rules plus the installed sentence
-/// encoder. A missing encoder is an error naming how to install it; Hearth does not quietly
-/// run on half a screen.
-pub fn load_safety(config: &Config) -> Result<SafetyEngine, CompanionError> {
-    let encoder = crate::encoder::MiniLm::load_installed(&config.assets())?;
-    SafetyEngine::with_encoder(Arc::new(encoder)).map_err(CompanionError::Safety)
-}
 
 /// The engine and what it is connected to.
 pub struct Companion {
@@ -51,13 +32,6 @@ pub struct Companion {
     /// Why storage is off, if it is.
     pub store_problem: Option<String>,
     sessions: HashMap<String, i64>,
-}
-
-/// Loads the prompt files, naming every problem.
-pub fn load_prompts(config: &Config) -> Result<Arc<Prompts>, CompanionError> {
-    Prompts::load(&config.assets().prompts_dir())
-        .map(Arc::new)
-        .map_err(CompanionError::Prompts)
 }
 
 impl Companion {
@@ -89,17 +63,14 @@ impl Companion {
         }
     }
 
-    /// Opens the store in the configured data folder; on failure, carries on without it.
-    pub fn open_store(config: &Config) -> (Option<Store>, Option<String>) {
-        let opts = store::StoreOptions {
-            retention: config.retention,
-            ..Default::default()
+    /// Closes every open session with its end time (stopped), for a clean exit.
+    pub fn shutdown(&mut self, now_ms: u64) {
+        let Some(store) = self.store.as_ref() else {
+            return;
         };
-        match Store::open_in_with(&config.data_dir(), opts) {
-            Ok(s) => (Some(s), None),
-            Err(e) => {
-                tracing::error!(error = %e, "storage unavailable; carrying on without it");
-                (None, Some(e.to_string()))
+        for (_, id) in self.sessions.drain() {
+            if let Err(e) = store.end_session(id, now_ms as i64, SessionOutcome::Stopped) {
+                tracing::warn!(error = %e, "could not close a session at shutdown");
             }
         }
     }
@@ -319,7 +290,7 @@ mod tests {
             assets_dir: Some(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
             ..Config::default()
         };
-        let prompts = load_prompts(&config).unwrap();
+        let prompts = crate::daemon::load::load_prompts(&config).unwrap();
         Companion::new(
             &config,
             prompts,

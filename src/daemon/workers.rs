@@ -1,0 +1,276 @@
+//! The live daemon's worker threads: capture (cpal → 16 kHz chunks; reopened with back-off when
+//! the device is missing or lost), recognition (Whisper, one utterance at a time) and the speaker
+//! (Piper sentence by sentence into rodio, dropping a job as soon as its generation is no longer
+//! current). Each reports to the main loop through one channel of [`World`] events; blocking
+//! work never runs on the main loop.
+
+use super::run::{now_ms, SpeakJob, World};
+use crate::audio::device::{AudioCounters, CpalSource, RodioSink};
+use crate::audio::{tones, AudioSink, AudioSource};
+use crate::session::Sound;
+use crate::speech::{split_sentences, Synthesizer, Transcriber};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub fn spawn_recognizer(
+    mut stt: Box<dyn Transcriber>,
+    jobs: Receiver<(Vec<f32>, u64)>,
+    tx: Sender<World>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("recognizer".into())
+        .spawn(move || {
+            // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
+            let _ = stt.transcribe(&vec![0.0; 32_000]);
+            for (samples, speech_end) in jobs {
+                let _span =
+                    tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
+                match stt.transcribe(&samples) {
+                    Ok(t) => {
+                        let _ = tx.send(World::Transcript {
+                            text: t.text,
+                            stt_ms: t.millis,
+                            speech_end_ms: speech_end,
+                        });
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "transcription failed");
+                        let _ = tx.send(World::Transcript {
+                            text: String::new(),
+                            stt_ms: 0.0,
+                            speech_end_ms: speech_end,
+                        });
+                    }
+                }
+            }
+        })?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn spawn_speaker(
+    mut tts: Box<dyn Synthesizer>,
+    jobs: Receiver<SpeakJob>,
+    tx: Sender<World>,
+    sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
+    generation: Arc<AtomicU64>,
+    device: String,
+    no_audio: bool,
+    chimes: bool,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("speaker".into())
+        .spawn(move || {
+            let rate = tts.sample_rate();
+            // Warm ONNX Runtime up so the first reply is as quick as the rest.
+            let _ = tts.synthesize("Hello.");
+            let current = |g: u64| generation.load(Ordering::SeqCst) == g;
+            for job in jobs {
+                if !current(job.generation) {
+                    continue;
+                }
+                let mut first = true;
+                let mut queued_secs = 0.0;
+                for sound in job.sounds {
+                    if !current(job.generation) {
+                        break;
+                    }
+                    // Lazily: each sentence plays as soon as it is made, while the next is made.
+                    let tts = &mut tts;
+                    let pieces: Box<dyn Iterator<Item = Vec<f32>>> = match sound {
+                        Sound::Say(text) => {
+                            Box::new(split_sentences(&text).into_iter().filter_map(move |s| {
+                                match tts.synthesize(&s) {
+                                    Ok(mut pcm) => {
+                                        pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
+                                        Some(pcm)
+                                    }
+                                    Err(e) => {
+                                        tracing::error!(error = %e, "synthesis failed");
+                                        None
+                                    }
+                                }
+                            }))
+                        }
+                        Sound::Chime(kind) if chimes => {
+                            Box::new(std::iter::once(tones::chime(kind, rate)))
+                        }
+                        Sound::Chime(_) => Box::new(std::iter::empty()),
+                        Sound::Silence(ms) => Box::new(std::iter::once(vec![
+                            0.0;
+                            (rate as u64 * ms / 1000)
+                                as usize
+                        ])),
+                    };
+                    for piece in pieces {
+                        if !current(job.generation) {
+                            break;
+                        }
+                        if no_audio {
+                            continue;
+                        }
+                        let mut guard = match sink.lock() {
+                            Ok(g) => g,
+                            Err(p) => p.into_inner(),
+                        };
+                        if guard.is_none() {
+                            match RodioSink::open(Some(&device)) {
+                                Ok(s) => *guard = Some(Box::new(s)),
+                                Err(e) => {
+                                    let _ = tx.send(World::SpeakerError {
+                                        detail: e.to_string(),
+                                    });
+                                    break;
+                                }
+                            }
+                        }
+                        // Checked again under the lock: a cut may have happened while synthesizing.
+                        if !current(job.generation) {
+                            break;
+                        }
+                        if let Some(s) = guard.as_mut() {
+                            queued_secs += piece.len() as f64 / f64::from(rate);
+                            if let Err(e) = s.play(&piece, rate) {
+                                let _ = tx.send(World::SpeakerError {
+                                    detail: e.to_string(),
+                                });
+                                *guard = None;
+                            } else if first {
+                                first = false;
+                                let _ = tx.send(World::FirstAudio {
+                                    generation: job.generation,
+                                    at_ms: now_ms(),
+                                });
+                            }
+                        }
+                    }
+                }
+                // Wait for the queued audio to finish (or be cut off). A device that stalls without
+                // an error would keep "playing" forever: give up after the audio's length + 3 s.
+                let limit = Instant::now() + Duration::from_secs_f64(queued_secs + 3.0);
+                loop {
+                    if !current(job.generation) {
+                        break;
+                    }
+                    let playing = sink
+                        .lock()
+                        .map(|g| g.as_ref().is_some_and(|s| s.is_playing()))
+                        .unwrap_or(false);
+                    if !playing {
+                        break;
+                    }
+                    if Instant::now() > limit {
+                        let _ = tx.send(World::SpeakerError {
+                            detail: "output device stopped playing; reopening".into(),
+                        });
+                        if let Ok(mut g) = sink.lock() {
+                            *g = None;
+                        }
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                let _ = tx.send(World::SpeechDone {
+                    generation: job.generation,
+                });
+            }
+        })?;
+    Ok(())
+}
+
+pub fn spawn_capture(
+    device: String,
+    tx: Sender<World>,
+    counters: Arc<AudioCounters>,
+    shutdown: Arc<AtomicBool>,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("capture".into())
+        .spawn(move || {
+            let mut backoff = Duration::from_millis(500);
+            while !shutdown.load(Ordering::SeqCst) {
+                let detail = match CpalSource::open(Some(&device), counters.clone()) {
+                    Ok(mut source) => {
+                        backoff = Duration::from_millis(500);
+                        let listening = format!("listening on {}", source.device);
+                        let _ = tx.send(World::DeviceStatus {
+                            input: true,
+                            detail: listening,
+                        });
+                        match capture_until_lost(&mut source, &device, &tx, &shutdown) {
+                            Some(why) => {
+                                tracing::warn!(reason = %why, "input device lost; retrying");
+                                format!("lost: {why}; retrying")
+                            }
+                            None => return,
+                        }
+                    }
+                    Err(e) => format!(
+                        "unavailable: {e}; retrying every {} s",
+                        backoff.as_secs().max(1)
+                    ),
+                };
+                let _ = tx.send(World::DeviceStatus {
+                    input: false,
+                    detail,
+                });
+                let until = Instant::now() + backoff;
+                while Instant::now() < until && !shutdown.load(Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+        })?;
+    Ok(())
+}
+
+/// Forwards audio until the device is lost (returns why) or the daemon stops (returns `None`).
+fn capture_until_lost(
+    source: &mut CpalSource,
+    device: &str,
+    tx: &Sender<World>,
+    shutdown: &AtomicBool,
+) -> Option<String> {
+    // A stream that silently stops delivering (unplugged without an error) counts as lost.
+    const SILENT_LIMIT: Duration = Duration::from_secs(4);
+    let named = !matches!(device, "" | "default");
+    let (mut last_chunk, mut last_check, mut misses) = (Instant::now(), Instant::now(), 0);
+    while !shutdown.load(Ordering::SeqCst) {
+        if named && last_check.elapsed() > Duration::from_secs(2) {
+            last_check = Instant::now();
+            // PulseAudio moves a stream whose source vanished to another source (perhaps the
+            // speaker's monitor: Hearth would hear itself). Two misses in a row, because one
+            // listing can fail while the sound server is busy.
+            misses = if crate::audio::device::input_present(device) {
+                0
+            } else {
+                misses + 1
+            };
+            if misses >= 2 {
+                return Some(format!("input device {device:?} is gone"));
+            }
+        }
+        match source.next_chunk(Duration::from_millis(200)) {
+            Ok(Some(samples)) => {
+                last_chunk = Instant::now();
+                if tx
+                    .send(World::Audio {
+                        samples,
+                        captured_at_ms: now_ms(),
+                    })
+                    .is_err()
+                {
+                    return None;
+                }
+            }
+            Ok(None) if last_chunk.elapsed() > SILENT_LIMIT => {
+                return Some("no audio for 4 s".into())
+            }
+            Ok(None) => {}
+            Err(e) => return Some(e.to_string()),
+        }
+    }
+    None
+}
