@@ -312,7 +312,7 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             command: PromptsCommand::Check { dir },
         } => {
             let dir = dir.unwrap_or_else(|| config.assets().prompts_dir());
-            let errors = hearth::engine::dialogue::prompts::Prompts::check(&dir);
+            let errors = hearth::daemon::load::check_prompts(&dir);
             if errors.is_empty() {
                 println!("{}: all prompt files are valid", dir.display());
                 return Ok(ExitCode::SUCCESS);

@@ -14,6 +14,7 @@
 //! - A file whose permissions Hearth fixes is opened with `O_NOFOLLOW` and changed with `fchmod`
 //!   on that descriptor ([`open_nofollow`]), never by path.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
@@ -123,6 +124,34 @@ pub fn read_regular_file(path: &Path) -> io::Result<String> {
     let mut s = String::new();
     f.read_to_string(&mut s)?;
     Ok(s)
+}
+
+/// Reads every `*.toml` file under `dir`, recursively, each as [`read_regular_file`] does: paths
+/// relative to `dir` (with `/`) and their texts. The first file that cannot be read is returned
+/// as the error.
+pub fn read_toml_tree(dir: &Path) -> Result<BTreeMap<String, String>, (PathBuf, io::Error)> {
+    fn walk(
+        root: &Path,
+        dir: &Path,
+        out: &mut BTreeMap<String, String>,
+    ) -> Result<(), (PathBuf, io::Error)> {
+        let entries = std::fs::read_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| (dir.to_path_buf(), e))?.path();
+            let meta = std::fs::metadata(&path).map_err(|e| (path.clone(), e))?;
+            if meta.is_dir() {
+                walk(root, &path, out)?;
+            } else if path.extension().is_some_and(|x| x == "toml") {
+                let text = read_regular_file(&path).map_err(|e| (path.clone(), e))?;
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                out.insert(rel.to_string_lossy().replace('\\', "/"), text);
+            }
+        }
+        Ok(())
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
 }
 
 /// Checks every entry of `dir`, recursively, is a regular file or a directory (after following

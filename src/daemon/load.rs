@@ -2,10 +2,11 @@
 //! encoder, and the store. The shell's job; the session and the engine only ever get the result.
 
 use crate::config::Config;
-use crate::engine::dialogue::prompts::Prompts;
+use crate::engine::dialogue::prompts::{PromptSources, Prompts};
 use crate::engine::safety::SafetyEngine;
 use crate::engine::PromptError;
 use crate::store::{self, Store};
+use std::path::Path;
 use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
@@ -26,9 +27,34 @@ pub fn load_safety(config: &Config) -> Result<SafetyEngine, LoadError> {
     SafetyEngine::with_encoder(Arc::new(encoder)).map_err(LoadError::Safety)
 }
 
+/// Reads the prompt files under `dir` (regular `*.toml` files only: a FIFO never blocks).
+pub fn read_prompt_sources(dir: &Path) -> Result<PromptSources, Vec<PromptError>> {
+    match crate::fsutil::read_toml_tree(dir) {
+        Ok(files) => Ok(PromptSources {
+            dir: dir.to_path_buf(),
+            files,
+        }),
+        Err((path, e)) => Err(vec![PromptError::new(
+            &path,
+            0,
+            format!("cannot read: {e}"),
+        )]),
+    }
+}
+
+/// Every problem in the prompt files under `dir` (empty when all is well).
+pub fn check_prompts(dir: &Path) -> Vec<PromptError> {
+    match read_prompt_sources(dir) {
+        Ok(sources) => Prompts::check(&sources),
+        Err(e) => e,
+    }
+}
+
 /// Loads the prompt files, naming every problem.
 pub fn load_prompts(config: &Config) -> Result<Arc<Prompts>, LoadError> {
-    Prompts::load(&config.assets().prompts_dir())
+    let sources =
+        read_prompt_sources(&config.assets().prompts_dir()).map_err(LoadError::Prompts)?;
+    Prompts::from_sources(&sources)
         .map(Arc::new)
         .map_err(LoadError::Prompts)
 }

@@ -9,8 +9,9 @@
 //!
 //! # Driving the engine (for the shell)
 //!
-//! 1. `Prompts::load(dir)` (all errors, each `file:line: message`); keep the last good set and
-//!    hand a new one over with [`Engine::replace_prompts`] only when it loads.
+//! 1. Read the prompt files (the shell does: `daemon::load::read_prompt_sources`) and build
+//!    them with `Prompts::from_sources` (all errors, each `file:line: message`); keep the last
+//!    good set and hand a new one over with [`Engine::replace_prompts`] only when it loads.
 //! 2. `Engine::new(prompts, SafetyEngine::new(), config, memory)` with the persisted
 //!    [`EngineMemory`]; save it whenever an [`Action::Remember`] comes out.
 //! 3. Feed every transcript as [`Event::Utterance`] (the engine runs the safety assessment

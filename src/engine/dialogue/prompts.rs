@@ -153,6 +153,31 @@ pub struct FlowLinks {
     pub safety_plan: String,
 }
 
+/// The prompt files' texts, read by the shell (the engine never reads a file): each file's path
+/// relative to the prompts folder (`common.toml`, `words.toml`, `flows/box-breathing.toml`,
+/// `safety/crisis.toml`) and its contents. `dir` only names files in errors.
+#[derive(Debug, Clone, Default)]
+pub struct PromptSources {
+    pub dir: PathBuf,
+    pub files: BTreeMap<String, String>,
+}
+
+impl PromptSources {
+    /// The path of `rel` for messages.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    /// Test fixtures: the `*.toml` files under `dir`, read by the shell's reader.
+    #[cfg(test)]
+    pub(crate) fn read_for_test(dir: &Path) -> PromptSources {
+        PromptSources {
+            dir: dir.to_path_buf(),
+            files: crate::fsutil::read_toml_tree(dir).unwrap_or_default(),
+        }
+    }
+}
+
 /// Every prompt Hearth speaks: flows, shared texts and the safety scripts.
 #[derive(Debug, Clone)]
 pub struct Prompts {
@@ -431,11 +456,20 @@ impl Checker<'_> {
     }
 }
 
-fn read(path: &Path, errors: &mut Vec<PromptError>) -> Option<String> {
-    match std::fs::read_to_string(path) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.push(PromptError::new(path, 0, format!("cannot read: {e}")));
+/// The text of `rel` among the sources, or an error naming the missing file.
+fn source<'a>(
+    sources: &'a PromptSources,
+    rel: &str,
+    errors: &mut Vec<PromptError>,
+) -> Option<&'a str> {
+    match sources.files.get(rel) {
+        Some(s) => Some(s),
+        None => {
+            errors.push(PromptError::new(
+                &sources.path(rel),
+                0,
+                "cannot read: missing",
+            ));
             None
         }
     }
@@ -459,12 +493,13 @@ fn is_snake(name: &str) -> bool {
 
 impl Prompts {
     /// Load and check every prompt file under `dir`. On failure, every problem found.
-    pub fn load(dir: &Path) -> Result<Prompts, Vec<PromptError>> {
+    pub fn from_sources(sources: &PromptSources) -> Result<Prompts, Vec<PromptError>> {
+        let dir = sources.dir.as_path();
         let mut errors = Vec::new();
-        let common_path = dir.join("common.toml");
-        let common = read(&common_path, &mut errors)
-            .and_then(|src| load_common(&common_path, &src, &mut errors).map(|c| (c, src)));
-        let flows = load_flows(&dir.join("flows"), &mut errors);
+        let common_path = sources.path("common.toml");
+        let common = source(sources, "common.toml", &mut errors)
+            .and_then(|src| load_common(&common_path, src, &mut errors).map(|c| (c, src)));
+        let flows = load_flows(sources, &mut errors);
         if let Some(((texts, links, link_spans), src)) = &common {
             let mut ck = Checker {
                 file: &common_path,
@@ -492,19 +527,29 @@ impl Prompts {
             }
             let _ = texts;
         }
-        let safety = match SafetyScripts::load(dir) {
+        let safety_files: Vec<(&str, &str)> = crate::engine::safety::scripts::FILES
+            .iter()
+            .filter_map(|name| {
+                let rel = format!("safety/{name}");
+                source(sources, &rel, &mut errors).map(|t| (*name, t))
+            })
+            .collect();
+        let safety = match SafetyScripts::from_sources(&dir.join("safety"), &safety_files) {
             Ok(s) => Some(s),
             Err(e) => {
                 errors.push(e);
                 None
             }
         };
-        let lexicon = match Lexicon::load(&dir.join("words.toml")) {
-            Ok(l) => Some(l),
-            Err(e) => {
+        let lexicon = match source(sources, "words.toml", &mut errors)
+            .map(|src| Lexicon::parse(&sources.path("words.toml"), src))
+        {
+            Some(Ok(l)) => Some(l),
+            Some(Err(e)) => {
                 errors.extend(e);
                 None
             }
+            None => None,
         };
         match (common, safety, lexicon) {
             (Some(((texts, links, _), _)), Some(safety), Some(lexicon)) if errors.is_empty() => {
@@ -526,9 +571,9 @@ impl Prompts {
         }
     }
 
-    /// Every problem in the prompt files under `dir` (empty when all is well).
-    pub fn check(dir: &Path) -> Vec<PromptError> {
-        match Prompts::load(dir) {
+    /// Every problem in the prompt files (empty when all is well).
+    pub fn check(sources: &PromptSources) -> Vec<PromptError> {
+        match Prompts::from_sources(sources) {
             Ok(_) => Vec::new(),
             Err(e) => e,
         }
@@ -638,36 +683,22 @@ fn load_common(path: &Path, src: &str, errors: &mut Vec<PromptError>) -> Option<
     Some((texts, links, spans))
 }
 
-fn load_flows(dir: &Path, errors: &mut Vec<PromptError>) -> BTreeMap<String, Flow> {
+fn load_flows(sources: &PromptSources, errors: &mut Vec<PromptError>) -> BTreeMap<String, Flow> {
     let mut flows = BTreeMap::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push(PromptError::new(
-                dir,
-                0,
-                format!("cannot read the flows folder: {e}"),
-            ));
-            return flows;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+    let files: Vec<(PathBuf, &str)> = sources
+        .files
+        .iter()
+        .filter(|(rel, _)| rel.starts_with("flows/") && rel.ends_with(".toml"))
+        .map(|(rel, text)| (sources.path(rel), text.as_str()))
         .collect();
-    paths.sort();
     // trigger (normalised) -> (flow, file, line) for duplicate detection
     let mut seen_triggers: BTreeMap<Vec<String>, String> = BTreeMap::new();
-    for path in paths {
-        let Some(src) = read(&path, errors) else {
-            continue;
-        };
+    for (path, src) in files {
         let before = errors.len();
-        if let Some((flow, trigger_spans)) = load_flow(&path, &src, errors) {
+        if let Some((flow, trigger_spans)) = load_flow(&path, src, errors) {
             let mut ck = Checker {
                 file: &path,
-                src: &src,
+                src,
                 errors,
             };
             for (t, offset) in flow.triggers.iter().zip(trigger_spans) {
@@ -693,7 +724,8 @@ fn load_flows(dir: &Path, errors: &mut Vec<PromptError>) -> BTreeMap<String, Flo
         }
     }
     if flows.is_empty() && errors.is_empty() {
-        errors.push(PromptError::new(dir, 0, "no flow files (*.toml) found"));
+        let dir = sources.dir.join("flows");
+        errors.push(PromptError::new(&dir, 0, "no flow files (*.toml) found"));
     }
     flows
 }
@@ -1110,10 +1142,11 @@ mod tests {
 
     #[test]
     fn every_shipped_prompt_file_passes() {
-        let errors = Prompts::check(&prompts_dir());
+        let errors = Prompts::check(&PromptSources::read_for_test(&prompts_dir()));
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert!(errors.is_empty(), "prompt errors:\n{}", shown.join("\n"));
-        let p = Prompts::load(&prompts_dir()).unwrap_or_else(|e| panic!("{e:?}"));
+        let p = Prompts::from_sources(&PromptSources::read_for_test(&prompts_dir()))
+            .unwrap_or_else(|e| panic!("{e:?}"));
         for f in [
             "evening-reflection",
             "box-breathing",
@@ -1157,7 +1190,7 @@ mod tests {
         let dir = scratch_copy(tag);
         let path = dir.join("flows").join(file);
         std::fs::write(&path, body).unwrap_or_else(|e| panic!("{e}"));
-        let errs = Prompts::check(&dir);
+        let errs = Prompts::check(&PromptSources::read_for_test(&dir));
         let _ = std::fs::remove_dir_all(&dir);
         (path, errs)
     }
@@ -1263,7 +1296,7 @@ say = ["How was it?", "And today?"]
         );
         let src = src.replace("Say 'yes, delete everything'", "Say 'sure thing'");
         std::fs::write(&path, &src).unwrap_or_else(|e| panic!("{e}"));
-        let errs = Prompts::check(&dir);
+        let errs = Prompts::check(&PromptSources::read_for_test(&dir));
         let _ = std::fs::remove_dir_all(&dir);
         assert!(
             errs.iter().any(|e| e.line > 0
@@ -1286,7 +1319,7 @@ say = ["How was it?", "And today?"]
         let src = src.replace("support = \"box-breathing\"", "support = \"no-such-flow\"");
         let src = src.replacen("\nthanks = ", "\nthanks_typo = ", 1);
         std::fs::write(&path, &src).unwrap_or_else(|e| panic!("{e}"));
-        let errs = Prompts::check(&dir);
+        let errs = Prompts::check(&PromptSources::read_for_test(&dir));
         let _ = std::fs::remove_dir_all(&dir);
         assert!(
             errs.iter()

@@ -108,13 +108,6 @@ struct RawListening {
 const NEGATORS: &[&str] = &["not", "never", "wasnt", "isnt", "didnt", "no", "nothing"];
 
 impl Lexicon {
-    /// Load and check `path`; every problem as `file:line: message`.
-    pub fn load(path: &Path) -> Result<Lexicon, Vec<PromptError>> {
-        let src = std::fs::read_to_string(path)
-            .map_err(|e| vec![PromptError::new(path, 0, format!("cannot read: {e}"))])?;
-        Self::parse(path, &src)
-    }
-
     /// Check and build from the text of a words file (`path` names it in errors).
     pub fn parse(path: &Path, src: &str) -> Result<Lexicon, Vec<PromptError>> {
         let raw: RawWords =
@@ -429,8 +422,9 @@ mod tests {
     use super::*;
 
     fn lexicon() -> Lexicon {
-        let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts/words.toml");
-        Lexicon::load(&p).unwrap_or_else(|e| panic!("{e:#?}"))
+        let p = std::path::Path::new("prompts/words.toml");
+        Lexicon::parse(p, include_str!("../../../prompts/words.toml"))
+            .unwrap_or_else(|e| panic!("{e:#?}"))
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn prompts() -> Arc<Prompts> {
     static P: OnceLock<Arc<Prompts>> = OnceLock::new();
     P.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts");
-        match Prompts::load(&dir) {
+        match Prompts::from_sources(&super::prompts::PromptSources::read_for_test(&dir)) {
             Ok(p) => Arc::new(p),
             Err(errors) => panic!("shipped prompts fail to load: {errors:#?}"),
         }
@@ -1650,7 +1650,7 @@ fn idle_requests_as_the_recogniser_writes_them() {
 #[test]
 fn checking_a_missing_folder_reports_it() {
     let dir = std::env::temp_dir().join(format!("hearth-no-prompts-{}", std::process::id()));
-    let errors = Prompts::check(&dir);
+    let errors = Prompts::check(&super::prompts::PromptSources::read_for_test(&dir));
     assert!(!errors.is_empty());
     assert!(
         errors.iter().any(|e| e.file.starts_with(&dir)),

@@ -435,20 +435,6 @@ const BUILTIN_SOURCES: &[(&str, &str)] = &[
 ];
 
 impl SafetyScripts {
-    /// Load and validate `dir/safety/*.toml` (`dir` is the prompts directory).
-    pub fn load(dir: &Path) -> Result<Self, PromptError> {
-        let safety = dir.join("safety");
-        let mut sources = Vec::with_capacity(FILES.len());
-        for name in FILES {
-            let path = safety.join(name);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| PromptError::new(&path, 0, format!("cannot read: {e}")))?;
-            sources.push((*name, text));
-        }
-        let borrowed: Vec<(&str, &str)> = sources.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        Self::from_sources(&safety, &borrowed)
-    }
-
     /// The scripts shipped inside the binary (the repository's `prompts/safety/`), for when the
     /// prompts directory is missing or broken: the safety texts are never unavailable.
     pub fn builtin() -> Result<Self, PromptError> {
@@ -835,18 +821,6 @@ mod tests {
         assert!(!s.referral("medication", 1).is_empty());
         assert!(!s.referral("something_else", 1).is_empty());
         assert!(s.disclosure(DisclosureReason::Asked, 0).contains("AI"));
-    }
-
-    #[test]
-    fn shipped_scripts_load_from_disk() {
-        let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/prompts"));
-        if !dir.exists() {
-            eprintln!("note: {} not found, skipping", dir.display());
-            return;
-        }
-        if let Err(e) = SafetyScripts::load(dir) {
-            panic!("{e}");
-        }
     }
 
     #[test]
