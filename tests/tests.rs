@@ -3,6 +3,7 @@
 //! real SQLite and real audio. Nothing here is skipped when an asset is missing: the test fails
 //! and says how to install it.
 
+mod architecture;
 mod cli;
 mod common;
 mod daemon;

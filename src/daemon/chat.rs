@@ -5,7 +5,7 @@
 //! addressed, and a question waits for its answer however long typing takes.
 
 use super::load::{load_prompts, load_safety, open_store};
-use super::run::now_ms;
+use super::workers::now_ms;
 use crate::audio::device::RodioSink;
 use crate::audio::AudioSink;
 use crate::config::Config;

@@ -12,68 +12,19 @@
 //! Re-reading configuration and prompts (SIGHUP, `hearth reload`) happens on a worker with a
 //! time limit; its result comes back as a `World` event, so the main loop never waits on a file.
 
-use super::workers::{spawn_capture, spawn_recognizer, spawn_speaker};
+use super::workers::{now_ms, spawn_capture, spawn_recognizer, spawn_speaker, SpeakJob, World};
 use crate::audio::device::AudioCounters;
 use crate::audio::AudioSink;
 use crate::config::Config;
 use crate::control::{self, ControlServer, Reply, Request};
 use crate::session::companion::Companion;
-use crate::session::{Input, Modality, Output, Session, Sound};
+use crate::session::{Input, Modality, Output, Session};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// Everything the main loop hears from its threads.
-pub enum World {
-    /// 16 kHz samples, and when the capture thread received them.
-    Audio {
-        samples: Vec<f32>,
-        captured_at_ms: u64,
-    },
-    DeviceStatus {
-        input: bool,
-        detail: String,
-    },
-    Transcript {
-        text: String,
-        stt_ms: f64,
-        speech_end_ms: u64,
-    },
-    FirstAudio {
-        generation: u64,
-        at_ms: u64,
-    },
-    SpeechDone {
-        generation: u64,
-    },
-    SpeakerError {
-        detail: String,
-    },
-    Control {
-        request: Request,
-        reply: Sender<Reply>,
-    },
-    /// A reload finished (for `hearth reload`, with the client waiting for the reply).
-    Reloaded {
-        result: crate::session::Reload,
-        reply: Option<Sender<Reply>>,
-    },
-    Signal(i32),
-}
-
-/// Sounds for the speaker thread, of one generation.
-pub struct SpeakJob {
-    pub generation: u64,
-    pub sounds: Vec<Sound>,
-}
-
-/// Milliseconds since the Unix epoch: the session's clock.
-pub fn now_ms() -> u64 {
-    crate::store::now_ms().max(0) as u64
-}
 
 /// The daemon.
 pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Result<ExitCode> {

@@ -4,15 +4,64 @@
 //! current). Each reports to the main loop through one channel of [`World`] events; blocking
 //! work never runs on the main loop.
 
-use super::run::{now_ms, SpeakJob, World};
 use crate::audio::device::{AudioCounters, CpalSource, RodioSink};
 use crate::audio::{tones, AudioSink, AudioSource};
-use crate::session::Sound;
+use crate::control::{Reply, Request};
+use crate::session::{Reload, Sound};
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// Everything the main loop hears from its threads.
+pub enum World {
+    /// 16 kHz samples, and when the capture thread received them.
+    Audio {
+        samples: Vec<f32>,
+        captured_at_ms: u64,
+    },
+    DeviceStatus {
+        input: bool,
+        detail: String,
+    },
+    Transcript {
+        text: String,
+        stt_ms: f64,
+        speech_end_ms: u64,
+    },
+    FirstAudio {
+        generation: u64,
+        at_ms: u64,
+    },
+    SpeechDone {
+        generation: u64,
+    },
+    SpeakerError {
+        detail: String,
+    },
+    Control {
+        request: Request,
+        reply: Sender<Reply>,
+    },
+    /// A reload finished (for `hearth reload`, with the client waiting for the reply).
+    Reloaded {
+        result: Reload,
+        reply: Option<Sender<Reply>>,
+    },
+    Signal(i32),
+}
+
+/// Sounds for the speaker thread, of one generation.
+pub struct SpeakJob {
+    pub generation: u64,
+    pub sounds: Vec<Sound>,
+}
+
+/// Milliseconds since the Unix epoch: the session's clock.
+pub fn now_ms() -> u64 {
+    crate::store::now_ms().max(0) as u64
+}
 
 pub fn spawn_recognizer(
     mut stt: Box<dyn Transcriber>,

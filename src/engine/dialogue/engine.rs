@@ -123,18 +123,8 @@ pub enum MoodTrend {
     Steady,
 }
 
-/// What a spoken deletion removes. Serialised inside [`Action::Forget`] as `"scope":"all"` or
-/// `"scope":"since","days":7`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "scope", rename_all = "snake_case")]
-pub enum ForgetScope {
-    /// Every personal record: mood entries and notes, reflections, check-ins, sessions, safety
-    /// events, the safety plan and the consent setting (back to not keeping words).
-    All,
-    /// The dated records (mood entries and notes, reflections, check-ins, sessions) of the last
-    /// `days` days, today counting as one; the safety plan and settings stay.
-    Since { days: u32 },
-}
+/// What a spoken deletion removes (defined with the requests that ask for it).
+pub use super::intent::ForgetScope;
 
 /// Something that happened, for the engine to respond to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,8 +7,21 @@
 //! is an answer. Requests match trigger phrases anywhere in the utterance, after words are
 //! normalised ("breathe"/"breaths" -> "breath", "four seven eight"/"478" -> "4 7 8").
 
-use super::engine::ForgetScope;
 use super::text::{normalize, number_word};
+use serde::Serialize;
+
+/// What a spoken deletion removes. Serialised inside [`Action::Forget`] as `"scope":"all"` or
+/// `"scope":"since","days":7`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+pub enum ForgetScope {
+    /// Every personal record: mood entries and notes, reflections, check-ins, sessions, safety
+    /// events, the safety plan and the consent setting (back to not keeping words).
+    All,
+    /// The dated records (mood entries and notes, reflections, check-ins, sessions) of the last
+    /// `days` days, today counting as one; the safety plan and settings stay.
+    Since { days: u32 },
+}
 
 /// A command understood at any moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
