@@ -13,21 +13,6 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Greetings Whisper hears in place of "hey" (matched exactly, never approximately: "he" and
 /// "they" are not greetings).
 const GREETINGS: [&str; 5] = ["hey", "hay", "hi", "a", "hello"];
@@ -41,7 +26,7 @@ fn word_matches(heard: &str, wanted: &str) -> bool {
     }
     // One slip for a long word ("heart", "harth" for "hearth"); short words exactly.
     let allowed = usize::from(wanted.len() >= 5);
-    edit_distance(heard, wanted) <= allowed
+    strsim::levenshtein(heard, wanted) <= allowed
 }
 
 /// If `text` starts with the wake phrase (after fillers like "um" or "okay"), the rest of it.
