@@ -85,6 +85,11 @@ pub enum Command {
         #[command(subcommand)]
         command: PromptsCommand,
     },
+    /// The wake phrase: check whether Hearth hears it in recordings
+    Wake {
+        #[command(subcommand)]
+        command: WakeCommand,
+    },
     /// Log a mood (0-10), or list recent entries
     Mood {
         #[command(subcommand)]
@@ -195,6 +200,17 @@ pub enum PromptsCommand {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum WakeCommand {
+    /// Transcribe each WAV as the daemon does and say whether it starts with the wake phrase
+    /// (and what the request after it is). Try a recording of your own voice.
+    Check {
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum MoodCommand {
     /// List entries
     List {
@@ -300,6 +316,9 @@ pub fn run(command: Command, config_path: Option<&Path>) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Safety { command } => safety(&config, command),
+        Command::Wake {
+            command: WakeCommand::Check { files, json },
+        } => wake_check(&config, &files, json),
         Command::Flow {
             name,
             cycles,
@@ -991,4 +1010,35 @@ fn models(config: &Config, command: ModelsCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `hearth wake check`: the daemon's recogniser (with its vocabulary hint) and wake matcher.
+fn wake_check(config: &Config, files: &[PathBuf], json: bool) -> anyhow::Result<ExitCode> {
+    use hearth::speech::Transcriber;
+    let mut stt = config.load_transcriber()?;
+    let phrase = &config.listen.wake_phrase;
+    let mut heard_all = true;
+    for f in files {
+        let audio = hearth::audio::read_wav(f)?;
+        let pcm = hearth::audio::resample::resample(&audio.samples, audio.sample_rate, 16_000);
+        let t = stt.transcribe(&pcm)?;
+        let rest = hearth::session::wake::strip_wake_phrase(&t.text, phrase);
+        heard_all &= rest.is_some();
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"file": f, "text": t.text, "wake": rest.is_some(), "request": rest})
+            );
+        } else {
+            match rest {
+                Some(r) => println!("{}: heard the wake phrase; request: {r:?}", f.display()),
+                None => println!("{}: no wake phrase in {:?}", f.display(), t.text),
+            }
+        }
+    }
+    Ok(if heard_all {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -28,9 +28,11 @@ pub struct WhisperOptions {
 
 /// Words people say to Hearth, as a recognition hint for live speech (a vocabulary, not a
 /// sentence: Whisper sometimes repeats its prompt on near-silence, and a list of words cannot
-/// turn into a command nobody gave).
+/// turn into a command nobody gave). "hey Hearth" is in it because the name alone was heard
+/// in 50 of 96 outside-voice takes of the wake phrase and the phrase in 68; noise bursts, tones
+/// and read speech were never transcribed as it (2026-12-05).
 pub const HEARTH_VOCABULARY: &str =
-    "Hearth. Breathing, box breathing, grounding, reflection, mood, check-in.";
+    "Hearth, hey Hearth. Breathing, box breathing, grounding, reflection, mood, check-in.";
 
 /// Whether a transcript is only Whisper repeating (part of) its prompt.
 pub fn is_prompt_echo(text: &str) -> bool {
