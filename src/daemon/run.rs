@@ -12,7 +12,9 @@
 //! Re-reading configuration and prompts (SIGHUP, `hearth reload`) happens on a worker with a
 //! time limit; its result comes back as a `World` event, so the main loop never waits on a file.
 
-use super::workers::{now_ms, spawn_capture, spawn_recognizer, spawn_speaker, SpeakJob, World};
+use super::workers::{
+    join_within, now_ms, spawn_capture, spawn_recognizer, spawn_speaker, SpeakJob, World,
+};
 use crate::audio::device::AudioCounters;
 use crate::audio::AudioSink;
 use crate::config::Config;
@@ -95,7 +97,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let generation = Arc::new(AtomicU64::new(0));
     let sink: Arc<Mutex<Option<Box<dyn AudioSink>>>> = Arc::new(Mutex::new(None));
     let (speak_tx, speak_rx) = channel::<SpeakJob>();
-    spawn_speaker(
+    let speaker = spawn_speaker(
         Box::new(tts),
         speak_rx,
         tx.clone(),
@@ -140,14 +142,19 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let code = live.main_loop(&rx);
     live.notifier.stopping();
 
-    // Graceful shutdown: stop audio and close open sessions, stop capture, close the socket; the
-    // store closes on drop.
+    // Graceful shutdown: stop audio and close open sessions with their end time, stop capture,
+    // close the socket; the store closes on drop.
     shutdown.store(true, Ordering::SeqCst);
     let outputs = live.session.shutdown(now_ms());
     live.perform(outputs, None);
     server.shutdown();
     signal_handle.close();
     drop(live);
+    // The speaker thread owns the ONNX session. Leaving while it synthesizes tears ONNX Runtime
+    // down under it (an ONNX Runtime error and a panic inside piper-rs were seen): the cut above
+    // makes it drop its job, dropping the loop closed its queue, so it ends after at most the
+    // sentence in progress. Wait for it, within a bound.
+    join_within(speaker, Duration::from_secs(8), "speaker");
     tracing::info!("Hearth stopped");
     Ok(code)
 }

@@ -108,7 +108,7 @@ pub fn spawn_speaker(
     device: String,
     no_audio: bool,
     chimes: bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("speaker".into())
         .spawn(move || {
@@ -225,8 +225,7 @@ pub fn spawn_speaker(
                     generation: job.generation,
                 });
             }
-        })?;
-    Ok(())
+        })
 }
 
 pub fn spawn_capture(
@@ -322,4 +321,22 @@ fn capture_until_lost(
         }
     }
     None
+}
+
+/// Waits for a worker thread to end, for at most `limit`; says so if it did not.
+pub fn join_within(handle: std::thread::JoinHandle<()>, limit: Duration, name: &str) {
+    let start = Instant::now();
+    while !handle.is_finished() {
+        if start.elapsed() > limit {
+            tracing::warn!(
+                thread = name,
+                "thread did not stop in time; exiting without it"
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if handle.join().is_err() {
+        tracing::error!(thread = name, "thread panicked");
+    }
 }

@@ -129,7 +129,7 @@ impl Scored {
     pub fn speaks_up(&self, t: Option<&Thresholds>) -> bool {
         speaks_up(
             &self.assess(t),
-            is_first_person(&self.norm),
+            is_first_person(&self.norm) && !super::is_banter(&self.norm),
             self.probabilities.as_ref(),
             t,
         )

@@ -211,7 +211,8 @@ pub struct Reading {
     pub by_rules: Assessment,
     /// The semantic head's probabilities, when the second reading ran.
     pub probabilities: Option<Probabilities>,
-    /// Whether the utterance speaks of the speaker ("i", "me", "my"...), not only of others.
+    /// Whether the utterance speaks of the speaker ("i", "me", "my"...), not only of others,
+    /// and in earnest (not laughing: "haha", "lol", "jk").
     pub first_person: bool,
 }
 
@@ -291,7 +292,7 @@ impl SafetyEngine {
     /// Read one utterance both ways and combine them.
     pub fn read(&self, text: &str) -> Reading {
         let (norm, by_rules, long_enough) = self.first_reading(text);
-        let first_person = is_first_person(&norm);
+        let first_person = is_first_person(&norm) && !is_banter(&norm);
         let mut probabilities = None;
         let mut assessment = by_rules.clone();
         if let (Some((encoder, head)), true, true) =
@@ -357,7 +358,12 @@ pub fn speaks_up(
     probabilities: Option<&Probabilities>,
     t: Option<&Thresholds>,
 ) -> bool {
-    if !a.action.is_risk() || !first_person || a.category == "third_party_risk" {
+    // Overheard, "I'm gonna kill him" is a figure of speech nearly every time; said to Hearth it
+    // still gets the full response.
+    if !a.action.is_risk()
+        || !first_person
+        || matches!(a.category.as_str(), "third_party_risk" | "harm_to_others")
+    {
         return false;
     }
     match (t, probabilities) {
@@ -366,6 +372,23 @@ pub fn speaks_up(
         (_, None) => !a.is_second_reading(),
         (None, Some(_)) => !a.is_second_reading(),
     }
+}
+
+/// Whether normalised text is laughing or joking ("haha", "lol", "jk", "just kidding"):
+/// overheard, such a line is banter, and Hearth does not speak up to it unasked.
+pub fn is_banter(norm: &str) -> bool {
+    norm.split(' ').any(|w| {
+        w.starts_with("haha")
+            || w.starts_with("hehe")
+            || matches!(w, "lol" | "lmao" | "jk" | "rofl")
+    }) || [
+        "just kidding",
+        "laugh out loud",
+        "only joking",
+        "just joking",
+    ]
+    .iter()
+    .any(|p| norm.contains(p))
 }
 
 /// Whether normalised text speaks of the speaker.
