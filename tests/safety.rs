@@ -163,6 +163,9 @@ fn unaddressed_speech_only_for_first_person_danger() {
         "the news said a man jumped from the bridge",
         "I'm so tired of this traffic",
         "what is the point of this meeting",
+        // Banter and threats at someone else, overheard (said to Hearth they still count).
+        "haha I want to die lol, that exam was brutal",
+        "he ate my lunch again, I'm gonna kill him",
     ] {
         assert!(!e.speaks_up_unaddressed(&e.read(t)), "{t}");
     }
