@@ -51,6 +51,101 @@ fn load16(name: &str) -> Vec<f32> {
     audio::resample::resample(&a.samples, a.sample_rate, 16_000)
 }
 
+/// One timed process: the JSON line it printed (stdout for the reference, stderr for Hearth)
+/// and its wall time in milliseconds.
+fn timed_process(
+    cmd: &mut std::process::Command,
+    hearth: bool,
+) -> Option<(serde_json::Value, f64)> {
+    let t = Instant::now();
+    let out = cmd.output().ok()?;
+    let wall = ms(t);
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    let text = String::from_utf8_lossy(if hearth { &out.stderr } else { &out.stdout }).into_owned();
+    let line = text.lines().rev().find(|l| l.starts_with('{'))?;
+    Some((serde_json::from_str(line).ok()?, wall))
+}
+
+/// Hearth against piper-tts (Python) on the same voice and text: load, time to the first
+/// sentence's audio, whole synthesis and wall time per process, medians of five alternating
+/// rounds, and the ratio Hearth / reference (target ≤ 0.8). Records; never fails for speed.
+fn reference_synthesis(
+    assets: &Assets,
+    push: &mut impl FnMut(&str, f64, &'static str, &'static str),
+) {
+    const TEXT: &str =
+        "Take a slow breath together. In through your nose, and out through your mouth.";
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .unwrap_or_default()
+        .join("hearth/venv-piper-tts/bin/python");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/piper_reference.py");
+    if !cache.exists() {
+        println!(
+            "piper-tts reference not installed ({}): run scripts/setup --test-data",
+            cache.display()
+        );
+        return;
+    }
+    let voice = assets.voice_path("en_US-joe-medium");
+    let wav = std::env::temp_dir().join(format!("hearth-bench-{}.wav", std::process::id()));
+    let keys = ["load_ms", "first_audio_ms", "synth_ms"];
+    let (mut h, mut r): (Vec<Vec<f64>>, Vec<Vec<f64>>) = (vec![vec![]; 4], vec![vec![]; 4]);
+    for _ in 0..5 {
+        let hearth = timed_process(
+            std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
+                .args(["say", "--json", "--out"])
+                .arg(&wav)
+                .arg(TEXT),
+            true,
+        );
+        let reference = timed_process(
+            std::process::Command::new(&cache)
+                .arg(&script)
+                .arg(&voice)
+                .arg(TEXT),
+            false,
+        );
+        let (Some((hj, hw)), Some((rj, rw))) = (hearth, reference) else {
+            println!("synthesis against the reference: a run failed, nothing recorded");
+            return;
+        };
+        for (i, k) in keys.iter().enumerate() {
+            h[i].push(hj[k].as_f64().unwrap_or(f64::NAN));
+            r[i].push(rj[k].as_f64().unwrap_or(f64::NAN));
+        }
+        h[3].push(hw);
+        r[3].push(rw);
+    }
+    let _ = std::fs::remove_file(&wav);
+    let names = [
+        "voice load",
+        "first audio",
+        "synthesis of the text",
+        "wall time per process",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let (hm, rm) = (median(h[i].clone()), median(r[i].clone()));
+        push(&format!("Hearth {name} (median of 5)"), hm, "ms", "");
+        push(
+            &format!("piper-tts 1.8.0 {name} (median of 5)"),
+            rm,
+            "ms",
+            "",
+        );
+        push(
+            &format!("Hearth / piper-tts, {name}"),
+            hm / rm,
+            "×",
+            "≤ 0.8",
+        );
+    }
+}
+
 fn main() {
     let assets = Assets::locate(None);
     let mut rows: Vec<Row> = Vec::new();
@@ -63,6 +158,12 @@ fn main() {
             target,
         });
     };
+
+    // `cargo bench -- reference`: only the comparison with piper-tts.
+    if std::env::args().any(|a| a == "reference") {
+        reference_synthesis(&assets, &mut push);
+        return;
+    }
 
     // ---- speech recognition
     for threads in [1usize, 2] {
@@ -174,6 +275,10 @@ fn main() {
         "×",
         "≤ 0.1",
     );
+
+    // ---- synthesis against the reference (issue #12, point 4): piper-tts 1.8.0 in Python and
+    // `hearth say --out`, same voice file, same text, one process each, alternating, same run.
+    reference_synthesis(&assets, &mut push);
 
     // ---- safety screening: the rules alone, and with the semantic second reading
     let rules = hearth::engine::safety::SafetyEngine::new();

@@ -116,7 +116,9 @@ fn say_then_transcribe_recovers_the_text() {
     let mut files = Vec::new();
     for (i, s) in HEARTH_SENTENCES.iter().enumerate() {
         let wav = home.join(format!("s{i:02}.wav"));
+        // The first `say` saves the voice's optimised copy in the cache, the others open it.
         let mut cmd = hearth(&home);
+        cmd.env("XDG_CACHE_HOME", home.join("cache"));
         cmd.args(["say", s, "--out"]).arg(&wav);
         let out = run(cmd);
         assert!(out.status.success(), "say failed: {}", stderr(&out));
@@ -129,6 +131,17 @@ fn say_then_transcribe_recovers_the_text() {
         );
         files.push(wav);
     }
+    let copies: Vec<_> = std::fs::read_dir(home.join("cache/hearth/voices"))
+        .expect("the optimised voice copy's folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        copies.len() == 1
+            && copies[0].starts_with("en_US-joe-medium-")
+            && copies[0].ends_with(".ort"),
+        "one optimised copy of the voice expected, found {copies:?}"
+    );
     let results = transcribe_json(&home, &files);
     let (mut errors, mut words) = (0, 0);
     for (s, r) in HEARTH_SENTENCES.iter().zip(&results) {
