@@ -1305,6 +1305,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn request_wordings_are_checked_with_file_and_line() {
+        let mut sources = PromptSources::read_for_test(&prompts_dir());
+        let shipped = Prompts::from_sources(&sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let ex = shipped.request_examples();
+        assert!(ex.threshold.is_some());
+        assert!(ex.examples.iter().any(|(l, _)| l == "grounding"));
+        assert!(ex.examples.iter().any(|(l, _)| l == "none"));
+        let bad = "threshold = 1.5\nmargin = 0.05\n[examples]\nlog_mood = [\"put me down as a five\"]\nbreathing = [\"x\"]\nlisten = [\"\", \"Put me down as a five!\"]\n";
+        sources.files.insert(REQUESTS_FILE.into(), bad.into());
+        let errs = Prompts::check(&sources);
+        let shown: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        let has = |line: usize, words: &str| {
+            errs.iter().any(|e| {
+                e.line == line && e.message.contains(words) && e.file.ends_with(REQUESTS_FILE)
+            })
+        };
+        assert!(has(1, "threshold must be"), "{shown:#?}");
+        assert!(has(5, "unknown request `breathing`"), "{shown:#?}");
+        assert!(has(6, "empty phrasing"), "{shown:#?}");
+        assert!(has(4, "given to both"), "{shown:#?}");
+        // Without the file the reading is off, and the prompts still load.
+        sources.files.remove(REQUESTS_FILE);
+        let p = Prompts::from_sources(&sources).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(p.request_examples().threshold, None);
+    }
+
     /// A scratch copy of the shipped prompts in a unique temp folder.
     pub(crate) fn scratch_copy(tag: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("hearth-prompts-{tag}-{}", std::process::id()));
