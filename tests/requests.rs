@@ -278,6 +278,13 @@ fn chat_new_wordings_start_what_was_asked() {
     let said = chat(&["my shoulders are so tight, help me loosen up"]);
     let all = said.join("\n").to_lowercase();
     assert!(all.contains("muscle") || all.contains("tense"), "{all}");
+    // Safety first: a request said with risk goes to the crisis protocol, not the exercise.
+    let said = chat(&["i dont want to be here anymore, could you help me loosen up"]);
+    let all = said.join("\n").to_lowercase();
+    assert!(
+        all.contains("are you safe") && !all.contains("muscle"),
+        "{all}"
+    );
     // Ordinary talk sharing a word with a request starts nothing.
     let said = chat(&["my breathing was fine at the doctor's"]);
     let all = said.join("\n").to_lowercase();

@@ -507,9 +507,13 @@ impl Engine {
 
     /// Use a new prompt set from now on. A running flow or crisis conversation finishes on the
     /// set it started with.
+    /// The request wordings are embedded again only when they changed (about a second).
     pub fn replace_prompts(&mut self, p: Arc<Prompts>) {
+        let same_wordings = p.request_examples() == self.prompts.request_examples();
         self.prompts = p;
-        self.reader = build_reader(&self.safety, &self.prompts);
+        if !same_wordings {
+            self.reader = build_reader(&self.safety, &self.prompts);
+        }
     }
 
     /// Use another safety screen (the shell adds the second reading; tests use fakes).
