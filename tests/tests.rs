@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod daemon;
 mod listening;
+mod requests;
 mod safety;
 mod security;
 mod speech;

@@ -25,6 +25,7 @@ use super::plan::SafetyPlan;
 use super::prompts::{Body, ChimeKind, Expect, Flow, Prompts, Purpose, Step};
 use super::reading::AnswerKind;
 use super::text::{fill, join_spoken, pick, sentence_case, speech_ms, spoken_number, DAY_MS};
+use super::understand::{self, RequestReader, Understood};
 use crate::engine::safety::{
     crisis, direct_answer, Assessment, CrisisProtocol, CrisisStep, DirectAnswer, DisclosurePolicy,
     DisclosureReason, SafetyAction, SafetyEngine,
@@ -383,6 +384,9 @@ pub struct Engine {
     /// The consent question had no clear answer this session: do not ask it again until the
     /// next one.
     consent_deferred: bool,
+    /// Requests in free wordings, read by the safety screen's sentence encoder (exemplars
+    /// embedded when the prompts or the screen change); none without an encoder.
+    reader: Option<Arc<RequestReader>>,
 }
 
 fn significant(m: &EngineMemory) -> EngineMemory {
@@ -391,6 +395,12 @@ fn significant(m: &EngineMemory) -> EngineMemory {
         conversation_ms_since_disclosure: 0,
         ..m.clone()
     }
+}
+
+/// Exemplars embedded with the screen's encoder (none without one).
+fn build_reader(safety: &SafetyEngine, prompts: &Prompts) -> Option<Arc<RequestReader>> {
+    let encoder = safety.encoder()?;
+    RequestReader::for_prompts(encoder, prompts).map(Arc::new)
 }
 
 fn scaled(ms: u64, pace: f32) -> u64 {
@@ -409,10 +419,12 @@ impl Engine {
         } else {
             1.0
         };
+        let reader = build_reader(&safety, &prompts);
         Self {
             prompts,
             safety,
             config,
+            reader,
             remembered: memory.clone(),
             memory,
             mode: Mode::Idle,
@@ -495,13 +507,24 @@ impl Engine {
 
     /// Use a new prompt set from now on. A running flow or crisis conversation finishes on the
     /// set it started with.
+    /// The request wordings are embedded again only when they changed (about a second).
     pub fn replace_prompts(&mut self, p: Arc<Prompts>) {
+        let same_wordings = p.request_examples() == self.prompts.request_examples();
         self.prompts = p;
+        if !same_wordings {
+            self.reader = build_reader(&self.safety, &self.prompts);
+        }
     }
 
     /// Use another safety screen (the shell adds the second reading; tests use fakes).
     pub fn replace_safety(&mut self, safety: SafetyEngine) {
         self.safety = safety;
+        self.reader = build_reader(&self.safety, &self.prompts);
+    }
+
+    /// The request reader over the safety screen's encoder, if there is one.
+    pub fn request_reader(&self) -> Option<&RequestReader> {
+        self.reader.as_deref()
     }
 
     /// What is going on, for `hearth status`.
@@ -807,7 +830,16 @@ impl Engine {
             }
             SafetyAction::Support => {
                 self.log_safety(&assessment);
-                let asked = self.request_in(text);
+                let asked = self.request_in(text).or_else(|| {
+                    // Outside flows, a freely worded request counts too ("I feel awful, could
+                    // you walk me through some breathing").
+                    let idle = matches!(self.mode, Mode::Idle) && self.pending.is_none();
+                    let reader = self.reader.as_deref().filter(|_| idle)?;
+                    match reader.read(text) {
+                        Some(Understood::Request(r)) => Some(r),
+                        _ => None,
+                    }
+                });
                 let exercise = matches!(asked, Some(Request::Flow(_) | Request::LogMood(_)));
                 if matches!(self.mode, Mode::Idle)
                     && self.pending.is_none()
@@ -1070,21 +1102,19 @@ impl Engine {
             self.command(c);
             return;
         }
-        let prompts = self.prompts.clone();
-        let req = intent::request(
-            text,
-            prompts
-                .flows()
-                .map(|f| (f.name.as_str(), f.triggers.as_slice())),
-        );
-        // The consent question waits until there is something to keep (the first reflection).
-        if req.is_none()
-            && (self.prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text))
-        {
-            self.misses = 0;
-            self.start_listening(Some(text));
-            return;
-        }
+        // The rules first; the encoder's reading only when they find nothing (the safety
+        // screen has already heard this utterance and found no risk, or it would not be here).
+        let understood = understand::understand(text, &self.prompts, self.reader.as_deref());
+        let req = match understood {
+            // The consent question waits until there is something to keep (the first reflection).
+            Some(Understood::Listen) => {
+                self.misses = 0;
+                self.start_listening(Some(text));
+                return;
+            }
+            Some(Understood::Request(r)) => Some(r),
+            None => None,
+        };
         match req {
             Some(r) => {
                 self.misses = 0;

@@ -505,6 +505,35 @@ pub fn request<'a>(
             return Some(Request::LogMood(rest));
         }
     }
+    // "put me down as a five", "I'm a three today, note it down": a score with a word for
+    // writing it down ("I gave the film a four" has none).
+    if has_any(
+        &n,
+        &[
+            " put me down ",
+            " mark me ",
+            " note it ",
+            " note that ",
+            " note down ",
+            " write that ",
+            " write it ",
+            " write down ",
+            " log it ",
+            " log that ",
+            " record it ",
+            " record that ",
+            " record an ",
+            " record a ",
+            " put today ",
+            " put that down ",
+            " mark today ",
+            " jot ",
+            " save a ",
+        ],
+    ) && super::mood::parse_mood(text).score.is_some()
+    {
+        return Some(Request::LogMood(n.trim().to_string()));
+    }
     let words = trigger_words(text);
     let mut best: Option<(usize, &str)> = None;
     for (name, triggers) in flows {

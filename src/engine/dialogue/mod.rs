@@ -4,7 +4,8 @@
 //! - [`prompts`]: loading and checking the prompt files (flows, shared texts, safety scripts);
 //! - [`engine`]: the state machine ([`Engine::handle`]) with its [`Event`]s and [`Action`]s;
 //! - [`timeline`]: running a flow on a virtual clock ([`run_dry`]) for `hearth flow --dry-run`;
-//! - [`mood`], [`intent`]: reading answers and requests; [`text`]: phrasing helpers;
+//! - [`mood`], [`intent`]: reading answers and requests by rules; [`understand`]: requests in
+//!   free wordings, read with the sentence encoder when the rules find nothing; [`text`]: phrasing helpers;
 //! - [`plan`]: the spoken safety plan.
 //!
 //! # Driving the engine (for the shell)
@@ -37,6 +38,7 @@ pub mod prompts;
 pub mod reading;
 pub mod text;
 pub mod timeline;
+pub mod understand;
 
 #[cfg(test)]
 mod tests;

@@ -127,6 +127,9 @@ pub struct Flow {
     pub title: String,
     pub purpose: Purpose,
     pub triggers: Vec<String>,
+    /// Free wordings of asking for this flow ("could you walk me through some breathing"),
+    /// the sentence encoder's exemplars (see [`super::understand`]).
+    pub examples: Vec<String>,
     pub intro: Vec<String>,
     pub closing: Vec<String>,
     pub body: Body,
@@ -187,6 +190,7 @@ pub struct Prompts {
     links: FlowLinks,
     safety: SafetyScripts,
     lexicon: Lexicon,
+    requests: RequestExamples,
 }
 
 /// Shared texts, with the placeholders each may use.
@@ -329,6 +333,8 @@ struct RawFlow {
     #[serde(default)]
     purpose: Option<Spanned<Purpose>>,
     triggers: Texts,
+    #[serde(default)]
+    examples: Option<Texts>,
     intro: Texts,
     closing: Texts,
     #[serde(default)]
@@ -551,8 +557,14 @@ impl Prompts {
             }
             None => None,
         };
-        match (common, safety, lexicon) {
-            (Some(((texts, links, _), _)), Some(safety), Some(lexicon)) if errors.is_empty() => {
+        let requests = match sources.files.get(REQUESTS_FILE) {
+            Some(src) => load_requests(&sources.path(REQUESTS_FILE), src, &flows, &mut errors),
+            None => Some(RequestExamples::from_flows(&flows, None)),
+        };
+        match (common, safety, lexicon, requests) {
+            (Some(((texts, links, _), _)), Some(safety), Some(lexicon), Some(requests))
+                if errors.is_empty() =>
+            {
                 Ok(Prompts {
                     dir: dir.to_path_buf(),
                     texts,
@@ -560,6 +572,7 @@ impl Prompts {
                     links,
                     safety,
                     lexicon,
+                    requests,
                 })
             }
             _ => {
@@ -617,6 +630,12 @@ impl Prompts {
     /// The word lists answers are read with (`words.toml`).
     pub fn lexicon(&self) -> &Lexicon {
         &self.lexicon
+    }
+
+    /// The exemplar wordings of every request and where the encoder's reading is trusted
+    /// (flows' `examples` and `requests.toml`).
+    pub fn request_examples(&self) -> &RequestExamples {
+        &self.requests
     }
 }
 
@@ -681,6 +700,127 @@ fn load_common(path: &Path, src: &str, errors: &mut Vec<PromptError>) -> Option<
         safety_plan: l.safety_plan.into_inner(),
     };
     Some((texts, links, spans))
+}
+
+/// The file with the wordings of requests that are not flows, and the encoder's thresholds.
+pub const REQUESTS_FILE: &str = "requests.toml";
+
+/// Requests other than flows that exemplars may name in `requests.toml` (`none` holds ordinary
+/// talk that shares words with requests, so that it is nearest to itself).
+pub const REQUEST_LABELS: &[&str] = &[
+    "log_mood",
+    "mood_summary",
+    "safety_plan",
+    "forget",
+    "listen",
+    "none",
+];
+
+/// Exemplar wordings per request, for the sentence encoder's nearest-neighbour reading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestExamples {
+    /// `(request, wording)`: a flow name or one of [`REQUEST_LABELS`].
+    pub examples: Vec<(String, String)>,
+    /// Cosine similarity the nearest exemplar must reach; `None` turns the reading off.
+    pub threshold: Option<f32>,
+    /// How far the nearest exemplar must lead the nearest one of another request.
+    pub margin: f32,
+}
+
+impl RequestExamples {
+    fn from_flows(flows: &BTreeMap<String, Flow>, rest: Option<(f32, f32)>) -> Self {
+        let examples = flows
+            .values()
+            .flat_map(|f| f.examples.iter().map(|e| (f.name.clone(), e.clone())))
+            .collect();
+        RequestExamples {
+            examples,
+            threshold: rest.map(|r| r.0),
+            margin: rest.map_or(0.0, |r| r.1),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRequests {
+    threshold: Spanned<f32>,
+    margin: Spanned<f32>,
+    examples: Spanned<BTreeMap<Spanned<String>, Texts>>,
+}
+
+/// `requests.toml`: thresholds in (0, 1), known request names, no wording given to two requests.
+fn load_requests(
+    path: &Path,
+    src: &str,
+    flows: &BTreeMap<String, Flow>,
+    errors: &mut Vec<PromptError>,
+) -> Option<RequestExamples> {
+    let raw: RawRequests = match toml::from_str(src) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(PromptError::from_toml(path, src, &e));
+            return None;
+        }
+    };
+    let before = errors.len();
+    let mut ck = Checker {
+        file: path,
+        src,
+        errors,
+    };
+    for (what, v) in [("threshold", &raw.threshold), ("margin", &raw.margin)] {
+        let x = *v.get_ref();
+        if !(x.is_finite() && (0.0..1.0).contains(&x)) {
+            ck.err(
+                v.span().start,
+                format!("{what} must be at least 0 and below 1, is {x}"),
+            );
+        }
+    }
+    let mut out = RequestExamples::from_flows(
+        flows,
+        Some((*raw.threshold.get_ref(), *raw.margin.get_ref())),
+    );
+    for (key, texts) in raw.examples.get_ref() {
+        let label = key.get_ref();
+        if !REQUEST_LABELS.contains(&label.as_str()) {
+            let hint = if flows.contains_key(label) {
+                format!(" (a flow's wordings go in `examples` of flows/{label}.toml)")
+            } else {
+                String::new()
+            };
+            ck.err(
+                key.span().start,
+                format!(
+                    "unknown request `{label}`; known: {}{hint}",
+                    REQUEST_LABELS.join(", ")
+                ),
+            );
+            continue;
+        }
+        for t in ck.texts(label, texts, 1, &[]) {
+            out.examples.push((label.clone(), t));
+        }
+    }
+    // The same wording for two requests would make the nearest neighbour a coin toss.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (label, text) in &out.examples {
+        let key = super::text::normalize(text);
+        match seen.get(&key) {
+            Some(other) if other != label => {
+                let at = src.find(text.as_str()).unwrap_or(0);
+                ck.err(
+                    at,
+                    format!("wording \"{text}\" is given to both `{other}` and `{label}`"),
+                );
+            }
+            _ => {
+                seen.insert(key, label.clone());
+            }
+        }
+    }
+    (ck.errors.len() == before).then_some(out)
 }
 
 fn load_flows(sources: &PromptSources, errors: &mut Vec<PromptError>) -> BTreeMap<String, Flow> {
@@ -757,6 +897,7 @@ fn load_flow(path: &Path, src: &str, errors: &mut Vec<PromptError>) -> Option<(F
         ck.err(raw.title.span().start, "title is empty");
     }
     let triggers = ck.texts("triggers", &raw.triggers, 1, &[]);
+    let examples = ck.optional("examples", &raw.examples, &[]);
     let trigger_spans: Vec<usize> = raw
         .triggers
         .get_ref()
@@ -911,6 +1052,7 @@ fn load_flow(path: &Path, src: &str, errors: &mut Vec<PromptError>) -> Option<(F
         title: raw.title.get_ref().trim().to_string(),
         purpose,
         triggers,
+        examples,
         intro,
         closing,
         body,
@@ -1161,6 +1303,33 @@ mod tests {
         ] {
             assert!(p.flow(f).is_some(), "missing flow {f}");
         }
+    }
+
+    #[test]
+    fn request_wordings_are_checked_with_file_and_line() {
+        let mut sources = PromptSources::read_for_test(&prompts_dir());
+        let shipped = Prompts::from_sources(&sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let ex = shipped.request_examples();
+        assert!(ex.threshold.is_some());
+        assert!(ex.examples.iter().any(|(l, _)| l == "grounding"));
+        assert!(ex.examples.iter().any(|(l, _)| l == "none"));
+        let bad = "threshold = 1.5\nmargin = 0.05\n[examples]\nlog_mood = [\"put me down as a five\"]\nbreathing = [\"x\"]\nlisten = [\"\", \"Put me down as a five!\"]\n";
+        sources.files.insert(REQUESTS_FILE.into(), bad.into());
+        let errs = Prompts::check(&sources);
+        let shown: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        let has = |line: usize, words: &str| {
+            errs.iter().any(|e| {
+                e.line == line && e.message.contains(words) && e.file.ends_with(REQUESTS_FILE)
+            })
+        };
+        assert!(has(1, "threshold must be"), "{shown:#?}");
+        assert!(has(5, "unknown request `breathing`"), "{shown:#?}");
+        assert!(has(6, "empty phrasing"), "{shown:#?}");
+        assert!(has(4, "given to both"), "{shown:#?}");
+        // Without the file the reading is off, and the prompts still load.
+        sources.files.remove(REQUESTS_FILE);
+        let p = Prompts::from_sources(&sources).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(p.request_examples().threshold, None);
     }
 
     /// A scratch copy of the shipped prompts in a unique temp folder.

@@ -1,0 +1,369 @@
+//! Understanding requests however they are worded: "could you walk me through some breathing",
+//! "I'd like to look back on today", "put me down as a five".
+//!
+//! The rules ([`super::intent`]) are precise and win whenever they match. When they find
+//! nothing, the utterance is embedded with the sentence encoder (the safety screen's
+//! [`SentenceEncoder`] seam; the engine never loads a model) and compared by cosine with
+//! exemplar wordings of every request: the flows' `examples` and `prompts/requests.toml`,
+//! embedded once when the prompts are handed to the engine ([`RequestReader::new`]). The nearest
+//! exemplar's request is taken only when it is close enough (`threshold`) and leads the nearest
+//! exemplar of any other request by `margin`; both are chosen on Hearth's own paraphrase table
+//! (`tests/data/requests.tsv`), never on the blind one. Exemplars of `none` (ordinary talk that
+//! shares words with requests: "my breathing was fine at the doctor's") pull such talk away from
+//! the requests.
+//!
+//! One exception to the rules winning: a flow found only by a one-word trigger ("breathing",
+//! "reflection", "sighing") is what the encoder clearly reads instead, when it does (by the
+//! same threshold and margin): such words turn up in talk about other things ("my breathing
+//! was fine at the doctor's", read as nothing) and in asking for a more particular flow ("a
+//! breathing for sleep", read as 4-7-8 breathing). Longer triggers always win.
+//!
+//! What the encoder reads is never a deletion: a `forget` reading becomes
+//! [`Request::ForgetUnsupported`], which says what Hearth can delete and how to ask. The engine
+//! consults this reading only outside flows and never when the safety screen heard risk.
+
+use super::intent::{self, Request};
+use super::mood::parse_mood;
+use super::prompts::{Prompts, RequestExamples};
+use super::text::normalize;
+use crate::engine::safety::semantic::{EncodeError, SentenceEncoder};
+use std::sync::Arc;
+
+/// What a person asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Understood {
+    Request(Request),
+    /// "Can we just talk": listening mode.
+    Listen,
+}
+
+/// The nearest exemplar of an utterance, and the nearest one of another request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Nearest {
+    pub label: String,
+    pub score: f32,
+    /// The runner-up request and its best similarity (none when every exemplar is one request).
+    pub runner_up: Option<(String, f32)>,
+}
+
+impl Nearest {
+    /// How far the nearest request leads the next one.
+    pub fn lead(&self) -> f32 {
+        self.score - self.runner_up.as_ref().map_or(0.0, |r| r.1)
+    }
+}
+
+/// Exemplar embeddings of every request, and the thresholds that make a reading a request.
+pub struct RequestReader {
+    encoder: Arc<dyn SentenceEncoder>,
+    labels: Vec<String>,
+    embeddings: Vec<Vec<f32>>,
+    threshold: f32,
+    margin: f32,
+}
+
+impl std::fmt::Debug for RequestReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestReader")
+            .field("exemplars", &self.labels.len())
+            .field("threshold", &self.threshold)
+            .field("margin", &self.margin)
+            .finish()
+    }
+}
+
+fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    // The encoder's embeddings are unit length; stay correct if one is not.
+    let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let na: f32 = a.iter().map(|x| x * x).sum::<f32>().sqrt();
+    let nb: f32 = b.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na * nb)
+    }
+}
+
+impl RequestReader {
+    /// Embed every exemplar once. `Ok(None)` when the prompts turn the reading off (no
+    /// `requests.toml`, so no thresholds) or name no exemplars.
+    pub fn new(
+        encoder: Arc<dyn SentenceEncoder>,
+        examples: &RequestExamples,
+    ) -> Result<Option<Self>, EncodeError> {
+        let Some(threshold) = examples.threshold else {
+            return Ok(None);
+        };
+        if examples.examples.is_empty() {
+            return Ok(None);
+        }
+        let texts: Vec<String> = examples
+            .examples
+            .iter()
+            .map(|(_, t)| normalize(t))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let embeddings = encoder.embed_batch(&refs)?;
+        Ok(Some(RequestReader {
+            encoder,
+            labels: examples.examples.iter().map(|(l, _)| l.clone()).collect(),
+            embeddings,
+            threshold,
+            margin: examples.margin,
+        }))
+    }
+
+    /// Built for a prompt set, or `None` (with a warning) when the encoder fails.
+    pub fn for_prompts(encoder: &Arc<dyn SentenceEncoder>, prompts: &Prompts) -> Option<Self> {
+        match Self::new(encoder.clone(), prompts.request_examples()) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "requests are read by the rules only");
+                None
+            }
+        }
+    }
+
+    /// Another threshold and margin (for choosing them on the own table).
+    pub fn with_thresholds(mut self, threshold: f32, margin: f32) -> Self {
+        self.threshold = threshold;
+        self.margin = margin;
+        self
+    }
+
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    pub fn margin(&self) -> f32 {
+        self.margin
+    }
+
+    /// Number of exemplars.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The nearest exemplar's request of an utterance and the runner-up request.
+    pub fn nearest(&self, text: &str) -> Result<Option<Nearest>, EncodeError> {
+        let norm = normalize(text);
+        if norm.trim().is_empty() {
+            return Ok(None);
+        }
+        let e = self.encoder.embed(&norm)?;
+        Ok(self.nearest_to(&e))
+    }
+
+    /// [`nearest`](Self::nearest) for an embedding already made.
+    pub fn nearest_to(&self, e: &[f32]) -> Option<Nearest> {
+        // Best similarity per request.
+        let mut best: Vec<(&str, f32)> = Vec::new();
+        for (label, x) in self.labels.iter().zip(&self.embeddings) {
+            let s = cosine(e, x);
+            match best.iter_mut().find(|(l, _)| *l == label.as_str()) {
+                Some(b) if s > b.1 => b.1 = s,
+                Some(_) => {}
+                None => best.push((label, s)),
+            }
+        }
+        best.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (label, score) = *best.first()?;
+        Some(Nearest {
+            label: label.to_string(),
+            score,
+            runner_up: best.get(1).map(|(l, s)| (l.to_string(), *s)),
+        })
+    }
+
+    /// The request a reading names, if it is close enough and clear enough.
+    pub fn decide<'a>(&self, n: &'a Nearest) -> Option<&'a str> {
+        (self.clear(n) && n.label != "none").then_some(n.label.as_str())
+    }
+
+    /// Whether a reading is close and clear enough to act on (a request, or `none`).
+    pub fn clear(&self, n: &Nearest) -> bool {
+        n.score >= self.threshold && n.lead() >= self.margin
+    }
+
+    /// What the encoder reads `text` as asking for, if anything. An encoder failure reads as
+    /// nothing (the rules have already had their say).
+    pub fn read(&self, text: &str) -> Option<Understood> {
+        match self.nearest(text) {
+            Ok(Some(n)) => self.decide(&n).and_then(|l| from_label(l, text)),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "request reading unavailable");
+                None
+            }
+        }
+    }
+}
+
+/// Whether the flow `name` matched `text` only by one-word triggers.
+fn only_by_one_word(text: &str, name: &str, prompts: &Prompts) -> bool {
+    let Some(flow) = prompts.flow(name) else {
+        return false;
+    };
+    let words = intent::trigger_words(text);
+    !flow.triggers.iter().any(|t| {
+        let tw = intent::trigger_words(t);
+        tw.len() > 1 && words.windows(tw.len()).any(|w| w == tw.as_slice())
+    })
+}
+
+/// The request an exemplar label stands for (`text` carries the mood score, if said).
+fn from_label(label: &str, text: &str) -> Option<Understood> {
+    Some(match label {
+        "none" => return None,
+        "listen" => Understood::Listen,
+        "log_mood" => Understood::Request(Request::LogMood(normalize(text))),
+        "mood_summary" => Understood::Request(Request::MoodSummary),
+        "safety_plan" => Understood::Request(Request::ReadSafetyPlan),
+        // Never a deletion on a statistical reading: say what can be deleted, and how.
+        "forget" => Understood::Request(Request::ForgetUnsupported),
+        flow => Understood::Request(Request::Flow(flow.to_string())),
+    })
+}
+
+/// What an utterance said outside a flow asks for: the rules first (a request by its trigger
+/// words, then a wish to talk), then the encoder's reading when `reader` is given. Commands are
+/// not read here (the engine hears them before).
+pub fn understand(
+    text: &str,
+    prompts: &Prompts,
+    reader: Option<&RequestReader>,
+) -> Option<Understood> {
+    let rules = intent::request(
+        text,
+        prompts
+            .flows()
+            .map(|f| (f.name.as_str(), f.triggers.as_slice())),
+    );
+    match (rules, reader) {
+        // A one-word trigger ("breathing", "reflection") also turns up in talk about other
+        // things ("my breathing was fine at the doctor's") and in asking for a more particular
+        // flow ("a breathing for sleep"): there, a clear reading of the encoder decides.
+        (Some(Request::Flow(name)), Some(r)) if only_by_one_word(text, &name, prompts) => {
+            match r.nearest(text) {
+                Ok(Some(n)) if r.clear(&n) => {
+                    return from_label(&n.label, text);
+                }
+                _ => return Some(Understood::Request(Request::Flow(name))),
+            }
+        }
+        (Some(r), _) => return Some(Understood::Request(r)),
+        (None, _) => {}
+    }
+    if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) {
+        return Some(Understood::Listen);
+    }
+    reader.and_then(|r| r.read(text))
+}
+
+/// A short name for what was understood, as the paraphrase tables write it: a flow's name,
+/// `log_mood` (`log_mood:6` with a score), `mood_summary`, `safety_plan`, `forget`, `listen`,
+/// `greeting`, `thanks`, or `none`.
+pub fn label(u: Option<&Understood>) -> String {
+    match u {
+        None => "none".into(),
+        Some(Understood::Listen) => "listen".into(),
+        Some(Understood::Request(r)) => match r {
+            Request::Flow(name) => name.clone(),
+            Request::LogMood(rest) => match parse_mood(rest).score {
+                Some(s) => format!("log_mood:{s}"),
+                None => "log_mood".into(),
+            },
+            Request::MoodSummary => "mood_summary".into(),
+            Request::ReadSafetyPlan => "safety_plan".into(),
+            Request::Forget(_) | Request::ForgetUnsupported => "forget".into(),
+            Request::Greeting => "greeting".into(),
+            Request::Thanks => "thanks".into(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A toy encoder: one dimension per known word, so sentences sharing words are near.
+    #[derive(Debug)]
+    struct Words;
+    const VOCAB: &[&str] = &["breath", "calm", "mood", "five", "talk", "doctor", "fine"];
+    impl SentenceEncoder for Words {
+        fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError> {
+            let mut v = vec![0f32; VOCAB.len() + 1];
+            v[VOCAB.len()] = 0.1;
+            for w in text.split(' ') {
+                if let Some(i) = VOCAB.iter().position(|k| w.starts_with(k)) {
+                    v[i] += 1.0;
+                }
+            }
+            Ok(v)
+        }
+    }
+
+    fn reader() -> RequestReader {
+        let ex = |l: &str, t: &str| (l.to_string(), t.to_string());
+        let examples = RequestExamples {
+            examples: vec![
+                ex("box-breathing", "help me breathe and calm"),
+                ex("log_mood", "my mood is a five"),
+                ex("listen", "can we talk"),
+                ex("none", "the doctor said i was fine"),
+            ],
+            threshold: Some(0.6),
+            margin: 0.05,
+        };
+        match RequestReader::new(Arc::new(Words), &examples) {
+            Ok(Some(r)) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn nearest_exemplar_with_threshold_and_margin() {
+        let r = reader();
+        assert_eq!(
+            r.read("Breathe with me, I need to calm down"),
+            Some(Understood::Request(Request::Flow("box-breathing".into())))
+        );
+        assert_eq!(r.read("talk to me"), Some(Understood::Listen));
+        // Nearest to ordinary talk: not a request.
+        assert_eq!(r.read("the doctor said fine"), None);
+        // Far from everything.
+        assert_eq!(r.read("purple elephants"), None);
+        // Halfway between two requests: no clear lead.
+        assert_eq!(r.with_thresholds(0.1, 0.2).read("breath mood"), None);
+    }
+
+    #[test]
+    fn a_mood_reading_keeps_the_score_and_forget_never_deletes() {
+        assert_eq!(
+            label(from_label("log_mood", "put me down as a five").as_ref()),
+            "log_mood:5"
+        );
+        assert_eq!(
+            from_label("forget", "wipe the slate"),
+            Some(Understood::Request(Request::ForgetUnsupported))
+        );
+        assert_eq!(from_label("none", "hello"), None);
+    }
+
+    #[test]
+    fn no_thresholds_no_reader() {
+        let examples = RequestExamples {
+            examples: vec![("listen".into(), "can we talk".into())],
+            threshold: None,
+            margin: 0.0,
+        };
+        assert!(matches!(
+            RequestReader::new(Arc::new(Words), &examples),
+            Ok(None)
+        ));
+    }
+}
