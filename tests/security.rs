@@ -4,7 +4,7 @@
 //! thread), so a hostile listener or client runs inside the test without a helper program.
 
 use crate::common::*;
-use crate::daemon::{copy_dir, Daemon};
+use crate::daemon::{copy_dir, Daemon, PulseAudio};
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -658,4 +658,67 @@ fn a_fifo_prompt_file_cannot_block_reload_and_a_refused_reload_fails() {
     c.arg("reload");
     let out = run_with_limit(c, Duration::from_secs(8));
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Issue #13, 6: SIGTERM while Hearth speaks (a flow running, Piper synthesizing) exits cleanly
+/// (status 0, no panic, no ONNX Runtime error) and closes the interrupted session with its end
+/// time. Three runs at different moments of the speech, on the PulseAudio null-sink loop.
+#[test]
+fn sigterm_during_speech_exits_cleanly_and_closes_the_session() {
+    let home = temp_dir("sec-sigterm");
+    let pa = PulseAudio::start(&home);
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    std::fs::write(
+        home.join("config/hearth/config.toml"),
+        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
+    )
+    .unwrap();
+    const RUNS: u64 = 3;
+    for i in 0..RUNS {
+        let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
+        let mut c = daemon.client();
+        c.args(["start", "box-breathing"]);
+        let out = run(c);
+        assert!(out.status.success(), "start failed: {}", stderr(&out));
+        daemon.wait(Duration::from_secs(20), "Hearth to speak", |s| {
+            s["speaking"] == true
+        });
+        // Early in the first sentence, later, and later still.
+        std::thread::sleep(Duration::from_millis(150 + 700 * i));
+        assert_eq!(
+            daemon.status()["speaking"],
+            true,
+            "Hearth stopped speaking before the SIGTERM; log:\n{}",
+            daemon.log()
+        );
+        let (took, status) = daemon.terminate_with_status();
+        let log = daemon.log();
+        eprintln!("run {i}: SIGTERM during speech, exit {status} after {took:?}");
+        assert!(status.success(), "run {i}: exit {status}; log:\n{log}");
+        assert!(!log.contains("panicked"), "run {i}: a panic; log:\n{log}");
+        let onnx_error = log.lines().any(|l| {
+            let l = l.to_lowercase();
+            l.contains("onnx") && (l.contains("error") || l.contains("fail"))
+        });
+        assert!(!onnx_error, "run {i}: an ONNX Runtime error; log:\n{log}");
+        assert!(
+            log.contains("open session closed at shutdown"),
+            "run {i}: no session closed; log:\n{log}"
+        );
+    }
+    // Every interrupted session has its end time in the database.
+    let file = home.join("export.json");
+    let mut c = hearth(&home);
+    c.args(["export", "--since", "all", "--format", "json", "--out"])
+        .arg(&file);
+    let out = run(c);
+    assert!(out.status.success(), "export failed: {}", stderr(&out));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let sessions = v["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len() as u64, RUNS, "{v:#}");
+    for s in sessions {
+        assert!(s["ended_ms"].as_i64().is_some(), "session left open: {s}");
+        assert_eq!(s["outcome"], "stopped", "{s}");
+    }
 }

@@ -150,6 +150,25 @@ impl Companion {
         out
     }
 
+    /// Closes every open session with its end time, as stopped: the daemon is going away (a
+    /// SIGTERM in the middle of a flow). Failures are logged, not returned: shutdown goes on
+    /// whatever the store says.
+    pub fn shutdown(&mut self, now_ms: u64) {
+        let Some(store) = self.store.as_ref() else {
+            self.sessions.clear();
+            return;
+        };
+        for (flow, id) in self.sessions.drain() {
+            match store.end_session(id, now_ms as i64, SessionOutcome::Stopped) {
+                Ok(()) => tracing::info!(flow = %flow, "open session closed at shutdown"),
+                Err(e) => {
+                    tracing::warn!(flow = %flow, "could not close the open session at shutdown");
+                    tracing::debug!(error = %e, "end_session failed");
+                }
+            }
+        }
+    }
+
     /// Carries out one data action; may produce an event to feed back (the mood summary).
     fn apply(&mut self, action: &Action, now_ms: u64) -> Applied {
         let at = now_ms as i64;

@@ -188,7 +188,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let generation = Arc::new(AtomicU64::new(0));
     let sink: Arc<Mutex<Option<Box<dyn AudioSink>>>> = Arc::new(Mutex::new(None));
     let (speak_tx, speak_rx) = channel::<SpeakJob>();
-    spawn_speaker(
+    let speaker = spawn_speaker(
         Box::new(tts),
         speak_rx,
         tx.clone(),
@@ -248,14 +248,39 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let code = daemon.main_loop(&rx);
     daemon.notifier.stopping();
 
-    // Graceful shutdown: stop audio, stop capture, close the socket; the store closes on drop.
+    // Graceful shutdown: stop audio, stop capture, close the socket, close open sessions with
+    // their end time; the store closes on drop.
     shutdown.store(true, Ordering::SeqCst);
     daemon.cut_speech();
     server.shutdown();
     signal_handle.close();
+    daemon.companion.shutdown(now_ms());
     drop(daemon);
+    // The speaker thread owns the ONNX session. Leaving while it synthesizes tears ONNX Runtime
+    // down under it (an ONNX Runtime error and a panic inside piper-rs were seen): the cut above
+    // makes it drop its job, dropping the daemon closed its queue, so it ends after at most the
+    // sentence in progress. Wait for it, within a bound.
+    join_within(speaker, Duration::from_secs(8), "speaker");
     tracing::info!("Hearth stopped");
     Ok(code)
+}
+
+/// Waits for a worker thread to end, for at most `limit`; says so if it did not.
+fn join_within(handle: std::thread::JoinHandle<()>, limit: Duration, name: &str) {
+    let start = Instant::now();
+    while !handle.is_finished() {
+        if start.elapsed() > limit {
+            tracing::warn!(
+                thread = name,
+                "thread did not stop in time; exiting without it"
+            );
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if handle.join().is_err() {
+        tracing::error!(thread = name, "thread panicked");
+    }
 }
 
 fn vad_config(config: &Config) -> VadConfig {
@@ -311,7 +336,7 @@ fn spawn_speaker(
     device: String,
     no_audio: bool,
     chimes: bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("speaker".into())
         .spawn(move || {
@@ -428,8 +453,7 @@ fn spawn_speaker(
                     generation: job.generation,
                 });
             }
-        })?;
-    Ok(())
+        })
 }
 
 fn spawn_capture(
