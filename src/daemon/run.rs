@@ -917,7 +917,10 @@ impl Daemon {
     fn on_control(&mut self, request: Request) -> Reply {
         tracing::info!(cmd = request.name(), "control request");
         match request {
-            Request::Status => Reply::ok(self.status()),
+            Request::Status => {
+                self.companion.refresh_storage_status();
+                Reply::ok(self.status())
+            }
             Request::Start {
                 flow,
                 cycles,
@@ -965,25 +968,19 @@ impl Daemon {
                 score,
                 note,
                 feelings,
-            } => match self.companion.store() {
-                Some(store) => {
-                    let entry = crate::store::NewMood {
-                        at_ms: crate::store::now_ms(),
-                        score,
-                        feelings,
-                        note,
-                        source: crate::store::MoodSource::Cli,
-                    };
-                    match store.add_mood(&entry) {
-                        Ok(id) => Reply::ok(serde_json::json!({"id": id})),
-                        Err(e) => Reply::error(e.to_string()),
-                    }
+            } => {
+                let entry = crate::store::NewMood {
+                    at_ms: crate::store::now_ms(),
+                    score,
+                    feelings,
+                    note,
+                    source: crate::store::MoodSource::Cli,
+                };
+                match self.companion.add_mood(&entry) {
+                    Ok(id) => Reply::ok(serde_json::json!({"id": id})),
+                    Err(e) => Reply::error(format!("your mood was not saved: {e}")),
                 }
-                None => Reply::error(format!(
-                    "storage is unavailable: {}",
-                    self.companion.store_problem.clone().unwrap_or_default()
-                )),
-            },
+            }
             Request::Reload => {
                 self.reload();
                 Reply::ok(self.last_reload.clone().unwrap_or_default())
