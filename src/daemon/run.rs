@@ -34,6 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use zeroize::{Zeroize, Zeroizing};
 
 /// Everything the main loop reacts to.
 pub enum Input {
@@ -301,10 +302,15 @@ fn spawn_recognizer(
         .spawn(move || {
             // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
             let _ = stt.transcribe(&vec![0.0; 32_000]);
-            for (samples, speech_end) in jobs {
+            for (mut samples, speech_end) in jobs {
                 let _span =
                     tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
-                match stt.transcribe(&samples) {
+                let result = stt.transcribe(&samples);
+                // The utterance's audio is wiped as soon as it is transcribed. Not wiped: the
+                // capture chunks and the endpointer's ring (short, overwritten as audio flows)
+                // and whisper.cpp's internal buffers (its own memory, reused for the next one).
+                samples.zeroize();
+                match result {
                     Ok(t) => {
                         let _ = tx.send(Input::Transcript {
                             text: t.text,
@@ -787,6 +793,11 @@ impl Daemon {
 
     fn on_transcript(&mut self, text: String, stt_ms: f64, speech_end: Instant) {
         let _span = tracing::info_span!("turn", stt_ms).entered();
+        // This copy of what was heard is wiped when the turn is over (also when it was not for
+        // Hearth and is dropped). Not wiped: the request handed on to the engine, which keeps
+        // what a flow needs (a reflection, a mood note) in ordinary strings until it is stored;
+        // wiping every copy through the dialogue is not practical, and core dumps are off.
+        let text = Zeroizing::new(text);
         self.stt_in_flight = self.stt_in_flight.saturating_sub(1);
         if text.trim().is_empty() || crate::speech::whisper::is_prompt_echo(&text) {
             // A cough or a door: nothing was said.
@@ -794,9 +805,9 @@ impl Daemon {
         }
         let request = match strip_wake_phrase(&text, &self.config.listen.wake_phrase) {
             Some(rest) => rest,
-            None if self.in_conversation() => text,
+            None if self.in_conversation() => text.to_string(),
             // Not addressed, but it says someone may be in danger: the safer behaviour wins.
-            None if self.companion.engine().answers_unaddressed(&text) => text,
+            None if self.companion.engine().answers_unaddressed(&text) => text.to_string(),
             None => {
                 // Not addressed to Hearth: dropped here, never stored or logged.
                 self.metrics.dropped_not_addressed += 1;

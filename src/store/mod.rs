@@ -497,9 +497,9 @@ fn apply_key(conn: &Connection, key: Option<&DbKey>, path: &Path) -> Result<(), 
     // `Unreadable` instead. (A process-wide setting, and it carries no content either way.)
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE");
     let Some(key) = key else { return Ok(()) };
-    let mut literal = key.sqlcipher_literal();
-    let r = conn.key(Option::<&str>::None, &literal, false);
-    key::wipe(&mut literal);
+    // Wiped when dropped; SQLCipher's own copies are its to clear (see `key`).
+    let literal = key.sqlcipher_literal();
+    let r = conn.key(Option::<&str>::None, &*literal, false);
     r.map_err(|_| StoreError::Unreadable {
         path: path.to_path_buf(),
         reason: "SQLCipher refused the key".into(),
