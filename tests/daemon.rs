@@ -12,13 +12,13 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A private PulseAudio server; killed on drop.
-struct PulseAudio {
-    runtime: PathBuf,
+pub(crate) struct PulseAudio {
+    pub(crate) runtime: PathBuf,
     child: Child,
 }
 
 impl PulseAudio {
-    fn start(home: &Path) -> PulseAudio {
+    pub(crate) fn start(home: &Path) -> PulseAudio {
         let runtime = home.join("run");
         std::fs::create_dir_all(&runtime).unwrap();
         std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
@@ -190,12 +190,17 @@ impl Daemon {
 
     /// SIGTERM and the time the daemon took to exit.
     pub(crate) fn terminate(&mut self) -> Duration {
+        self.terminate_with_status().0
+    }
+
+    /// SIGTERM; the time the daemon took to exit and how it exited.
+    pub(crate) fn terminate_with_status(&mut self) -> (Duration, std::process::ExitStatus) {
         let mut child = self.child.take().unwrap();
         let start = Instant::now();
         unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
         loop {
-            if child.try_wait().unwrap().is_some() {
-                return start.elapsed();
+            if let Some(status) = child.try_wait().unwrap() {
+                return (start.elapsed(), status);
             }
             if start.elapsed() > Duration::from_secs(10) {
                 let _ = child.kill();

@@ -4,7 +4,7 @@
 //! thread), so a hostile listener or client runs inside the test without a helper program.
 
 use crate::common::*;
-use crate::daemon::{copy_dir, Daemon};
+use crate::daemon::{copy_dir, Daemon, PulseAudio};
 use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -189,7 +189,17 @@ fn client_refuses_a_listener_of_another_user_by_peer_credentials() {
 /// A daemon with its own copy of the assets (so a test can break them), no audio devices.
 fn start_daemon(tag: &str, extra_env: &[(&str, &Path)]) -> (Daemon, PathBuf) {
     let home = temp_dir(tag);
+    (start_daemon_at(&home, extra_env), home)
+}
+
+/// A `--no-audio` daemon in a prepared `home` (its assets linked and copied there).
+fn start_daemon_at(home: &Path, extra_env: &[(&str, &Path)]) -> Daemon {
     let assets = home.join("assets");
+    if assets.exists() {
+        let mut env: Vec<(&str, &Path)> = vec![("HEARTH_ASSETS_DIR", &assets)];
+        env.extend_from_slice(extra_env);
+        return Daemon::start(home, &home.join("run"), &env, &["--no-audio"]);
+    }
     std::fs::create_dir_all(&assets).unwrap();
     for d in ["models", "voices"] {
         std::os::unix::fs::symlink(root().join(d), assets.join(d)).unwrap();
@@ -197,8 +207,7 @@ fn start_daemon(tag: &str, extra_env: &[(&str, &Path)]) -> (Daemon, PathBuf) {
     copy_dir(&root().join("prompts"), &assets.join("prompts"));
     let mut env: Vec<(&str, &Path)> = vec![("HEARTH_ASSETS_DIR", &assets)];
     env.extend_from_slice(extra_env);
-    let d = Daemon::start(&home, &home.join("run"), &env, &["--no-audio"]);
-    (d, home)
+    Daemon::start(home, &home.join("run"), &env, &["--no-audio"])
 }
 
 /// Issue #13.1, the daemon's side: even if the socket's permissions are loosened, a connection
@@ -658,4 +667,259 @@ fn a_fifo_prompt_file_cannot_block_reload_and_a_refused_reload_fails() {
     c.arg("reload");
     let out = run_with_limit(c, Duration::from_secs(8));
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Issue #13, 6: SIGTERM while Hearth speaks (a flow running, Piper synthesizing) exits cleanly
+/// (status 0, no panic, no ONNX Runtime error) and closes the interrupted session with its end
+/// time. Three runs at different moments of the speech, on the PulseAudio null-sink loop.
+#[test]
+fn sigterm_during_speech_exits_cleanly_and_closes_the_session() {
+    let home = temp_dir("sec-sigterm");
+    let pa = PulseAudio::start(&home);
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    std::fs::write(
+        home.join("config/hearth/config.toml"),
+        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
+    )
+    .unwrap();
+    const RUNS: u64 = 3;
+    for i in 0..RUNS {
+        let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
+        let mut c = daemon.client();
+        c.args(["start", "box-breathing"]);
+        let out = run(c);
+        assert!(out.status.success(), "start failed: {}", stderr(&out));
+        daemon.wait(Duration::from_secs(20), "Hearth to speak", |s| {
+            s["speaking"] == true
+        });
+        // Early in the first sentence, later, and later still.
+        std::thread::sleep(Duration::from_millis(150 + 700 * i));
+        assert_eq!(
+            daemon.status()["speaking"],
+            true,
+            "Hearth stopped speaking before the SIGTERM; log:\n{}",
+            daemon.log()
+        );
+        let (took, status) = daemon.terminate_with_status();
+        let log = daemon.log();
+        eprintln!("run {i}: SIGTERM during speech, exit {status} after {took:?}");
+        assert!(status.success(), "run {i}: exit {status}; log:\n{log}");
+        assert!(!log.contains("panicked"), "run {i}: a panic; log:\n{log}");
+        let onnx_error = log.lines().any(|l| {
+            let l = l.to_lowercase();
+            l.contains("onnx") && (l.contains("error") || l.contains("fail"))
+        });
+        assert!(!onnx_error, "run {i}: an ONNX Runtime error; log:\n{log}");
+        assert!(
+            log.contains("open session closed at shutdown"),
+            "run {i}: no session closed; log:\n{log}"
+        );
+    }
+    // Every interrupted session has its end time in the database.
+    let file = home.join("export.json");
+    let mut c = hearth(&home);
+    c.args(["export", "--since", "all", "--format", "json", "--out"])
+        .arg(&file);
+    let out = run(c);
+    assert!(out.status.success(), "export failed: {}", stderr(&out));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let sessions = v["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len() as u64, RUNS, "{v:#}");
+    for s in sessions {
+        assert!(s["ended_ms"].as_i64().is_some(), "session left open: {s}");
+        assert_eq!(s["outcome"], "stopped", "{s}");
+    }
+}
+
+/// A small tmpfs mounted for one test; unmounted (lazily, so an open file cannot stop it) on
+/// drop, whatever happened.
+struct TmpfsMount(PathBuf);
+
+impl TmpfsMount {
+    /// `None` (having said why) when mounting is not allowed: the tests need root.
+    fn new(at: &Path, size: &str) -> Option<TmpfsMount> {
+        std::fs::create_dir_all(at).unwrap();
+        let out = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(at)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(TmpfsMount(at.to_path_buf())),
+            Ok(o) => {
+                eprintln!(
+                    "SKIPPED: cannot mount a tmpfs (this test needs root, as in CI): {}",
+                    String::from_utf8_lossy(&o.stderr).trim()
+                );
+                None
+            }
+            Err(e) => {
+                eprintln!("SKIPPED: cannot run mount (this test needs root, as in CI): {e}");
+                None
+            }
+        }
+    }
+
+    fn remount(&self, how: &str) {
+        let ok = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,{how}")])
+            .arg(&self.0)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "mount -o remount,{how} failed");
+    }
+}
+
+impl Drop for TmpfsMount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+fn mood(daemon: &Daemon, score: &str, note: &str) -> std::process::Output {
+    let mut c = daemon.client();
+    c.args(["mood", score, "--note", note]);
+    run(c)
+}
+
+fn exported_moods(home: &Path) -> Vec<serde_json::Value> {
+    let file = home.join("export.json");
+    let _ = std::fs::remove_file(&file);
+    let mut c = hearth(home);
+    c.args(["export", "--since", "all", "--format", "json", "--out"])
+        .arg(&file);
+    let out = run(c);
+    assert!(out.status.success(), "export failed: {}", stderr(&out));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    v["moods"].as_array().unwrap().clone()
+}
+
+/// Issue #13.7: on a full disk `status` said storage was fine and nothing was logged. Now a
+/// failed write says "the disk is full" to the person and in `status`, logs a warning without
+/// the note, loses no acknowledged entry, and storage recovers when space returns.
+#[test]
+fn a_full_disk_is_reported_and_recovers_without_losing_acknowledged_entries() {
+    let home = temp_dir("sec-disk-full");
+    let Some(mount) = TmpfsMount::new(&home.join("data"), "6m") else {
+        return;
+    };
+    let mut daemon = start_daemon_at(&home, &[]);
+    let out = mood(&daemon, "6", "before the disk filled");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(daemon.status()["storage"]["ok"], true);
+
+    // Fill the disk.
+    let filler = home.join("data/filler");
+    {
+        let mut f = std::fs::File::create(&filler).unwrap();
+        let chunk = vec![0u8; 64 * 1024];
+        while f.write_all(&chunk).is_ok() {}
+        let _ = f.sync_all();
+    }
+    const MARKER: &str = "zebra-lantern-note";
+    let note = format!("{MARKER} {}", "x".repeat(1500));
+    let mut acknowledged = 1;
+    let mut refused = None;
+    for _ in 0..200 {
+        let out = mood(&daemon, "5", &note);
+        if out.status.success() {
+            acknowledged += 1;
+        } else {
+            refused = Some(stderr(&out));
+            break;
+        }
+    }
+    let refused = refused.expect("200 entries fitted on a full disk");
+    eprintln!(
+        "{acknowledged} entries acknowledged; then: {}",
+        refused.trim()
+    );
+    assert!(refused.contains("the disk is full"), "{refused}");
+    assert!(refused.contains("not saved"), "{refused}");
+    let status = daemon.status();
+    assert_eq!(status["storage"]["ok"], false, "{status}");
+    let problem = status["storage"]["problem"].as_str().unwrap_or_default();
+    assert!(problem.contains("the disk is full"), "{status}");
+    let log = daemon.log();
+    assert!(
+        log.lines()
+            .any(|l| l.contains("WARN") && l.contains("the disk is full")),
+        "no warning in the log:\n{log}"
+    );
+    assert!(
+        !log.lines()
+            .any(|l| l.contains(MARKER) && !l.contains("DEBUG") && !l.contains("TRACE")),
+        "the note reached the log above debug:\n{log}"
+    );
+
+    // Space returns: status recovers and writes work again.
+    std::fs::remove_file(&filler).unwrap();
+    daemon.wait(Duration::from_secs(10), "storage to recover", |s| {
+        s["storage"]["ok"] == true
+    });
+    let out = mood(&daemon, "7", "after space returned");
+    assert!(out.status.success(), "{}", stderr(&out));
+    acknowledged += 1;
+    daemon.terminate();
+
+    // Every acknowledged entry is there.
+    let moods = exported_moods(&home);
+    assert_eq!(moods.len(), acknowledged, "acknowledged {acknowledged}");
+    drop(mount);
+}
+
+/// Issue #13.7: a read-only data folder read as "wrong key, damaged". Now the CLI and the
+/// daemon's status say it is read-only, a mood is refused saying so, and the data is intact.
+#[test]
+fn a_read_only_data_folder_is_called_read_only_not_a_wrong_key() {
+    let home = temp_dir("sec-read-only");
+    let Some(mount) = TmpfsMount::new(&home.join("data"), "8m") else {
+        return;
+    };
+    let mut daemon = start_daemon_at(&home, &[]);
+    let out = mood(&daemon, "7", "kept before the folder went read-only");
+    assert!(out.status.success(), "{}", stderr(&out));
+    daemon.terminate();
+
+    mount.remount("ro");
+    // Without a daemon: the CLI opens the store itself.
+    let mut c = hearth(&home);
+    c.args(["mood", "4", "--note", "while read-only"]);
+    let out = run(c);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "saved on a read-only disk?");
+    assert!(err.contains("read-only"), "{err}");
+    assert!(!err.contains("wrong key"), "{err}");
+
+    // The daemon says the same in status and when asked to save a mood.
+    let mut daemon = start_daemon_at(&home, &[]);
+    let status = daemon.status();
+    assert_eq!(status["storage"]["ok"], false, "{status}");
+    let problem = status["storage"]["problem"].as_str().unwrap_or_default();
+    assert!(problem.contains("read-only"), "{status}");
+    assert!(!problem.contains("wrong key"), "{status}");
+    let out = mood(&daemon, "4", "while read-only");
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("not saved") && err.contains("read-only"),
+        "{err}"
+    );
+    daemon.terminate();
+
+    mount.remount("rw");
+    let moods = exported_moods(&home);
+    assert_eq!(moods.len(), 1, "{moods:?}");
+    drop(mount);
 }

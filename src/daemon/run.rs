@@ -212,6 +212,7 @@ impl Live {
                     request: Request::Status,
                     reply,
                 } => {
+                    self.session.refresh_storage_status();
                     let _ = reply.send(Reply::ok(self.status()));
                     (Input::Tick, None)
                 }

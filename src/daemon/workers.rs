@@ -73,10 +73,15 @@ pub fn spawn_recognizer(
         .spawn(move || {
             // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
             let _ = stt.transcribe(&vec![0.0; 32_000]);
-            for (samples, speech_end) in jobs {
+            for (mut samples, speech_end) in jobs {
                 let _span =
                     tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
-                match stt.transcribe(&samples) {
+                let result = stt.transcribe(&samples);
+                // The utterance's audio is wiped as soon as it is transcribed. Not wiped: the
+                // capture chunks and the endpointer's ring (short, overwritten as audio flows)
+                // and whisper.cpp's internal buffers (its own memory, reused for the next one).
+                zeroize::Zeroize::zeroize(&mut samples);
+                match result {
                     Ok(t) => {
                         let _ = tx.send(World::Transcript {
                             text: t.text,

@@ -31,8 +31,24 @@ pub struct Companion {
     store: Option<Store>,
     /// Why storage is off, if it is.
     pub store_problem: Option<String>,
+    /// Why the last write failed, while it is the reason for `store_problem`.
+    write_fault: Option<WriteFault>,
     sessions: HashMap<String, i64>,
 }
+
+/// What made a write fail, to know when storage has recovered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WriteFault {
+    /// No space left: recovered when space is free again (or a write succeeds).
+    DiskFull,
+    /// A read-only file system: recovered when it is writable again (or a write succeeds).
+    ReadOnly,
+    /// Anything else: recovered when a write succeeds.
+    Other,
+}
+
+/// Free space under which a disk that was full still counts as full.
+const FREE_SPACE_TO_RECOVER: u64 = 1 << 20;
 
 impl Companion {
     /// An engine over `prompts`, with the memory kept in `store` (if any).
@@ -59,26 +75,8 @@ impl Companion {
             prompts,
             store,
             store_problem,
+            write_fault: None,
             sessions: HashMap::new(),
-        }
-    }
-
-    /// Closes every open session with its end time, as stopped: the daemon is going away (a
-    /// SIGTERM in the middle of a flow). Failures are logged, not returned: shutdown goes on
-    /// whatever the store says.
-    pub fn shutdown(&mut self, now_ms: u64) {
-        let Some(store) = self.store.as_ref() else {
-            self.sessions.clear();
-            return;
-        };
-        for (flow, id) in self.sessions.drain() {
-            match store.end_session(id, now_ms as i64, SessionOutcome::Stopped) {
-                Ok(()) => tracing::info!(flow = %flow, "open session closed at shutdown"),
-                Err(e) => {
-                    tracing::warn!(flow = %flow, "could not close the open session at shutdown");
-                    tracing::debug!(error = %e, "end_session failed");
-                }
-            }
         }
     }
 
@@ -126,6 +124,95 @@ impl Companion {
             });
         }
         out
+    }
+
+    /// Saves a mood entry typed through the CLI or the socket; a failure is reported to the
+    /// caller and shows in `hearth status` like any other write.
+    pub fn add_mood(&mut self, entry: &NewMood) -> Result<i64, store::StoreError> {
+        let Some(s) = self.store.as_ref() else {
+            return Err(store::StoreError::Unavailable(
+                self.store_problem.clone().unwrap_or_default(),
+            ));
+        };
+        let result = s.add_mood(entry);
+        self.note_write(result.as_ref().map(|_| ()));
+        result
+    }
+
+    /// Keeps `store_problem` honest after a write: set (with a warning in the log, never the
+    /// data) when it failed for a reason of the storage, cleared when writes work again.
+    fn note_write(&mut self, result: Result<(), &store::StoreError>) {
+        match result {
+            Ok(()) => {
+                if self.write_fault.take().is_some() {
+                    self.store_problem = None;
+                    tracing::info!("storage works again");
+                }
+            }
+            // A value the store refused says nothing about the storage.
+            Err(store::StoreError::Invalid { .. }) => {}
+            Err(e) => {
+                let fault = match e {
+                    store::StoreError::DiskFull { .. } => WriteFault::DiskFull,
+                    store::StoreError::ReadOnly { .. } => WriteFault::ReadOnly,
+                    _ => WriteFault::Other,
+                };
+                if fault == WriteFault::Other {
+                    // The error text can quote the value (a mood score): only at debug.
+                    tracing::warn!("could not save to the store; see `hearth status`");
+                    tracing::debug!(error = %e, "store write failed");
+                } else {
+                    // Names the file system's condition and the path, never what was said.
+                    tracing::warn!(problem = %e, "could not save to the store");
+                }
+                self.write_fault = Some(fault);
+                self.store_problem = Some(e.to_string());
+            }
+        }
+    }
+
+    /// Clears a full-disk or read-only problem once the condition has passed (space freed, the
+    /// folder writable again), so `hearth status` recovers without waiting for the next write.
+    /// One `statvfs`: cheap enough for the main loop.
+    pub fn refresh_storage_status(&mut self) {
+        let (Some(fault), Some(s)) = (self.write_fault, self.store.as_ref()) else {
+            return;
+        };
+        let dir = s
+            .path()
+            .parent()
+            .map_or_else(|| std::path::PathBuf::from("."), |d| d.to_path_buf());
+        let passed = match fault {
+            WriteFault::DiskFull => {
+                store::free_bytes(&dir).is_some_and(|b| b >= FREE_SPACE_TO_RECOVER)
+            }
+            WriteFault::ReadOnly => !store::read_only_fs(&dir),
+            WriteFault::Other => false,
+        };
+        if passed {
+            self.write_fault = None;
+            self.store_problem = None;
+            tracing::info!("storage condition passed; writes should work again");
+        }
+    }
+
+    /// Closes every open session with its end time, as stopped: the daemon is going away (a
+    /// SIGTERM in the middle of a flow). Failures are logged, not returned: shutdown goes on
+    /// whatever the store says.
+    pub fn shutdown(&mut self, now_ms: u64) {
+        let Some(store) = self.store.as_ref() else {
+            self.sessions.clear();
+            return;
+        };
+        for (flow, id) in self.sessions.drain() {
+            match store.end_session(id, now_ms as i64, SessionOutcome::Stopped) {
+                Ok(()) => tracing::info!(flow = %flow, "open session closed at shutdown"),
+                Err(e) => {
+                    tracing::warn!(flow = %flow, "could not close the open session at shutdown");
+                    tracing::debug!(error = %e, "end_session failed");
+                }
+            }
+        }
     }
 
     /// Carries out one data action; may produce an event to feed back (the mood summary).
@@ -236,14 +323,14 @@ impl Companion {
             },
             _ => Ok(()),
         };
+        let wrote = self.store.is_some() && !matches!(action, Action::RequestMoodSummary);
+        if wrote {
+            self.note_write(result.as_ref().map(|_| ()));
+        }
         match result {
             Ok(()) => Applied::Done,
-            Err(e) => {
+            Err(_) => {
                 // Status shows it and the log names it; the person hears it if it was theirs.
-                // The error text can quote the value (a mood score): only at debug.
-                tracing::error!("could not save to the store; see `hearth status`");
-                tracing::debug!(error = %e, "store write failed");
-                self.store_problem = Some(e.to_string());
                 if personal {
                     Applied::NotSaved
                 } else {

@@ -438,6 +438,11 @@ impl Session {
 
     fn on_transcript(&mut self, text: String, stt_ms: f64, speech_end: u64, now: u64) {
         let _span = tracing::info_span!("turn", stt_ms).entered();
+        // This copy of what was heard is wiped when the turn is over (also when it was not for
+        // Hearth and is dropped). Not wiped: the request handed on to the engine, which keeps
+        // what a flow needs (a reflection, a mood note) in ordinary strings until it is stored;
+        // wiping every copy through the dialogue is not practical, and core dumps are off.
+        let text = zeroize::Zeroizing::new(text);
         self.stt_in_flight = self.stt_in_flight.saturating_sub(1);
         if text.trim().is_empty() || crate::speech::whisper::is_prompt_echo(&text) {
             // A cough or a door: nothing was said.
@@ -445,9 +450,9 @@ impl Session {
         }
         let request = match wake::strip_wake_phrase(&text, &self.config.listen.wake_phrase) {
             Some(rest) => rest,
-            None if self.in_conversation(now) => text,
+            None if self.in_conversation(now) => text.to_string(),
             // Not addressed, but it says someone may be in danger: the safer behaviour wins.
-            None if self.engine().answers_unaddressed(&text) => text,
+            None if self.engine().answers_unaddressed(&text) => text.to_string(),
             None => {
                 // Not addressed to Hearth: dropped here, never stored or logged.
                 self.metrics.dropped_not_addressed += 1;
@@ -557,7 +562,10 @@ impl Session {
     fn on_control(&mut self, request: Request, now: u64) -> Reply {
         tracing::info!(cmd = request.name(), "control request");
         match request {
-            Request::Status => Reply::ok(self.status(now)),
+            Request::Status => {
+                self.companion.refresh_storage_status();
+                Reply::ok(self.status(now))
+            }
             Request::Start {
                 flow,
                 cycles,
@@ -599,25 +607,19 @@ impl Session {
                 score,
                 note,
                 feelings,
-            } => match self.companion.store() {
-                Some(store) => {
-                    let entry = crate::store::NewMood {
-                        at_ms: now as i64,
-                        score,
-                        feelings,
-                        note,
-                        source: crate::store::MoodSource::Cli,
-                    };
-                    match store.add_mood(&entry) {
-                        Ok(id) => Reply::ok(serde_json::json!({"id": id})),
-                        Err(e) => Reply::error(e.to_string()),
-                    }
+            } => {
+                let entry = crate::store::NewMood {
+                    at_ms: now as i64,
+                    score,
+                    feelings,
+                    note,
+                    source: crate::store::MoodSource::Cli,
+                };
+                match self.companion.add_mood(&entry) {
+                    Ok(id) => Reply::ok(serde_json::json!({"id": id})),
+                    Err(e) => Reply::error(format!("your mood was not saved: {e}")),
                 }
-                None => Reply::error(format!(
-                    "storage is unavailable: {}",
-                    self.companion.store_problem.clone().unwrap_or_default()
-                )),
-            },
+            }
             Request::Reload => Reply::error("reload is read by the front end"),
             Request::Shutdown => Reply::done(),
         }
@@ -659,6 +661,11 @@ impl Session {
                 }
                 Some(at.timestamp_millis().max(0) as u64)
             });
+    }
+
+    /// Looks again at a storage problem that may have cleared (space freed, folder writable).
+    pub fn refresh_storage_status(&mut self) {
+        self.companion.refresh_storage_status();
     }
 
     /// What `hearth status` shows.

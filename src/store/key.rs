@@ -11,6 +11,7 @@ use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::store::StoreError;
 
@@ -55,14 +56,21 @@ impl Drop for DbKey {
     }
 }
 
-/// Overwrites a buffer with zeros in a way the optimiser keeps (best effort).
+/// Overwrites a buffer with zeros in a way the optimiser keeps (the `zeroize` crate).
 pub(crate) fn wipe(buf: &mut [u8]) {
-    for b in buf.iter_mut() {
-        // SAFETY: `b` is a valid, aligned, exclusive reference to a u8.
-        unsafe { std::ptr::write_volatile(b, 0) };
-    }
-    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    buf.zeroize();
 }
+
+// What is wiped and what is not:
+// - Wiped: the key's own bytes (on drop, clones too), the file contents it was read from, its
+//   hex form and the SQLCipher literal made from it (buffers sized up front so pushing never
+//   reallocates and leaves an unwiped copy behind).
+// - Not wiped by Hearth: the copies SQLCipher keeps while the database is open (it derives and
+//   holds the page keys in its own memory and clears them itself when the connection closes),
+//   the page cache of the key file in the kernel, and the few bytes `read_to_end` may copy
+//   through a small stack buffer. Core dumps are off (PR_SET_DUMPABLE 0, LimitCORE=0), which is
+//   what keeps any of these out of a file. There is no passphrase: the key is random, so there
+//   is no passphrase-derived material to wipe.
 
 impl DbKey {
     /// Wraps raw key bytes.
@@ -99,10 +107,11 @@ impl DbKey {
         Some(key)
     }
 
-    /// The key as 64 lowercase hex digits, in a buffer the caller should [`wipe`].
-    pub(crate) fn hex_bytes(&self) -> Vec<u8> {
+    /// The key as 64 lowercase hex digits, in a buffer wiped when dropped. Room for three more
+    /// bytes (a newline, quotes) so adding them never moves the digits and leaves a copy.
+    pub(crate) fn hex_bytes(&self) -> Zeroizing<Vec<u8>> {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut out = Vec::with_capacity(KEY_LEN * 2);
+        let mut out = Zeroizing::new(Vec::with_capacity(KEY_LEN * 2 + 3));
         for b in self.0 {
             out.push(DIGITS[usize::from(b >> 4)]);
             out.push(DIGITS[usize::from(b & 0x0f)]);
@@ -110,14 +119,13 @@ impl DbKey {
         out
     }
 
-    /// The SQLCipher raw-key literal `x'<64 hex>'`, in a buffer the caller should [`wipe`].
-    pub(crate) fn sqlcipher_literal(&self) -> Vec<u8> {
-        let mut hex = self.hex_bytes();
-        let mut out = Vec::with_capacity(hex.len() + 3);
+    /// The SQLCipher raw-key literal `x'<64 hex>'`, in a buffer wiped when dropped.
+    pub(crate) fn sqlcipher_literal(&self) -> Zeroizing<Vec<u8>> {
+        let hex = self.hex_bytes();
+        let mut out = Zeroizing::new(Vec::with_capacity(hex.len() + 3));
         out.extend_from_slice(b"x'");
         out.extend_from_slice(&hex);
         out.push(b'\'');
-        wipe(&mut hex);
         out
     }
 
@@ -196,10 +204,11 @@ pub fn load_key(source: &KeySource) -> Result<DbKey, StoreError> {
                 .map_err(|e| StoreError::io(path, e))?;
         }
     }
-    let mut buf = Vec::with_capacity(80);
-    let read = f.read_to_end(&mut buf);
+    // A key file is 65 bytes; read at most 128 into a buffer that never has to grow, so no
+    // unwiped copy is left behind by a reallocation.
+    let mut buf = Zeroizing::new(Vec::with_capacity(256));
+    let read = (&mut f).take(128).read_to_end(&mut buf);
     let key = DbKey::from_file_bytes(&buf);
-    wipe(&mut buf);
     read.map_err(|e| StoreError::io(path, e))?;
     key.ok_or_else(|| StoreError::Key {
         path: path.to_path_buf(),
@@ -222,7 +231,6 @@ pub fn load_or_create_key_file(path: &Path) -> Result<DbKey, StoreError> {
         let mut line = key.hex_bytes();
         line.push(b'\n');
         let written = f.write_all(&line).and_then(|()| f.sync_all());
-        wipe(&mut line);
         if let Err(e) = written {
             let _ = fs::remove_file(&tmp);
             return Err(StoreError::io(&tmp, e));
@@ -316,10 +324,21 @@ mod tests {
     #[test]
     fn hex_round_trip_and_literal() {
         let k = DbKey::from_bytes([0x0f; 32]);
-        let hex = String::from_utf8(k.hex_bytes()).unwrap();
+        let hex = String::from_utf8(k.hex_bytes().to_vec()).unwrap();
         assert_eq!(DbKey::from_hex(&hex).unwrap(), k);
-        let lit = String::from_utf8(k.sqlcipher_literal()).unwrap();
+        let lit = String::from_utf8(k.sqlcipher_literal().to_vec()).unwrap();
         assert!(lit.starts_with("x'0f0f") && lit.ends_with('\'') && lit.len() == 67);
         assert!(DbKey::from_hex("zz").is_none());
+    }
+
+    #[test]
+    fn key_buffers_never_reallocate_leaving_an_unwiped_copy() {
+        // Appending the newline (key file) or the quotes (SQLCipher literal) must not move the
+        // digits: a reallocation frees the old buffer without wiping it.
+        let k = DbKey::from_bytes([7u8; KEY_LEN]);
+        let hex = k.hex_bytes();
+        assert!(hex.capacity() >= hex.len() + 3, "{}", hex.capacity());
+        let lit = k.sqlcipher_literal();
+        assert!(lit.capacity() >= lit.len(), "{}", lit.capacity());
     }
 }

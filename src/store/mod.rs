@@ -122,6 +122,23 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// The file system holding the database has no space left: the write was not made.
+    #[error("the disk is full: {path} could not be written, nothing was saved; free some space and try again")]
+    DiskFull {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The data folder is on a read-only file system (or the database file is not writable).
+    #[error(
+        "the data folder is read-only: {dir}; nothing can be saved until it is writable again"
+    )]
+    ReadOnly {
+        /// The data folder.
+        dir: PathBuf,
+    },
+    /// The store is not open (the reason given is why).
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
     /// Any other SQLite error.
     #[error("database error on {path}: {source}")]
     Sqlite {
@@ -148,6 +165,15 @@ impl StoreError {
             path: path.to_path_buf(),
             source,
         }
+    }
+
+    /// Whether this is a full disk or a read-only data folder: a condition of the machine that
+    /// can pass (space freed, the folder made writable), not of the database.
+    pub fn is_storage_condition(&self) -> bool {
+        matches!(
+            self,
+            StoreError::DiskFull { .. } | StoreError::ReadOnly { .. }
+        )
     }
 
     fn invalid(what: &'static str, reason: impl Into<String>) -> StoreError {
@@ -471,9 +497,9 @@ fn apply_key(conn: &Connection, key: Option<&DbKey>, path: &Path) -> Result<(), 
     // `Unreadable` instead. (A process-wide setting, and it carries no content either way.)
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE");
     let Some(key) = key else { return Ok(()) };
-    let mut literal = key.sqlcipher_literal();
-    let r = conn.key(Option::<&str>::None, &literal, false);
-    key::wipe(&mut literal);
+    // Wiped when dropped; SQLCipher's own copies are its to clear (see `key`).
+    let literal = key.sqlcipher_literal();
+    let r = conn.key(Option::<&str>::None, &*literal, false);
     r.map_err(|_| StoreError::Unreadable {
         path: path.to_path_buf(),
         reason: "SQLCipher refused the key".into(),
@@ -493,6 +519,41 @@ fn purge_rows(
         }
     }
     Ok(total)
+}
+
+/// Whether `dir` is on a file system mounted read-only (`statvfs`'s `ST_RDONLY`).
+pub fn read_only_fs(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: `c` is a valid C string and `st` is large enough for the result.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
+    if rc != 0 {
+        return false;
+    }
+    // SAFETY: statvfs returned 0, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    st.f_flag & libc::ST_RDONLY != 0
+}
+
+/// Bytes available to this user on the file system holding `dir`, if it can be asked.
+pub fn free_bytes(dir: &Path) -> Option<u64> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+    // SAFETY: as in `read_only_fs`.
+    let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: statvfs returned 0, so it filled `st`.
+    let st = unsafe { st.assume_init() };
+    // The field types are narrower than u64 on some 32-bit targets (an armv7 board).
+    #[allow(clippy::useless_conversion)]
+    let (blocks, size) = (u64::from(st.f_bavail), u64::from(st.f_frsize));
+    Some(blocks.saturating_mul(size))
 }
 
 fn text_ok(what: &'static str, s: &str) -> Result<(), StoreError> {
@@ -556,6 +617,13 @@ impl Store {
             .mode(0o700)
             .create(data_dir)
             .map_err(|e| StoreError::io(data_dir, e))?;
+        // Said as it is: on a read-only file system SQLite cannot even read a WAL database
+        // (it needs its shared-memory file), which would otherwise read as a wrong key.
+        if read_only_fs(data_dir) {
+            return Err(StoreError::ReadOnly {
+                dir: data_dir.to_path_buf(),
+            });
+        }
         let db = data_dir.join(DB_FILE_NAME);
         let source = key::locate_key(data_dir);
         let key = match &source {
@@ -584,6 +652,15 @@ impl Store {
         key: Option<&DbKey>,
         opts: StoreOptions,
     ) -> Result<Store, StoreError> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if read_only_fs(dir) {
+            return Err(StoreError::ReadOnly {
+                dir: dir.to_path_buf(),
+            });
+        }
         let unreadable = |reason: String| StoreError::Unreadable {
             path: path.to_path_buf(),
             reason,
@@ -741,11 +818,24 @@ impl Store {
     }
 
     fn sql(&self, e: rusqlite::Error) -> StoreError {
+        let dir = || {
+            self.path
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        };
         if is_busy(&e) {
             StoreError::Busy {
                 path: self.path.clone(),
                 waited_ms: u64::try_from(self.opts.busy_budget.as_millis()).unwrap_or(u64::MAX),
             }
+        } else if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            StoreError::DiskFull {
+                path: self.path.clone(),
+            }
+        } else if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly)
+            || read_only_fs(&dir())
+        {
+            StoreError::ReadOnly { dir: dir() }
         } else {
             StoreError::Sqlite {
                 path: self.path.clone(),

@@ -909,7 +909,7 @@ fn kill_9_during_a_burst_loses_no_acknowledged_entry() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(DB_FILE_NAME);
     let key = DbKey::generate().unwrap();
-    let hex = String::from_utf8(key.hex_bytes()).unwrap();
+    let hex = String::from_utf8(key.hex_bytes().to_vec()).unwrap();
     let module = module_path!();
     let test_name = format!(
         "{}::burst_child",
