@@ -129,7 +129,9 @@ fn session_builder() -> ort::Result<SessionBuilder> {
 /// same, so it is not one-time runtime set-up. piper-tts (Python, same ONNX Runtime) spends the
 /// same ~1.3-1.8 s of CPU loading the same file. What helps is not redoing the graph
 /// optimisation: the optimised graph saved once in ORT format and opened with optimisation off
-/// took 1.08-1.15 s instead of 1.29-1.34 s (2.2-2.3 s wall instead of 2.6-2.7 s under load).
+/// took 1.08-1.26 s of CPU instead of 1.29-1.67 s (2.2-2.6 s wall instead of 2.6-3.4 s, the
+/// machine at a load average of 7-8). In `make bench` (`cargo bench -- reference`, five
+/// alternating processes) the voice load went from 0.99-1.01x piper-tts' to 0.90x.
 /// Synthesis of the two-sentence benchmark text costs ~310 ms of CPU with one intra-op thread
 /// and ~500-600 ms with two (spinning threads on two shared cores), where piper-tts (two
 /// threads) spends 530-590 ms: one thread stays.
