@@ -164,21 +164,34 @@ fn open_session(voice: &Path, ort_library: &Path) -> ort::Result<Session> {
             .mode(0o700)
             .create(dir)
             .is_ok()
-    });
-    let session = if saving {
+    })
+        // A read-only cache (ProtectHome=read-only) is found out here, not by a second load.
+        && std::fs::File::create(&tmp).is_ok();
+    if saving {
         // Extended, not All: All adds layout changes for this CPU (ORT warns the file is then
         // not portable) and made synthesis no faster here (300-340 ms of CPU either way).
-        session_builder()?
-            .with_optimization_level(GraphOptimizationLevel::Level2)?
-            .with_optimized_model_path(&tmp)?
-            .commit_from_file(voice)?
-    } else {
-        session_builder()?.commit_from_file(voice)?
-    };
-    if saving && std::fs::rename(&tmp, &copy).is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let saved = session_builder()
+            .and_then(|b| {
+                b.with_optimization_level(GraphOptimizationLevel::Level2)
+                    .map_err(Into::into)
+            })
+            .and_then(|b| b.with_optimized_model_path(&tmp).map_err(Into::into))
+            .and_then(|mut b| b.commit_from_file(voice));
+        match saved {
+            Ok(session) => {
+                if std::fs::rename(&tmp, &copy).is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                return Ok(session);
+            }
+            // An unwritable cache folder: load as before, without the copy.
+            Err(e) => {
+                tracing::debug!(copy = %copy.display(), error = %e, "optimised voice copy not saved");
+                let _ = std::fs::remove_file(&tmp);
+            }
+        }
     }
-    Ok(session)
+    session_builder()?.commit_from_file(voice)
 }
 
 /// `$XDG_CACHE_HOME/hearth/voices/<voice>-<size>-<mtime>-<runtime size>.ort`: a changed voice
