@@ -131,7 +131,8 @@ fn session_builder() -> ort::Result<SessionBuilder> {
 /// optimisation: the optimised graph saved once in ORT format and opened with optimisation off
 /// took 1.08-1.26 s of CPU instead of 1.29-1.67 s (2.2-2.6 s wall instead of 2.6-3.4 s, the
 /// machine at a load average of 7-8). In `make bench` (`cargo bench -- reference`, five
-/// alternating processes) the voice load went from 0.99-1.01x piper-tts' to 0.90x.
+/// alternating processes) the voice load was 0.99-1.01x piper-tts' before and 0.90x and 1.03x
+/// in two runs after: smaller than the noise of a shared machine. Still above the 0.8x target.
 /// Synthesis of the two-sentence benchmark text costs ~310 ms of CPU with one intra-op thread
 /// and ~500-600 ms with two (spinning threads on two shared cores), where piper-tts (two
 /// threads) spends 530-590 ms: one thread stays.
