@@ -51,22 +51,33 @@ fn load16(name: &str) -> Vec<f32> {
     audio::resample::resample(&a.samples, a.sample_rate, 16_000)
 }
 
-/// One timed process: the JSON line it printed (stdout for the reference, stderr for Hearth)
-/// and its wall time in milliseconds.
+/// CPU time (user + system, ms) of all waited-for children so far.
+fn children_cpu_ms() -> f64 {
+    // SAFETY: getrusage only writes into the zeroed struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut u) };
+    let t = |v: libc::timeval| v.tv_sec as f64 * 1000.0 + v.tv_usec as f64 / 1000.0;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// One timed process: the JSON line it printed (stdout for the reference, stderr for Hearth),
+/// its wall time and its CPU time in milliseconds.
 fn timed_process(
     cmd: &mut std::process::Command,
     hearth: bool,
-) -> Option<(serde_json::Value, f64)> {
+) -> Option<(serde_json::Value, f64, f64)> {
     let t = Instant::now();
+    let cpu = children_cpu_ms();
     let out = cmd.output().ok()?;
     let wall = ms(t);
+    let cpu = children_cpu_ms() - cpu;
     if !out.status.success() {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
         return None;
     }
     let text = String::from_utf8_lossy(if hearth { &out.stderr } else { &out.stdout }).into_owned();
     let line = text.lines().rev().find(|l| l.starts_with('{'))?;
-    Some((serde_json::from_str(line).ok()?, wall))
+    Some((serde_json::from_str(line).ok()?, wall, cpu))
 }
 
 /// Hearth against piper-tts (Python) on the same voice and text: load, time to the first
@@ -94,8 +105,10 @@ fn reference_synthesis(
     let voice = assets.voice_path("en_US-joe-medium");
     let wav = std::env::temp_dir().join(format!("hearth-bench-{}.wav", std::process::id()));
     let keys = ["load_ms", "first_audio_ms", "synth_ms"];
-    let (mut h, mut r): (Vec<Vec<f64>>, Vec<Vec<f64>>) = (vec![vec![]; 4], vec![vec![]; 4]);
-    for _ in 0..5 {
+    let (mut h, mut r): (Vec<Vec<f64>>, Vec<Vec<f64>>) = (vec![vec![]; 5], vec![vec![]; 5]);
+    // Round 0 is not counted: it fills the page cache for both and lets Hearth save the voice's
+    // optimised copy, which every later load opens.
+    for round in 0..6 {
         let hearth = timed_process(
             std::process::Command::new(env!("CARGO_BIN_EXE_hearth"))
                 .args(["say", "--json", "--out"])
@@ -110,16 +123,21 @@ fn reference_synthesis(
                 .arg(TEXT),
             false,
         );
-        let (Some((hj, hw)), Some((rj, rw))) = (hearth, reference) else {
+        let (Some((hj, hw, hc)), Some((rj, rw, rc))) = (hearth, reference) else {
             println!("synthesis against the reference: a run failed, nothing recorded");
             return;
         };
+        if round == 0 {
+            continue;
+        }
         for (i, k) in keys.iter().enumerate() {
             h[i].push(hj[k].as_f64().unwrap_or(f64::NAN));
             r[i].push(rj[k].as_f64().unwrap_or(f64::NAN));
         }
         h[3].push(hw);
         r[3].push(rw);
+        h[4].push(hc);
+        r[4].push(rc);
     }
     let _ = std::fs::remove_file(&wav);
     let names = [
@@ -127,6 +145,7 @@ fn reference_synthesis(
         "first audio",
         "synthesis of the text",
         "wall time per process",
+        "CPU time per process (all threads)",
     ];
     for (i, name) in names.iter().enumerate() {
         let (hm, rm) = (median(h[i].clone()), median(r[i].clone()));
