@@ -698,20 +698,19 @@ fn flow(
             minutes,
         });
     }
-    let prompts = hearth::daemon::load::load_prompts(config)?;
-    let t = hearth::engine::dialogue::timeline::run_dry(
-        prompts,
+    let entries = hearth::daemon::dry::dry_run(
+        config,
         name,
         cycles,
         minutes,
         hearth::store::now_ms() as u64,
     )?;
     let mut out = std::io::stdout().lock();
-    for entry in &t.entries {
+    for entry in &entries {
         if timeline {
             writeln!(out, "{}", serde_json::to_string(entry)?)?;
-        } else if let hearth::engine::dialogue::engine::Action::Say { text } = &entry.action {
-            writeln!(out, "{:>7.1}s  {text}", entry.t as f64 / 1000.0)?;
+        } else if let hearth::daemon::dry::Entry::Say { t, text } = entry {
+            writeln!(out, "{:>7.1}s  {text}", *t as f64 / 1000.0)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod converse;
+pub mod dry;
 pub mod load;
 pub mod notify;
 pub mod reload;

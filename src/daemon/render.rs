@@ -3,7 +3,7 @@
 //! not been heard yet.
 
 use crate::audio::{tones, AudioSink, BufferSink};
-use crate::session::Sound;
+use crate::session::{Sound, SENTENCE_GAP_MS};
 use crate::speech::{split_sentences, Synthesizer};
 use std::time::Instant;
 
@@ -45,7 +45,7 @@ impl Speaker<'_> {
                         let pcm = self.tts.synthesize(&sentence)?;
                         first.get_or_insert(started.elapsed().as_secs_f64() * 1000.0);
                         let _ = self.sink.play(&pcm, self.tts.sample_rate());
-                        self.sink.silence(200);
+                        self.sink.silence(SENTENCE_GAP_MS);
                     }
                 }
                 Sound::Silence(ms) => self.sink.silence(*ms),

@@ -7,7 +7,7 @@
 use crate::audio::device::{AudioCounters, CpalSource, RodioSink};
 use crate::audio::{tones, AudioSink, AudioSource};
 use crate::control::{Reply, Request};
-use crate::session::{Reload, Sound};
+use crate::session::{Reload, Sound, SENTENCE_GAP_MS};
 use crate::speech::{split_sentences, Synthesizer, Transcriber};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
@@ -138,7 +138,10 @@ pub fn spawn_speaker(
                             Box::new(split_sentences(&text).into_iter().filter_map(move |s| {
                                 match tts.synthesize(&s) {
                                     Ok(mut pcm) => {
-                                        pcm.extend(std::iter::repeat_n(0.0, rate as usize / 5));
+                                        pcm.extend(std::iter::repeat_n(
+                                            0.0,
+                                            (u64::from(rate) * SENTENCE_GAP_MS / 1000) as usize,
+                                        ));
                                         Some(pcm)
                                     }
                                     Err(e) => {

@@ -6,9 +6,10 @@
 pub mod dialogue;
 pub mod prompt_error;
 pub mod safety;
+pub mod words;
 
 pub use dialogue::{
-    parse_mood, run_dry, Action, ChimeKind, Engine, EngineConfig, EngineMemory, Event, ForgetScope,
-    MoodParse, MoodTrend, Prompts, SafetyPlan, StateSummary, Timeline, TimelineEntry,
+    parse_mood, Action, ChimeKind, Engine, EngineConfig, EngineMemory, Event, ForgetScope,
+    MoodParse, MoodTrend, Prompts, SafetyPlan, StateSummary,
 };
 pub use prompt_error::PromptError;

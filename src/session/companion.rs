@@ -64,6 +64,19 @@ impl Companion {
             .and_then(|s| s.get_setting(MEMORY_KEY).ok().flatten())
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
+        Self::with_memory(config, prompts, safety, store, store_problem, memory)
+    }
+
+    /// An engine over `prompts` that starts from `memory` (a rehearsal's, say) instead of the
+    /// store's.
+    pub fn with_memory(
+        config: &Config,
+        prompts: Arc<Prompts>,
+        safety: SafetyEngine,
+        store: Option<Store>,
+        store_problem: Option<String>,
+        memory: EngineMemory,
+    ) -> Self {
         let engine_config = EngineConfig {
             country: config.country.clone(),
             user_name: config.name.clone(),

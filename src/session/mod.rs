@@ -48,9 +48,13 @@ const PURGE_EVERY_MS: u64 = 3_600_000;
 /// The longest the session sleeps without being asked.
 const MAX_SLEEP_MS: u64 = 500;
 
+/// Silence after each sentence of a [`Sound::Say`], in every front end's speaker.
+pub const SENTENCE_GAP_MS: u64 = 200;
+
 /// Something to play, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Sound {
+    /// Spoken sentence by sentence, each followed by [`SENTENCE_GAP_MS`] of silence.
     Say(String),
     Chime(Chime),
     Silence(u64),
@@ -239,6 +243,11 @@ impl Session {
 
     pub fn speaking(&self) -> bool {
         self.speaking
+    }
+
+    /// A question has been asked and heard, and its answer is awaited.
+    pub fn listening(&self) -> bool {
+        self.listen_until.is_some()
     }
 
     /// Nothing is playing, due, running or waiting for an answer.

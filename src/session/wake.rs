@@ -15,14 +15,7 @@
 //! noise). On 73,000 lines of other people's chat, dialogue, tweets and news read as
 //! transcripts, no false wake. The grid and the false-wake check are tests in `tests/speech.rs`.
 
-/// Lowercase words without punctuation.
-fn words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
-        .map(|w| w.trim_matches('\'').to_string())
-        .filter(|w| !w.is_empty())
-        .collect()
-}
+use crate::engine::words::words;
 
 /// Greetings Whisper hears in place of "hey" (matched exactly, never approximately: "he" and
 /// "they" are not greetings).

@@ -3,7 +3,8 @@
 //!
 //! - [`prompts`]: loading and checking the prompt files (flows, shared texts, safety scripts);
 //! - [`engine`]: the state machine ([`Engine::handle`]) with its [`Event`]s and [`Action`]s;
-//! - [`timeline`]: running a flow on a virtual clock ([`run_dry`]) for `hearth flow --dry-run`;
+//! - [`rehearsal`]: what a rehearsed person answers (`hearth flow --dry-run`, which runs in the
+//!   daemon's session; the engine's own tests run it alone on a virtual clock in `simulate`);
 //! - [`mood`], [`intent`]: reading answers and requests by rules; [`understand`]: requests in
 //!   free wordings, read with the sentence encoder when the rules find nothing; [`text`]: phrasing helpers;
 //! - [`plan`]: the spoken safety plan.
@@ -36,8 +37,10 @@ pub mod mood;
 pub mod plan;
 pub mod prompts;
 pub mod reading;
+pub mod rehearsal;
+#[cfg(test)]
+pub mod simulate;
 pub mod text;
-pub mod timeline;
 pub mod understand;
 
 #[cfg(test)]
@@ -50,4 +53,3 @@ pub use engine::{
 pub use mood::{parse_frequency, parse_mood, MoodParse, MoodTone};
 pub use plan::{PlanField, SafetyPlan};
 pub use prompts::{ChimeKind, Expect, Flow, Prompts, Purpose};
-pub use timeline::{run_dry, run_dry_with, DryRunError, Timeline, TimelineEntry};

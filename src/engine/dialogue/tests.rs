@@ -4,8 +4,9 @@
 use super::engine::{Action, Engine, EngineConfig, EngineMemory, Event, ForgetScope, MoodTrend};
 use super::plan::SafetyPlan;
 use super::prompts::{Body, ChimeKind, Expect, Prompts, Purpose};
+use super::rehearsal::canned_answer;
+use super::simulate::{dry_engine, run_dry, run_dry_with, simulate, Timeline};
 use super::text::DAY_MS;
-use super::timeline::{canned_answer, dry_engine, run_dry, run_dry_with, simulate, Timeline};
 use crate::engine::safety::{SafetyAction, SafetyEngine};
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

@@ -141,35 +141,14 @@ pub fn join_spoken(items: &[String]) -> String {
     }
 }
 
-/// Lower-case, turn punctuation into spaces (apostrophes vanish: "don't" -> "dont"), collapse
-/// whitespace. Digits and letters are kept.
+/// The shared words ([`crate::engine::words`]) without apostrophes ("don't" -> "dont"), a
+/// slash read as "out of" ("7/10"), joined by single spaces.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        if ch == '\'' || ch == '\u{2019}' {
-            continue;
-        }
-        if ch.is_alphanumeric() || ch == '.' {
-            out.extend(ch.to_lowercase());
-        } else if ch == '/' {
-            out.push_str(" out of ");
-        } else {
-            out.push(' ');
-        }
-    }
-    // Keep a dot only between digits ("7.5"); elsewhere it is sentence punctuation.
-    let chars: Vec<char> = out.chars().collect();
-    let mut cleaned = String::with_capacity(out.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if c == '.' {
-            let prev = i > 0 && chars[i - 1].is_ascii_digit();
-            let next = chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
-            cleaned.push(if prev && next { '.' } else { ' ' });
-        } else {
-            cleaned.push(c);
-        }
-    }
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::engine::words::words(&text.replace('/', " out of "))
+        .iter()
+        .map(|w| w.replace('\'', ""))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Tokens of a normalised text.

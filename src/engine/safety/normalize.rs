@@ -5,8 +5,9 @@
 //! "dont", "cant"), and the odd split or merged word ("kill my self", "selfharm", "sue side").
 //! The rules are written against one canonical form, produced here:
 //!
-//! - lower case, plain ASCII apostrophes, every clause boundary (`.` `,` `!` `?` `;` `:`) turned
-//!   into a standalone `,` token so patterns do not silently run across sentences;
+//! - the words every reader of Hearth sees ([`crate::engine::words`]): lower case, plain ASCII
+//!   apostrophes, every clause boundary (`.` `,` `!` `?` `;` `:`) a standalone `,` token so
+//!   patterns do not silently run across sentences;
 //! - contractions expanded ("i'm"/"im" → "i am", "can't"/"cant" → "can not", "wanna" → "want to");
 //! - fillers and pure intensifiers dropped ("um", "uh", filler "like", "you know", "really",
 //!   "just", "kind of", "literally", ...), immediate stutters collapsed ("i i want");
@@ -280,45 +281,10 @@ const LIKE_FILLER_BEFORE: &[&str] = &[
 
 /// Normalise one utterance as transcribed by speech recognition (see the module docs).
 pub fn normalize(text: &str) -> String {
-    let raw = split_raw(text);
+    let raw = crate::engine::words::words_with_breaks(text);
     let expanded = expand(&raw);
     let cleaned = drop_fillers(&expanded);
     merge_and_finish(&cleaned)
-}
-
-/// Lower-case, map punctuation to boundary tokens and split on whitespace.
-fn split_raw(text: &str) -> Vec<String> {
-    let mut out = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i > 0 { chars[i - 1] } else { ' ' };
-        let next = chars.get(i + 1).copied().unwrap_or(' ');
-        match c {
-            '\u{2019}' | '\u{2018}' | '`' | '\u{b4}' | '\'' => {
-                if prev.is_alphanumeric() && next.is_alphanumeric() {
-                    out.push('\'');
-                } else {
-                    out.push(' ');
-                }
-            }
-            '.' if prev.is_ascii_digit() && next.is_ascii_digit() => out.push('.'),
-            '.' | ',' | '!' | '?' | ';' | ':' | '\u{2026}' | '\n' | '\r' => out.push_str(" , "),
-            '-' | '\u{2013}' | '\u{2014}' => {
-                if prev.is_alphanumeric() && next.is_alphanumeric() {
-                    out.push(' ');
-                } else {
-                    out.push_str(" , ");
-                }
-            }
-            c if c.is_alphanumeric() => {
-                for l in c.to_lowercase() {
-                    out.push(l);
-                }
-            }
-            _ => out.push(' '),
-        }
-    }
-    out.split_whitespace().map(str::to_string).collect()
 }
 
 /// Expand contractions (with or without apostrophes) and slang spellings.

@@ -1,22 +1,23 @@
-//! Running a flow on a virtual clock, for `hearth flow NAME --dry-run --timeline` and for tests.
+//! The engine alone on a virtual clock, for the engine's unit tests (compiled only for tests).
+//! `hearth flow NAME --dry-run` goes through the daemon's session instead (`daemon::dry`); this
+//! harness exists so flows can be tested below the session, event by event.
 //!
 //! The simulated shell speaks at [`SPEECH_CHARS_PER_SEC`](super::text::SPEECH_CHARS_PER_SEC)
 //! (queued `Say`s and `Pause`s play one after another), sends `SpeechFinished` when its queue
 //! drains, sends `Timer` at each deadline, and answers each `Listen` after
-//! [`ANSWER_DELAY_MS`] with a canned answer for the kind of step (or lets it time out).
+//! [`ANSWER_DELAY_MS`](super::rehearsal::ANSWER_DELAY_MS) with a canned answer for the kind of step (or lets it time out).
 //! Entries carry `t`, milliseconds since the start: for speech, when it starts playing; other
 //! actions are placed in order after the speech that came before them in the same batch (so a
 //! flow ends when its closing words start), which keeps the timeline in time order.
 
 use super::engine::{Action, Engine, EngineConfig, EngineMemory, Event};
 use super::prompts::{Expect, Prompts};
+use super::rehearsal::{canned_answer, ANSWER_DELAY_MS};
 use super::text::speech_ms;
 use crate::engine::safety::SafetyEngine;
 use serde::Serialize;
 use std::sync::Arc;
 
-/// How long the simulated person takes to start answering once the microphone opens.
-pub const ANSWER_DELAY_MS: u64 = 1_500;
 /// The simulation stops after this much virtual time.
 const MAX_VIRTUAL_MS: u64 = 6 * 3_600_000;
 /// ... or after this many events.
@@ -67,19 +68,6 @@ impl Timeline {
 pub enum DryRunError {
     #[error("no flow named `{name}` (known: {})", known.join(", "))]
     UnknownFlow { name: String, known: Vec<String> },
-}
-
-/// The answer the dry run gives to a step of this kind.
-pub fn canned_answer(expect: Option<Expect>) -> Option<String> {
-    let a = match expect? {
-        Expect::Free => "I went for a walk after dinner.",
-        Expect::MoodScore => "About a six, I guess.",
-        Expect::Feelings => "A bit tired but calm.",
-        Expect::Note => "No, that's all.",
-        Expect::Frequency => "Several days.",
-        Expect::Things => "The lamp, the window, my cup, a book and the door.",
-    };
-    Some(a.to_string())
 }
 
 /// Run `flow` from `start_ms` with canned answers; the timeline of everything it did.
