@@ -259,6 +259,8 @@ pub enum ProtocolError {
     Schema(String),
     #[error("invalid `{field}`: {reason}")]
     Invalid { field: &'static str, reason: String },
+    #[error("the request line did not arrive whole within {ms} ms")]
+    Incomplete { ms: u64 },
 }
 
 impl ProtocolError {
@@ -271,6 +273,7 @@ impl ProtocolError {
             ProtocolError::Syntax(_) => "syntax",
             ProtocolError::Schema(_) => "schema",
             ProtocolError::Invalid { .. } => "invalid_value",
+            ProtocolError::Incomplete { .. } => "incomplete",
         }
     }
 }

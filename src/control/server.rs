@@ -427,6 +427,11 @@ fn serve_connection(stream: UnixStream, shared: &Shared) {
             Ok(LineRead::Eof) => return,
             Ok(LineRead::TooLong) => Err(ProtocolError::TooLong { max: MAX_LINE }),
             Ok(LineRead::Line) => parse_request(&line),
+            // Part of a line and then too long a wait: say why before closing; an idle
+            // connection with nothing sent is closed quietly.
+            Err(e) if is_timeout(&e) && !line.is_empty() => Err(ProtocolError::Incomplete {
+                ms: shared.config.read_timeout.as_millis() as u64,
+            }),
             Err(e) if is_timeout(&e) => {
                 tracing::debug!("control connection idle too long; closing it");
                 return;
