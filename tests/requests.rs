@@ -190,16 +190,19 @@ fn requests_in_many_wordings_own_and_blind() {
     );
 }
 
-/// The blind part's accuracy must not fall below this. The goal is 0.95; measured on
-/// 2026-12-05 it is 137/169 = 0.811 (own table 226/249 = 0.908), so this is the measured floor,
-/// not the goal.
-const BLIND_FLOOR: f64 = 0.81;
+/// The blind part's accuracy must not fall below this. The goal is 0.95; this is the measured
+/// floor, not the goal. Round 1's blind table measured 137/169 = 0.811 and was then read, so it
+/// joined the own table. Round 2's (written by someone who had seen neither the exemplars nor
+/// the tables) measured 144/171 = 0.842 on 2026-12-05 with the exemplars of that day, and the
+/// same with the exemplars from before round 1 was read: exemplars written after a table's
+/// misses fix that table, not new wordings.
+const BLIND_FLOOR: f64 = 0.84;
 
 /// Ordinary talk taken as a request, own and blind, as measured on 2026-12-05 (the goal is
-/// none): own "I ground the coffee beans", "I breathed a sigh of relief", "She told me to calm
-/// down" (all by rule triggers); blind 4 of 40 (two mention breathing, one "my mood was better
-/// after lunch", one "everything just feels a bit much lately").
-const FALSE_REQUESTS: (usize, usize) = (3, 4);
+/// none): own "I ground the coffee beans" and "She told me to calm down" (rule triggers); blind
+/// 8 of 40 in round 2 (talk that mentions breath work, the ground, a body scan at a hospital, a
+/// check-in at work, the weekly shop, and two lines about people talking).
+const FALSE_REQUESTS: (usize, usize) = (2, 8);
 
 /// The threshold and margin in `prompts/requests.toml` were chosen here, on the own table only:
 /// the most rows right with no ordinary talk taken as a request.
