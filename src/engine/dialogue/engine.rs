@@ -264,6 +264,12 @@ enum Mode {
     Crisis(Box<CrisisRun>),
 }
 
+/// Proof that a flow taken out of `mode` was put back ([`Engine::keep`]) or ended
+/// ([`Engine::end_flow`]). Only those two make one, and every function that takes a running flow
+/// by value returns one, so the compiler checks that no path forgets the flow.
+#[must_use = "a flow taken out of `mode` must be kept or ended"]
+struct Placed(());
+
 #[derive(Debug)]
 struct CrisisRun {
     protocol: CrisisProtocol,
@@ -890,12 +896,11 @@ impl Engine {
             self.listening_utterance(run, text);
             return;
         }
-        match std::mem::replace(&mut self.mode, Mode::Idle) {
-            Mode::Flow(run) => self.flow_utterance(run, text),
-            other => {
-                self.mode = other;
-                self.idle_utterance(text);
+        match self.take_flow() {
+            Some(run) => {
+                let _placed = self.flow_utterance(run, text);
             }
+            None => self.idle_utterance(text),
         }
     }
 
@@ -1556,12 +1561,11 @@ impl Engine {
 
     /// Handle an utterance that answered no pending question as a fresh one.
     fn dispatch_again(&mut self, text: &str) {
-        match std::mem::replace(&mut self.mode, Mode::Idle) {
-            Mode::Flow(run) => self.flow_utterance(run, text),
-            other => {
-                self.mode = other;
-                self.idle_utterance(text);
+        match self.take_flow() {
+            Some(run) => {
+                let _placed = self.flow_utterance(run, text);
             }
+            None => self.idle_utterance(text),
         }
     }
 
@@ -1573,10 +1577,8 @@ impl Engine {
             }
             return;
         }
-        if let Mode::Flow(_) = self.mode {
-            if let Mode::Flow(run) = std::mem::replace(&mut self.mode, Mode::Idle) {
-                self.flow_command(run, c);
-            }
+        if let Some(run) = self.take_flow() {
+            let _placed = self.flow_command(run, c);
             return;
         }
         match c {
@@ -1779,20 +1781,20 @@ impl Engine {
             },
             answers: Answers::default(),
         });
-        match &flow.body {
+        let _placed = match &flow.body {
             Body::Cues { .. } => {
                 self.last_prompt = vec![self.personal(&intro)];
                 run.stage = Stage::AwaitSpeech {
                     fallback_at: self.fallback_after(&intro),
                     next: 0,
                 };
-                self.mode = Mode::Flow(run);
+                self.keep(run)
             }
             Body::Steps(_) => {
                 self.out.push(Action::Pause { ms: BEAT_MS });
-                self.enter_step(run, 0);
+                self.enter_step(run, 0)
             }
-        }
+        };
     }
 
     fn fallback_after(&self, said: &str) -> u64 {
@@ -1811,29 +1813,21 @@ impl Engine {
     }
 
     fn on_timer(&mut self) {
-        let run = match std::mem::replace(&mut self.mode, Mode::Idle) {
-            Mode::Flow(run) => run,
-            other => {
-                self.mode = other;
-                return;
-            }
-        };
-        if run.paused {
-            self.mode = Mode::Flow(run);
+        let Some(mut run) = self.take_flow() else {
             return;
-        }
-        match run.stage {
+        };
+        let _placed = match run.stage {
+            _ if run.paused => self.keep(run),
             Stage::AwaitSpeech { fallback_at, next } if self.now >= fallback_at => {
-                let mut run = run;
                 run.stage = Stage::Cues {
                     next,
                     at: self.now + LEAD_IN_MS,
                 };
-                self.mode = Mode::Flow(run);
+                self.keep(run)
             }
             Stage::Cues { next, at } if self.now >= at => self.cue_due(run, next, at),
-            _ => self.mode = Mode::Flow(run),
-        }
+            _ => self.keep(run),
+        };
     }
 
     /// Duration of cue `i` at the current pace.
@@ -1846,19 +1840,16 @@ impl Engine {
         }
     }
 
-    fn cue_due(&mut self, mut run: Box<FlowRun>, mut next: usize, mut at: u64) {
+    fn cue_due(&mut self, mut run: Box<FlowRun>, mut next: usize, mut at: u64) -> Placed {
         let prompts = run.prompts.clone();
         let Some(flow) = prompts.flow(&run.name) else {
-            self.end_flow(run, false);
-            return;
+            return self.end_flow(run, false);
         };
         let Body::Cues { cues, repeat, .. } = &flow.body else {
-            self.end_flow(run, false);
-            return;
+            return self.end_flow(run, false);
         };
         if next >= run.total || cues.is_empty() {
-            self.finish_flow(run);
-            return;
+            return self.finish_flow(run);
         }
         // A very late timer: skip cues whose time has passed rather than rush through them.
         while next + 1 < run.total && at + self.cue_ms(flow, next) <= self.now {
@@ -1883,13 +1874,12 @@ impl Engine {
             next: next + 1,
             at: at + self.cue_ms(flow, next),
         };
-        self.mode = Mode::Flow(run);
+        self.keep(run)
     }
 
-    fn flow_utterance(&mut self, run: Box<FlowRun>, text: &str) {
+    fn flow_utterance(&mut self, run: Box<FlowRun>, text: &str) -> Placed {
         if let Some(c) = self.command_in(text) {
-            self.flow_command(run, c);
-            return;
+            return self.flow_command(run, c);
         }
         let is_steps = matches!(run.stage, Stage::Step { .. });
         if run.paused || !is_steps {
@@ -1903,27 +1893,27 @@ impl Engine {
                     .map(|f| (f.name.as_str(), f.triggers.as_slice())),
             );
             if let Some(Request::Flow(name)) = req {
-                self.mode = Mode::Flow(run);
+                let placed = self.keep(run);
                 self.start_flow(&name, None, None);
-                return;
+                return placed;
             }
             let paused = run.paused;
-            self.mode = Mode::Flow(run);
+            let placed = self.keep(run);
             if paused {
                 self.say_common("still_paused");
             }
-            return;
+            return placed;
         }
-        self.step_answer(run, text);
+        self.step_answer(run, text)
     }
 
-    fn flow_command(&mut self, mut run: Box<FlowRun>, c: Command) {
+    fn flow_command(&mut self, mut run: Box<FlowRun>, c: Command) -> Placed {
         let is_steps = matches!(run.stage, Stage::Step { .. });
         match c {
             Command::Stop => {
                 self.out.push(Action::StopSpeaking);
                 self.say_common("stopped");
-                self.end_flow(run, false);
+                self.end_flow(run, false)
             }
             Command::Pause => {
                 self.out.push(Action::StopSpeaking);
@@ -1940,7 +1930,7 @@ impl Engine {
                 } else {
                     self.say_common("still_paused");
                 }
-                self.mode = Mode::Flow(run);
+                self.keep(run)
             }
             Command::Resume => {
                 if run.paused {
@@ -1953,34 +1943,38 @@ impl Engine {
                                 fallback_at: self.fallback_after(&resumed),
                                 next,
                             };
-                            self.mode = Mode::Flow(run);
+                            self.keep(run)
                         }
                         Stage::Step { .. } => {
-                            self.mode = Mode::Flow(run);
+                            let placed = self.keep(run);
                             self.reask();
+                            placed
                         }
                     }
                 } else {
-                    self.mode = Mode::Flow(run);
+                    let placed = self.keep(run);
                     if is_steps {
                         self.reask();
                     }
+                    placed
                 }
             }
             Command::Repeat => {
-                self.mode = Mode::Flow(run);
+                let placed = self.keep(run);
                 if is_steps {
                     self.reask();
                 } else {
                     self.repeat();
                 }
+                placed
             }
             Command::Slower | Command::Faster => {
                 self.change_pace(c == Command::Slower);
-                self.mode = Mode::Flow(run);
+                let placed = self.keep(run);
                 if is_steps {
                     self.relisten();
                 }
+                placed
             }
             Command::Skip => {
                 if run.paused {
@@ -1995,7 +1989,7 @@ impl Engine {
                         }
                         self.say_common("skipped");
                         self.out.push(Action::Pause { ms: BEAT_MS });
-                        self.enter_step(run, index + 1);
+                        self.enter_step(run, index + 1)
                     }
                     Stage::Cues { next, .. } | Stage::AwaitSpeech { next, .. } => {
                         let repeat = matches!(
@@ -2006,38 +2000,41 @@ impl Engine {
                         if repeat {
                             // Skipping breathing ends it gently.
                             self.closing(&run);
-                            self.end_flow(run, false);
+                            self.end_flow(run, false)
                         } else {
                             let target = self.resume_index(&run, next) + 1;
                             run.stage = Stage::Cues {
                                 next: target,
                                 at: self.now,
                             };
-                            self.cue_due(run, target, self.now);
+                            self.cue_due(run, target, self.now)
                         }
                     }
                 }
             }
             Command::Help => {
                 self.say_common("help_in_flow");
-                self.mode = Mode::Flow(run);
+                let placed = self.keep(run);
                 if is_steps {
                     self.relisten();
                 }
+                placed
             }
             Command::AreYouHuman => {
                 self.disclose(DisclosureReason::Asked);
-                self.mode = Mode::Flow(run);
+                let placed = self.keep(run);
                 if is_steps {
                     self.reask();
                 }
+                placed
             }
             Command::Consent(keep) => {
                 self.set_consent(keep);
-                self.mode = Mode::Flow(run);
+                let placed = self.keep(run);
                 if is_steps {
                     self.relisten();
                 }
+                placed
             }
         }
     }
@@ -2082,11 +2079,10 @@ impl Engine {
     }
 
     /// Move to step `index` (skipping steps that do not apply) and ask it, or finish.
-    fn enter_step(&mut self, mut run: Box<FlowRun>, mut index: usize) {
+    fn enter_step(&mut self, mut run: Box<FlowRun>, mut index: usize) -> Placed {
         let prompts = run.prompts.clone();
         let Some(Body::Steps(steps)) = prompts.flow(&run.name).map(|f| &f.body) else {
-            self.end_flow(run, false);
-            return;
+            return self.end_flow(run, false);
         };
         while let Some(s) = steps.get(index) {
             let skip = match s.expect {
@@ -2103,8 +2099,7 @@ impl Engine {
             index += 1;
         }
         let Some(step) = steps.get(index) else {
-            self.finish_flow(run);
-            return;
+            return self.finish_flow(run);
         };
         let text = pick(&step.say, run.variant, &step.id).to_string();
         self.ask(&text);
@@ -2116,10 +2111,10 @@ impl Engine {
             things: 0,
             asked_more: false,
         };
-        self.mode = Mode::Flow(run);
+        self.keep(run)
     }
 
-    fn step_answer(&mut self, mut run: Box<FlowRun>, text: &str) {
+    fn step_answer(&mut self, mut run: Box<FlowRun>, text: &str) -> Placed {
         let prompts = run.prompts.clone();
         let (
             Stage::Step {
@@ -2132,12 +2127,10 @@ impl Engine {
             Some(Body::Steps(steps)),
         ) = (run.stage, prompts.flow(&run.name).map(|f| &f.body))
         else {
-            self.mode = Mode::Flow(run);
-            return;
+            return self.keep(run);
         };
         let Some(step) = steps.get(index) else {
-            self.finish_flow(run);
-            return;
+            return self.finish_flow(run);
         };
         let purpose = run.flow().map(|f| f.purpose);
         // A clear request in the middle of a conversation is a request, not the answer.
@@ -2149,13 +2142,12 @@ impl Engine {
                     let q = pick(&step.say, run.variant, &step.id).to_string();
                     self.ask(&q);
                     self.listen(scaled(step.timeout_ms, self.pace));
-                    self.mode = Mode::Flow(run);
-                    return;
+                    return self.keep(run);
                 }
                 Some(Request::Flow(name)) if name != run.name && intent::switches(text) => {
-                    self.mode = Mode::Flow(run);
+                    let placed = self.keep(run);
                     self.start_flow(&name, None, None);
-                    return;
+                    return placed;
                 }
                 _ => {}
             }
@@ -2223,8 +2215,7 @@ impl Engine {
                             things,
                             asked_more,
                         };
-                        self.mode = Mode::Flow(run);
-                        return;
+                        return self.keep(run);
                     }
                     None => false,
                 }
@@ -2267,8 +2258,7 @@ impl Engine {
                         things: total,
                         asked_more: true,
                     };
-                    self.mode = Mode::Flow(run);
-                    return;
+                    return self.keep(run);
                 }
                 true
             }
@@ -2296,13 +2286,11 @@ impl Engine {
                             things,
                             asked_more: true,
                         };
-                        self.mode = Mode::Flow(run);
-                        return;
+                        return self.keep(run);
                     }
                     self.say_common("moving_on");
                     self.out.push(Action::Pause { ms: BEAT_MS });
-                    self.enter_step(run, index + 1);
-                    return;
+                    return self.enter_step(run, index + 1);
                 }
             } else {
                 run.answers.nothing.retain(|id| id != &step.id);
@@ -2314,8 +2302,7 @@ impl Engine {
             };
             self.say(&ack);
             self.out.push(Action::Pause { ms: BEAT_MS });
-            self.enter_step(run, index + 1);
-            return;
+            return self.enter_step(run, index + 1);
         }
         let misses = misses + 1;
         match misses {
@@ -2331,8 +2318,7 @@ impl Engine {
             _ => {
                 self.say_common("moving_on");
                 self.out.push(Action::Pause { ms: BEAT_MS });
-                self.enter_step(run, index + 1);
-                return;
+                return self.enter_step(run, index + 1);
             }
         }
         self.listen(scaled(step.timeout_ms, self.pace));
@@ -2343,7 +2329,7 @@ impl Engine {
             things,
             asked_more,
         };
-        self.mode = Mode::Flow(run);
+        self.keep(run)
     }
 
     /// Whether a plan from an earlier day (within a few days) is waiting to be asked about.
@@ -2444,7 +2430,7 @@ impl Engine {
             self.enter_crisis(&a);
             return;
         }
-        let mut run = match std::mem::replace(&mut self.mode, Mode::Idle) {
+        let run = match std::mem::replace(&mut self.mode, Mode::Idle) {
             Mode::Flow(run) => run,
             Mode::Crisis(mut c) => {
                 let prompts = c.prompts.clone();
@@ -2491,6 +2477,12 @@ impl Engine {
                 return;
             }
         };
+        let _placed = self.flow_listen_timeout(run);
+    }
+
+    /// No answer to a flow's question: ask once more gently, then move on (or end, when the
+    /// step's answer is needed).
+    fn flow_listen_timeout(&mut self, mut run: Box<FlowRun>) -> Placed {
         let Stage::Step {
             index,
             misses,
@@ -2499,12 +2491,10 @@ impl Engine {
             asked_more,
         } = run.stage
         else {
-            self.mode = Mode::Flow(run);
-            return;
+            return self.keep(run);
         };
         if run.paused {
-            self.mode = Mode::Flow(run);
-            return;
+            return self.keep(run);
         }
         let required = matches!(self.expect_of(&run, index), Some(Expect::MoodScore));
         if timeouts == 0 {
@@ -2521,14 +2511,14 @@ impl Engine {
                 things,
                 asked_more,
             };
-            self.mode = Mode::Flow(run);
+            self.keep(run)
         } else if required {
             self.say_common("mood_not_logged");
-            self.end_flow(run, false);
+            self.end_flow(run, false)
         } else {
             self.say_common("moving_on");
             self.out.push(Action::Pause { ms: BEAT_MS });
-            self.enter_step(run, index + 1);
+            self.enter_step(run, index + 1)
         }
     }
 
@@ -2557,10 +2547,9 @@ impl Engine {
     }
 
     /// The flow ran to its end: log what it gathered, say its closing, end it.
-    fn finish_flow(&mut self, run: Box<FlowRun>) {
+    fn finish_flow(&mut self, run: Box<FlowRun>) -> Placed {
         let Some(flow) = run.flow() else {
-            self.end_flow(run, false);
-            return;
+            return self.end_flow(run, false);
         };
         let purpose = flow.purpose;
         let is_cues = matches!(flow.body, Body::Cues { .. });
@@ -2579,8 +2568,7 @@ impl Engine {
                 }),
                 None => {
                     self.say_common("mood_not_logged");
-                    self.end_flow(run, false);
-                    return;
+                    return self.end_flow(run, false);
                 }
             },
             Purpose::Checkin => {
@@ -2620,8 +2608,7 @@ impl Engine {
             Purpose::SafetyPlan => {
                 if run.answers.plan.is_empty() {
                     self.say_common("safety_plan_empty");
-                    self.end_flow(run, false);
-                    return;
+                    return self.end_flow(run, false);
                 }
                 let plan = run.answers.plan.clone();
                 self.memory.safety_plan = Some(plan.clone());
@@ -2636,10 +2623,10 @@ impl Engine {
             });
         }
         self.closing(&run);
-        self.end_flow(run, true);
+        self.end_flow(run, true)
     }
 
-    fn end_flow(&mut self, run: Box<FlowRun>, completed: bool) {
+    fn end_flow(&mut self, run: Box<FlowRun>, completed: bool) -> Placed {
         self.out.push(Action::FlowEnded {
             name: run.name.clone(),
             completed,
@@ -2647,6 +2634,25 @@ impl Engine {
         self.mode = Mode::Idle;
         if !completed {
             self.last_prompt.clear();
+        }
+        Placed(())
+    }
+
+    /// Puts a flow that was taken out of `mode` back.
+    fn keep(&mut self, run: Box<FlowRun>) -> Placed {
+        self.mode = Mode::Flow(run);
+        Placed(())
+    }
+
+    /// Takes the running flow out of `mode` to work on it (leaving idle behind); any other mode
+    /// stays as it is.
+    fn take_flow(&mut self) -> Option<Box<FlowRun>> {
+        match std::mem::replace(&mut self.mode, Mode::Idle) {
+            Mode::Flow(run) => Some(run),
+            other => {
+                self.mode = other;
+                None
+            }
         }
     }
 }
