@@ -202,23 +202,27 @@ fn chat_ten_turns_of_listening_without_a_repeat_or_a_menu_then_a_crisis_line() {
 
 #[test]
 fn chat_a_thought_record_walks_through_the_steps_and_names_the_traps() {
-    let said = chat(&[
-        "can we do a thought record",
-        "no",
-        "my friend didn't reply to my message",
-        "she's angry with me",
-        "anxious, about seventy",
-        "mind reading I guess",
-        "she hasn't texted for two days",
-        "she said she loved our lunch last week",
-        "maybe she's just busy",
-        "forty",
-    ]);
+    let home = temp_dir("listen-thought");
+    let said = chat_in(
+        &home,
+        &[
+            "can we do a thought record",
+            "no",
+            "my friend didn't reply to my message",
+            "she's angry with me",
+            "anxious, about seventy",
+            "mind reading I guess",
+            "she hasn't texted for two days",
+            "she said she loved our lunch last week",
+            "maybe she's just busy",
+            "forty",
+        ],
+    );
     let traps = at(&said, "mind reading");
     assert!(said[traps].contains("catastrophising"), "{said:#?}");
     let rerate = said
         .iter()
-        .rposition(|s| s.contains("hundred") || s.contains("number"))
+        .rposition(|s| s.ends_with('?') && (s.contains("hundred") || s.contains("number")))
         .unwrap_or_else(|| panic!("{said:#?}"));
     assert!(
         rerate > traps,
@@ -227,5 +231,27 @@ fn chat_a_thought_record_walks_through_the_steps_and_names_the_traps() {
     assert!(
         said.last().is_some_and(|s| !s.ends_with('?')),
         "it closes: {said:#?}"
+    );
+    // The feeling rated again is said back with its first rating.
+    let change = at(&said, "70 to 40");
+    assert!(change > rerate, "{said:#?}");
+    // The therapist's report shows the record: both numbers, kept although the words were not.
+    let report = home.join("report.html");
+    let mut c = hearth(&home);
+    c.args(["export", "--since", "all", "--out"]).arg(&report);
+    let out = run(c);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(&report).unwrap();
+    let table = &html[html
+        .find("<h2>Thought records</h2>")
+        .expect("a thought record section")..];
+    let row = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+    assert!(
+        row.contains(">70<") && row.contains(">40<") && row.contains("words not kept"),
+        "{row}"
+    );
+    assert!(
+        !html.contains("angry with me"),
+        "words kept without consent"
     );
 }

@@ -296,6 +296,11 @@ impl Companion {
                 s.add_reflection(session, at, step, text.as_deref())
                     .map(|_| ())
             }
+            (Action::LogReflectionValue { step, value }, Some(s)) => {
+                let session = self.sessions.values().copied().max();
+                s.add_reflection_value(session, at, step, *value)
+                    .map(|_| ())
+            }
             (Action::LogSafetyEvent { level, category }, Some(s)) => {
                 s.add_safety_event(at, level.as_str(), category).map(|_| ())
             }

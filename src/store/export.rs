@@ -9,8 +9,10 @@
 //! - **HTML**, a report a person can hand to their therapist: one self-contained file (inline
 //!   CSS and SVG, no scripts, fonts, links or URLs) with a mood chart, weekly averages, days
 //!   with notes, exercises completed and check-in scores named by instrument, with the caution
-//!   that screeners are not diagnoses. It prints cleanly. Reflection words and safety events
-//!   are not in the report: what to tell a therapist about those is the person's to choose.
+//!   that screeners are not diagnoses, thought records (the feeling's strength before and after,
+//!   and the balanced thought when its words were kept) and how many planned activities
+//!   happened. It prints cleanly. Other reflection words and safety events are not in the
+//!   report: what to tell a therapist about those is the person's to choose.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,6 +20,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+use crate::engine::dialogue::engine::FOLLOW_UP_STEP;
 use crate::store::calendar::Zone;
 use crate::store::retention::DAY_MS;
 use crate::store::summary::{self, Direction};
@@ -200,7 +203,7 @@ pub fn csv(data: &ExportData) -> String {
                 "reflection".into(),
                 date(r.at_ms),
                 time(r.at_ms),
-                String::new(),
+                r.value.map(|v| v.to_string()).unwrap_or_default(),
                 String::new(),
                 r.step.clone(),
                 r.text.clone().unwrap_or_default(),
@@ -361,6 +364,59 @@ fn fmt1(v: f64) -> String {
 }
 
 /// HTML report (see the module docs).
+/// Thought records (how strong the feeling was before and after, and the balanced thought when
+/// its words were kept) and planned activities followed up the next day. The numbers are kept
+/// whatever the consent to keep words; the words only with it.
+fn thought_records_html(h: &mut String, data: &ExportData, day_label: &dyn Fn(i64) -> String) {
+    let of = |session: i64, step: &'static str| {
+        data.reflections
+            .iter()
+            .filter(move |r| r.session_id == Some(session) && r.step == step)
+    };
+    let rating = |session: i64, step: &'static str| {
+        of(session, step)
+            .find_map(|r| r.value)
+            .map_or_else(|| "—".to_string(), |v| v.to_string())
+    };
+    h.push_str("<h2>Thought records</h2>\n");
+    let records: Vec<&Session> = data
+        .sessions
+        .iter()
+        .filter(|s| s.flow.replace('_', "-") == "thought-record")
+        .collect();
+    if records.is_empty() {
+        h.push_str("<p class=\"empty\">No thought records in this period.</p>\n");
+    } else {
+        h.push_str("<p>How strong the feeling was, from 0 to 100, before and after looking at the thought.</p>\n");
+        h.push_str("<table>\n<thead><tr><th>Date</th><th class=\"num\">Before</th><th class=\"num\">After</th><th>Balanced thought</th></tr></thead>\n<tbody>\n");
+        for s in records {
+            let balanced = of(s.id, "balanced").find_map(|r| r.text.clone());
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"date\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                day_label(s.started_ms),
+                rating(s.id, "feeling"),
+                rating(s.id, "rerate"),
+                escape_html(balanced.as_deref().unwrap_or("(words not kept)")),
+            );
+        }
+        h.push_str("</tbody>\n</table>\n");
+    }
+    let follow_ups: Vec<&Reflection> = data
+        .reflections
+        .iter()
+        .filter(|r| r.step == FOLLOW_UP_STEP && r.value.is_some())
+        .collect();
+    if !follow_ups.is_empty() {
+        let done = follow_ups.iter().filter(|r| r.value == Some(1)).count();
+        let _ = writeln!(
+            h,
+            "<p>Planned activities followed up: {done} of {} happened.</p>",
+            follow_ups.len()
+        );
+    }
+}
+
 pub fn html(data: &ExportData) -> String {
     let z = data.zone;
     // "All time" (a cutoff at or before the epoch) starts at the first entry, not in 1970.
@@ -524,6 +580,8 @@ pub fn html(data: &ExportData) -> String {
         }
         h.push_str("</tbody>\n</table>\n");
     }
+
+    thought_records_html(&mut h, data, &day_label);
 
     // Check-ins.
     h.push_str("<h2>Check-in questionnaires</h2>\n");

@@ -348,6 +348,8 @@ pub struct Reflection {
     pub step: String,
     /// The person's words, only with consent and within retention.
     pub text: Option<String>,
+    /// A number the step carries (a strength 0-100, 1/0 for done or not), whatever the consent.
+    pub value: Option<i64>,
 }
 
 impl fmt::Debug for Reflection {
@@ -1085,6 +1087,29 @@ impl Store {
         })
     }
 
+    /// Records the number a reflection step carries (a feeling's strength, an activity done or
+    /// not). It is not the person's words, so it is kept whatever the consent. Returns the id.
+    pub fn add_reflection_value(
+        &self,
+        session_id: Option<i64>,
+        at_ms: i64,
+        step: &str,
+        value: i64,
+    ) -> Result<i64, StoreError> {
+        let step = step.trim();
+        if step.is_empty() {
+            return Err(StoreError::invalid("reflection step", "empty"));
+        }
+        text_ok("reflection step", step)?;
+        self.write(|c| {
+            c.prepare_cached(
+                "INSERT INTO reflections (session_id, at_ms, step, value) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![session_id, at_ms, step, value])?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
     /// Reflections in `[since_ms, until_ms]`, oldest first.
     pub fn reflections_between(
         &self,
@@ -1093,7 +1118,7 @@ impl Store {
     ) -> Result<Vec<Reflection>, StoreError> {
         let run = || -> rusqlite::Result<Vec<Reflection>> {
             let mut st = self.conn.prepare_cached(
-                "SELECT id, session_id, at_ms, step, text FROM reflections
+                "SELECT id, session_id, at_ms, step, text, value FROM reflections
                  WHERE at_ms >= ?1 AND at_ms <= ?2 ORDER BY at_ms, id",
             )?;
             let rows = st.query_map(params![since_ms, until_ms], |r| {
@@ -1103,6 +1128,7 @@ impl Store {
                     at_ms: r.get(2)?,
                     step: r.get(3)?,
                     text: r.get(4)?,
+                    value: r.get(5)?,
                 })
             })?;
             rows.collect()

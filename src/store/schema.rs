@@ -69,6 +69,10 @@ pub const MIGRATIONS: &[&str] = &[
         value  TEXT NOT NULL
     );
     ",
+    // 2: a number that belongs to a reflection step and is not the person's words (a
+    // feeling's strength from 0 to 100, 1 or 0 for a planned activity done or not), kept
+    // whatever the consent to keep words.
+    "ALTER TABLE reflections ADD COLUMN value INTEGER;",
 ];
 
 /// The schema version this build creates and understands.

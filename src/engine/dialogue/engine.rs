@@ -20,7 +20,7 @@
 //! which may slow its voice to match.
 
 use super::intent::{self, Command, Request};
-use super::mood::{count_things, parse_frequency, parse_mood, MoodTone};
+use super::mood::{count_things, parse_frequency, parse_mood, parse_rating, MoodTone};
 use super::plan::SafetyPlan;
 use super::prompts::{Body, ChimeKind, Expect, Flow, Prompts, Purpose, Step};
 use super::reading::AnswerKind;
@@ -112,6 +112,8 @@ pub struct PlannedActivity {
 
 /// The conversation step whose answer is remembered as tomorrow's plan.
 const PLAN_STEP: &str = "activity";
+/// The reflection step under which a planned activity's follow-up is logged (1 done, 0 not).
+pub const FOLLOW_UP_STEP: &str = "activity_follow_up";
 /// A plan is asked about from the next day, for this many days.
 const PLAN_FOLLOW_UP_DAYS: u64 = 3;
 
@@ -208,6 +210,12 @@ pub enum Action {
     LogReflection {
         step: String,
         text: Option<String>,
+    },
+    /// The number a reflection step carries (a feeling's strength from 0 to 100, 1 or 0 for a
+    /// planned activity done or not): not the person's words, so kept whatever the consent.
+    LogReflectionValue {
+        step: String,
+        value: i64,
     },
     /// A safety decision (never the words). `level` is the safety engine's action.
     LogSafetyEvent {
@@ -327,6 +335,8 @@ struct Answers {
     nothing: Vec<String>,
     /// The answer to the `activity` step: a plan for tomorrow.
     planned: Option<String>,
+    /// Strengths from nought to a hundred given at `rating` steps, in order.
+    ratings: Vec<u8>,
 }
 
 /// A listening conversation ("can we just talk"): reflect, ask one open question, sum up after
@@ -2159,6 +2169,14 @@ impl Engine {
                     run.answers.planned = Some(text.trim().to_string());
                 }
                 if purpose == Some(Purpose::Reflection) {
+                    // A strength from nought to a hundred is kept as a number even when the
+                    // words are not.
+                    let rating = if step.rating {
+                        parse_rating(text)
+                    } else {
+                        None
+                    };
+                    run.answers.ratings.extend(rating);
                     let kept = if self.memory.keep_transcripts {
                         Some(text.trim().to_string())
                     } else {
@@ -2168,6 +2186,12 @@ impl Engine {
                         step: step.id.clone(),
                         text: kept,
                     });
+                    if let Some(r) = rating {
+                        self.out.push(Action::LogReflectionValue {
+                            step: step.id.clone(),
+                            value: i64::from(r),
+                        });
+                    }
                 }
                 if let Some(field) = step.plan_field {
                     run.answers
@@ -2300,6 +2324,17 @@ impl Engine {
                 None if step.ack.is_empty() => self.common("ack"),
                 None => pick(&step.ack, run.variant.wrapping_add(index as u64), "ack").to_string(),
             };
+            // A feeling rated again is said back with its first rating.
+            if let (true, [first, .., last]) = (step.rating, run.answers.ratings.as_slice()) {
+                if parse_rating(text) == Some(*last) {
+                    let (before, after) = (
+                        spoken_number(u64::from(*first)),
+                        spoken_number(u64::from(*last)),
+                    );
+                    let change = self.common("rating_change");
+                    self.say(&fill(&change, &[("before", &before), ("after", &after)]));
+                }
+            }
             self.say(&ack);
             self.out.push(Action::Pause { ms: BEAT_MS });
             return self.enter_step(run, index + 1);
@@ -2366,9 +2401,9 @@ impl Engine {
         self.memory.planned = None;
         match answer {
             Some(done) => {
-                self.out.push(Action::LogReflection {
-                    step: "activity_follow_up".into(),
-                    text: Some(if done { "done" } else { "not done" }.into()),
+                self.out.push(Action::LogReflectionValue {
+                    step: FOLLOW_UP_STEP.into(),
+                    value: i64::from(done),
                 });
                 self.say_common(if done { "plan_done" } else { "plan_not_done" });
                 self.ask_common("menu_short");

@@ -6,7 +6,7 @@
 //! torn between two numbers reached for the higher one too, and a mood log is a personal record,
 //! not a measurement. A scale out of 5 is converted ("3 out of 5" -> 6).
 
-use super::text::{normalize, number_word};
+use super::text::{normalize, number_word, tokens};
 use serde::Serialize;
 
 /// The reading of a mood answer.
@@ -451,6 +451,54 @@ fn mark_tone(toks: &[&str], used: &mut [bool]) -> Option<MoodTone> {
 
 /// A PHQ/GAD answer: 0 "not at all", 1 "several days", 2 "more than half the days",
 /// 3 "nearly every day"; also the digits 0-3 and everyday paraphrases.
+/// A strength from nought to a hundred said in an answer ("anxious, about 80", "maybe forty
+/// five", "a hundred"): the first such number, if any.
+pub fn parse_rating(text: &str) -> Option<u8> {
+    const TEENS: [&str; 10] = [
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    let toks = tokens(text);
+    for (i, t) in toks.iter().enumerate() {
+        let t = t.trim_end_matches("percent");
+        if let Ok(n) = t.parse::<f32>() {
+            if (0.0..=100.0).contains(&n) {
+                return Some(n.round() as u8);
+            }
+            continue;
+        }
+        if t == "hundred" {
+            return Some(100);
+        }
+        if let Some(k) = TEENS.iter().position(|w| *w == t) {
+            return Some(10 + k as u8);
+        }
+        if let Some(k) = TENS.iter().position(|w| *w == t) {
+            let unit = toks
+                .get(i + 1)
+                .and_then(|u| number_word(u))
+                .filter(|u| (1..=9).contains(u))
+                .unwrap_or(0);
+            return Some(20 + 10 * k as u8 + unit as u8);
+        }
+    }
+    // A lone small number word last: "no one" is not a one when "sixty" is said too.
+    toks.iter()
+        .find_map(|t| number_word(t).filter(|n| *n <= 9))
+        .map(|n| n as u8)
+}
+
 pub fn parse_frequency(text: &str) -> Option<u8> {
     let n = format!(" {} ", normalize(text));
     const TABLE: &[(&str, u8)] = &[
@@ -657,6 +705,26 @@ mod tests {
         assert_eq!(p.score, Some(6));
         assert_eq!(p.feelings, vec!["tired"]);
         assert_eq!(p.note.as_deref(), Some("because work was really long"));
+    }
+
+    #[test]
+    fn ratings_from_nought_to_a_hundred() {
+        for (text, want) in [
+            ("Anxious, about 80", Some(80)),
+            ("about 45 now", Some(45)),
+            ("maybe forty five", Some(45)),
+            ("sad, like seventy", Some(70)),
+            ("a hundred", Some(100)),
+            ("one hundred percent", Some(100)),
+            ("fifteen", Some(15)),
+            ("no one noticed, I'd say sixty", Some(60)),
+            ("nought", Some(0)),
+            ("five", Some(5)),
+            ("I don't know", None),
+            ("250", None),
+        ] {
+            assert_eq!(parse_rating(text), want, "{text}");
+        }
     }
 
     #[test]

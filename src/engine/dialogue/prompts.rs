@@ -105,6 +105,10 @@ pub struct Step {
     pub plan_field: Option<PlanField>,
     /// How the plan section is read back; contains `{answer}`.
     pub read_back: Option<String>,
+    /// The answer carries a strength from nought to a hundred (a thought record's feeling):
+    /// the number is kept even when words are not, and a second rating in the flow is said
+    /// back with the first ("from eighty to forty-five").
+    pub rating: bool,
 }
 
 /// What a flow consists of.
@@ -264,6 +268,7 @@ pub const COMMON_TEXTS: &[(&str, &[&str])] = &[
     ("plan_follow_up", &["activity"]),
     ("plan_follow_up_plain", &[]),
     ("plan_done", &[]),
+    ("rating_change", &["before", "after"]),
     ("plan_not_done", &[]),
     ("support_then", &[]),
     ("back_to_flow", &[]),
@@ -383,6 +388,8 @@ struct RawStep {
     plan_field: Option<Spanned<PlanField>>,
     #[serde(default)]
     read_back: Option<Spanned<String>>,
+    #[serde(default)]
+    rating: Option<Spanned<bool>>,
 }
 
 /// Default time to wait for an answer.
@@ -1213,6 +1220,12 @@ fn check_steps(ck: &mut Checker, purpose: Purpose, raw: &[Spanned<RawStep>]) -> 
             }
             r.get_ref().trim().to_string()
         });
+        let rating = s.rating.as_ref().is_some_and(|r| {
+            if purpose != Purpose::Reflection && *r.get_ref() {
+                ck.err(r.span().start, "rating is only for reflections");
+            }
+            *r.get_ref()
+        });
         let allowed_expect = match purpose {
             Purpose::Mood => &[Expect::MoodScore, Expect::Feelings, Expect::Note][..],
             Purpose::Checkin => &[Expect::Frequency][..],
@@ -1239,6 +1252,7 @@ fn check_steps(ck: &mut Checker, purpose: Purpose, raw: &[Spanned<RawStep>]) -> 
             instrument,
             plan_field,
             read_back,
+            rating,
         });
     }
     steps

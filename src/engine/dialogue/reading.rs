@@ -281,6 +281,23 @@ impl Lexicon {
             return None;
         }
         let mut words: Vec<&str> = t.split_whitespace().collect();
+        // "Maybe. I just keep replaying it" is said back as "you just keep replaying it": an
+        // answer word or a hedge standing alone before the rest is not said back.
+        while words.len() > 2
+            && words[0].ends_with(['.', ',', '!', ';'])
+            && [
+                "maybe", "perhaps", "probably", "yeah", "yes", "yep", "no", "nope", "okay", "ok",
+                "honestly", "sure", "well", "hmm", "right",
+            ]
+            .contains(
+                &words[0]
+                    .trim_end_matches(['.', ',', '!', ';'])
+                    .to_lowercase()
+                    .as_str(),
+            )
+        {
+            words.remove(0);
+        }
         // "and then I came home" is said back as "you came home".
         while words.len() > 2
             && [
@@ -460,6 +477,15 @@ mod tests {
         assert_eq!(
             l.echo("I guess I'm used to it").as_deref(),
             Some("you're used to it")
+        );
+        assert_eq!(
+            l.echo("Maybe. I just keep replaying it").as_deref(),
+            Some("you just keep replaying it")
+        );
+        // A word that only looks like an answer stays: "no one" is not "no,".
+        assert_eq!(
+            l.echo("No one noticed my work").as_deref(),
+            Some("no one noticed your work")
         );
     }
 

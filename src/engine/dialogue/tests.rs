@@ -2619,9 +2619,9 @@ fn a_small_plan_for_tomorrow_is_asked_about_the_next_day() {
         },
         next + 10_000,
     );
-    assert!(out.contains(&Action::LogReflection {
+    assert!(out.contains(&Action::LogReflectionValue {
         step: "activity_follow_up".into(),
-        text: Some("done".into())
+        value: 1
     }));
     assert!(e.memory().planned.is_none());
     // Without their words kept, the plan is remembered but not what it was.
