@@ -1213,7 +1213,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:going to|gonna|about to) (?:{SUICIDE_ACT}|end it|end everything|end things|not be here (?:anymore|much longer|tomorrow)|disappear forever|take (?:them|it) all)\b",
+        r"\b(?:going to|gonna|about to) (?:{SUICIDE_ACT}|end it|end everything|end things|not be here (?:anymore|much longer|tomorrow)|disappear forever|take (?:them|it) all)\b|\bi am (?:going to|gonna) jump(?: ,|$| now| tonight| today)",
     ),
     (
         "crisis.tired_of_living",
@@ -2626,6 +2626,8 @@ mod tests {
             "the news has poisoned my mind against cities",
             "she is not responding to my texts or my moves",
             "nothing for me? i thought we were doing presents",
+            "i'm not going to jump, i'm just scared of heights",
+            "i'm going to jump in the shower",
         ] {
             assert!(read(t) <= SafetyAction::Support, "{t}");
         }
@@ -2647,6 +2649,8 @@ mod tests {
             "i am thinking about suicide",
             "there's nothing left for me",
             "there is nothing for me here anymore",
+            "i'm going to jump",
+            "I'm gonna jump, I can't do this anymore",
             "my husband is not responding and his lips are blue",
         ] {
             assert!(read(t) >= SafetyAction::Crisis, "{t}");
