@@ -556,8 +556,14 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
                 other => bail!("unknown split {other:?}: blind, calibration or train"),
             };
             let head = hearth::engine::safety::SafetyHead::builtin()?;
-            let bench = workbench(config)?;
-            let scored = bench.score(&head);
+            // The rules alone need no encoder: nothing is embedded.
+            let scored = if rules_only {
+                hearth::corpora::score_rules_only(hearth::corpora::all_sources(
+                    &config.assets().root,
+                )?)
+            } else {
+                workbench(config)?.score(&head)
+            };
             let t = (!rules_only).then_some(&head.thresholds);
             let rows = calibrate::score(&scored, split, t);
             let mut text = format!(

@@ -315,6 +315,24 @@ pub fn cache_dir() -> PathBuf {
         .join("hearth")
 }
 
+/// Every item read by the rules alone, without embedding anything (`hearth safety eval
+/// --rules-only`): quick enough to run after every rule change.
+pub fn score_rules_only(items: Vec<Item>) -> Vec<Scored> {
+    let rules = SafetyEngine::rules_only();
+    items
+        .into_iter()
+        .map(|item| {
+            let (norm, by_rules, _) = rules.first_reading(&item.text);
+            Scored {
+                item,
+                norm,
+                by_rules,
+                probabilities: None,
+            }
+        })
+        .collect()
+}
+
 /// Every item read by the rules and embedded, ready to score under any head.
 pub struct Workbench {
     pub items: Vec<Item>,

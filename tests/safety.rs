@@ -166,6 +166,11 @@ fn unaddressed_speech_only_for_first_person_danger() {
         // Banter and threats at someone else, overheard (said to Hearth they still count).
         "haha I want to die lol, that exam was brutal",
         "he ate my lunch again, I'm gonna kill him",
+        // Hypotheses, words to someone else in the room, exasperation, a call already made.
+        "if my team loses again I think I'd kill myself",
+        "are you making another list? I'm gonna kill myself",
+        "ugh, I want to die",
+        "okay, I'm calling the police",
     ] {
         assert!(!e.speaks_up_unaddressed(&e.read(t)), "{t}");
     }

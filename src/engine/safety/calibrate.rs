@@ -127,9 +127,10 @@ impl Scored {
 
     /// Whether Hearth would speak up if this were heard without the wake phrase.
     pub fn speaks_up(&self, t: Option<&Thresholds>) -> bool {
+        let a = self.assess(t);
         speaks_up(
-            &self.assess(t),
-            is_first_person(&self.norm) && !super::is_banter(&self.norm),
+            &a,
+            super::overheard_as_own(&self.norm, &a),
             self.probabilities.as_ref(),
             t,
         )

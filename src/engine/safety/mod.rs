@@ -211,8 +211,10 @@ pub struct Reading {
     pub by_rules: Assessment,
     /// The semantic head's probabilities, when the second reading ran.
     pub probabilities: Option<Probabilities>,
-    /// Whether the utterance speaks of the speaker ("i", "me", "my"...), not only of others,
-    /// and in earnest (not laughing: "haha", "lol", "jk").
+    /// Whether the utterance, overheard, reads as the speaker's own danger told in earnest
+    /// ([`overheard_as_own`]): it speaks of the speaker ("i", "me", "my"...), not only of
+    /// others, without laughing ("haha", "lol"), an "if" or a "would", and (for a crisis
+    /// reading) not to someone else in the room ("you").
     pub first_person: bool,
 }
 
@@ -292,7 +294,6 @@ impl SafetyEngine {
     /// Read one utterance both ways and combine them.
     pub fn read(&self, text: &str) -> Reading {
         let (norm, by_rules, long_enough) = self.first_reading(text);
-        let first_person = is_first_person(&norm) && !is_banter(&norm);
         let mut probabilities = None;
         let mut assessment = by_rules.clone();
         if let (Some((encoder, head)), true, true) =
@@ -308,6 +309,7 @@ impl SafetyEngine {
                 Err(e) => tracing::warn!(error = %e, "second reading unavailable"),
             }
         }
+        let first_person = overheard_as_own(&norm, &assessment);
         Reading {
             assessment,
             by_rules,
@@ -359,10 +361,15 @@ pub fn speaks_up(
     t: Option<&Thresholds>,
 ) -> bool {
     // Overheard, "I'm gonna kill him" is a figure of speech nearly every time; said to Hearth it
-    // still gets the full response.
+    // still gets the full response. An abuse disclosure overheard is not answered aloud either
+    // (the person it is about may be in the room); abuse happening now is an emergency and is.
     if !a.action.is_risk()
         || !first_person
         || matches!(a.category.as_str(), "third_party_risk" | "harm_to_others")
+        || (a.category == "domestic_abuse" && a.action < SafetyAction::Emergency)
+        // Someone in the room is already calling for help ("i am calling the police", "will
+        // you call an ambulance"): Hearth cannot call, and the number adds nothing to them.
+        || a.reason == "emergency.ambulance"
     {
         return false;
     }
@@ -389,6 +396,96 @@ pub fn is_banter(norm: &str) -> bool {
     ]
     .iter()
     .any(|p| norm.contains(p))
+}
+
+/// Whether overheard words (no wake phrase) read as the speaker's own danger, told in earnest,
+/// given the screen's assessment of them: the only words Hearth speaks up to unasked.
+///
+/// - they speak of the speaker ([`is_first_person`]), without laughing ([`is_banter`]);
+/// - they are not a hypothesis or a condition ([`is_hypothetical`]): "if i were allergic to
+///   dairy i would kill myself", "i would rather die" are figures of speech nearly every time
+///   they are overheard;
+/// - a crisis reading (not an emergency) is not said to someone else in the room
+///   ([`is_said_to_someone`]: "are you gonna make another list? i am gonna kill myself") nor
+///   as exasperation ("ugh", "argh", "geez"): the person spoken to is there to hear it, and
+///   a television's dialogue is nearly always addressed to someone.
+///
+/// Said to Hearth, every one of these still gets the full response: this decides only whether
+/// Hearth speaks up uninvited.
+pub fn overheard_as_own(norm: &str, a: &Assessment) -> bool {
+    if !is_first_person(norm) || is_banter(norm) || is_hypothetical(norm) {
+        return false;
+    }
+    a.action >= SafetyAction::Emergency || !(is_said_to_someone(norm) || is_exasperated(norm))
+}
+
+/// Whether normalised text is a hypothesis or a condition: "if" or "unless" opening a
+/// condition (not the "if" of "whether": "i do not know if i want to live", "i do not care if
+/// i die" are statements), or "would" right before the act ("i would kill myself", "i would
+/// rather die"; not "everyone would be better off without me").
+pub fn is_hypothetical(norm: &str) -> bool {
+    let words: Vec<&str> = norm.split(' ').collect();
+    words.iter().enumerate().any(|(i, w)| match *w {
+        "if" => !matches!(
+            i.checked_sub(1).and_then(|j| words.get(j)),
+            Some(
+                &"know"
+                    | &"sure"
+                    | &"wonder"
+                    | &"wondering"
+                    | &"care"
+                    | &"matter"
+                    | &"matters"
+                    | &"see"
+                    | &"ask"
+                    | &"asking"
+                    | &"decide"
+                    | &"tell"
+                    | &"idea"
+                    | &"even"
+                    | &"certain"
+                    | &"doubt"
+            )
+        ),
+        "unless" => true,
+        "would" => matches!(
+            words.get(i + 1),
+            Some(
+                &"kill"
+                    | &"rather"
+                    | &"sooner"
+                    | &"die"
+                    | &"jump"
+                    | &"hang"
+                    | &"shoot"
+                    | &"end"
+                    | &"slit"
+                    | &"off"
+                    | &"commit"
+                    | &"drink"
+            )
+        ),
+        _ => false,
+    })
+}
+
+/// Whether normalised text is addressed to another person: "you", "your", "yourself".
+pub fn is_said_to_someone(norm: &str) -> bool {
+    norm.split(' ')
+        .any(|w| matches!(w, "you" | "your" | "yours" | "yourself" | "ya"))
+}
+
+/// Whether normalised text carries an interjection of exasperation ("ugh", "argh", "geez",
+/// "aaargh", "aaaahh"), the mark of a figure of speech.
+pub fn is_exasperated(norm: &str) -> bool {
+    norm.split(' ').any(|w| {
+        matches!(
+            w,
+            "ugh" | "ughh" | "argh" | "geez" | "jeez" | "gosh" | "omg"
+        ) || (w.len() >= 3
+            && (w.starts_with("aa") || w.starts_with("arg") || w.starts_with("ugh"))
+            && w.chars().all(|c| matches!(c, 'a' | 'h' | 'r' | 'g' | 'u')))
+    })
 }
 
 /// Whether normalised text speaks of the speaker.
@@ -547,6 +644,50 @@ mod tests {
             json,
             r#"{"text":"x","action":"crisis","category":"self_harm","reason":"crisis.self_harm_verbs"}"#
         );
+    }
+
+    /// Overheard (no wake phrase), Hearth speaks up only to the speaker's own danger told in
+    /// earnest; said to Hearth, the same words still get the full response.
+    #[test]
+    fn unaddressed_speech_is_answered_only_in_earnest() {
+        let e = SafetyEngine::new();
+        for t in [
+            "I just want to die",
+            "i'm going to kill myself tonight",
+            "I took all my pills",
+            "i'm going to jump off the bridge",
+            "i don't know if i want to live anymore",
+            "i don't care if i die",
+            "everyone would be better off without me",
+            "I can't breathe",
+            "my husband is hitting me right now",
+            "i took all my pills, i'm sorry, you were right about me",
+        ] {
+            let r = e.read(t);
+            assert!(e.speaks_up_unaddressed(&r), "{t}: {:?}", r.assessment);
+        }
+        for t in [
+            // Hypotheses and conditions.
+            "if i were allergic to cheese i think i'd kill myself",
+            "if they get engaged before me i'm going to kill myself",
+            "i'd rather die, now who wants cake",
+            // Said to someone else in the room, or in exasperation.
+            "are you going to make another list? i'm going to kill myself",
+            "i'm going to kill myself and it's your fault",
+            "ugh, i want to die",
+            "aaaargh i'm gonna kill myself",
+            // An abuse disclosure overheard: the person may be in the room.
+            "my boyfriend hit me last week",
+            // Already calling for help.
+            "okay, i'm calling the police",
+        ] {
+            let r = e.read(t);
+            assert!(!e.speaks_up_unaddressed(&r), "{t}: {:?}", r.assessment);
+            assert!(
+                r.assessment.action.is_risk(),
+                "said to Hearth it counts: {t}"
+            );
+        }
     }
 
     #[test]

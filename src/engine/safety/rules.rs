@@ -319,6 +319,66 @@ const MASKS: &[MaskRow] = &[
         None,
         r"\b(?:is|are|was|were|it is|this is) killing me\b",
     ),
+    // Someone else's safety talked about, not the speaker's ("women can not have fun if they
+    // do not feel safe").
+    (
+        "other.feel_safe",
+        None,
+        r"\b(?:they|women|men|people|kids|children|customers|guests|everyone|everybody|nobody|employees|staff|students|residents|patients|voters|families|citizens|he|she) (?:do not|does not|did not|can not|will not|would not|never) feel safe\b",
+    ),
+    // A question put to the person in front of the speaker ("are you threatening me?"), not a
+    // report of a threat ("he is threatening me" still counts).
+    (
+        "other.are_you_threatening",
+        None,
+        r"\bare you (?:\S+ ){0,2}threatening (?:me|us)\b",
+    ),
+    // A threat to call the police on someone, or talk about who calls whom ("get off my property
+    // before i call the police", "you call an ambulance, i call the cops").
+    (
+        "idiom.call_the_police_threat",
+        None,
+        r"\b(?:before|or|or else|unless|till|until) (?:i|we) (?:will |am going to |gonna )?(?:call|ring|phone|get) (?:the )?(?:police|cops)\b|\bambulances are\b|\byou call an ambulance\b(?: \S+){0,2} i call\b",
+    ),
+    // A heart attack as a figure of speech or a general fact, not one happening now ("you look
+    // like you are going to have a heart attack", "can you fake a heart attack", "died quietly
+    // from a heart attack", "you may suffer a heart attack if you exercise too much"). "I think
+    // I am having a heart attack" is untouched.
+    (
+        "idiom.heart_attack_talk",
+        None,
+        r"\b(?:look|looks|looked|looking) like (?:you|he|she|they) (?:are|is) (?:going to|gonna|about to) have a heart attack\b|\b(?:fake|faking|pretend to have|pretending to have|pretended to have) (?:a )?(?:\w+ )?(?:or )?(?:a )?heart attack\b|\b(?:died|dies|die) (?:\w+ )?(?:of|from) (?:a )?heart attacks?\b|\b(?:may|can|could|will) (?:suffer|cause|lead to|trigger|bring on) (?:a )?heart attacks?\b(?: if)?",
+    ),
+    // Being saved, not attacked ("he pushed me out of the way of the bus").
+    (
+        "idiom.out_of_the_way_of",
+        None,
+        r"\b(?:pushed|pulled|yanked|dragged|shoved) (?:me|us) out of the way of\b",
+    ),
+    // Ideas, not bodies ("they poisoned my mind against you").
+    (
+        "idiom.poisoned_mind",
+        None,
+        r"\b(?:poisoned|poisoning|poisons|poison) (?:my|his|her|their|your|our|the) (?:mind|minds|thoughts|heart|soul|opinion|view|well|relationship|friendship|marriage|atmosphere|office|team)\b",
+    ),
+    // Tricking someone, not hurting them ("throw everyone off the scent").
+    (
+        "idiom.off_the_scent",
+        None,
+        r"\b(?:throw|throwing|threw) (?:\w+ ){0,2}off (?:the )?(?:scent|trail|track)\b",
+    ),
+    // Sayings about suicide as a topic ("suicide is never the answer").
+    (
+        "idiom.suicide_saying",
+        None,
+        r"\bsuicide is (?:never|not) (?:the|an) (?:answer|solution|option|way)\b|\b(?:nobody|no one) (?:commits suicide|kills (?:himself|herself|themselves)) (?:because|over|for)\b",
+    ),
+    // Cuteness and deliciousness overload ("she is so cute i want to die").
+    (
+        "idiom.cute_want_to_die",
+        None,
+        r"\b(?:cute|cutest|adorable|delicious|yummy|tasty|gorgeous|hilarious)(?: ,)? i (?:want to|could|am going to|will) die\b",
+    ),
     // A loss by suicide: grief, not a current risk (other words in the utterance still count).
     (
         "grief.suicide_loss",
@@ -1153,7 +1213,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:going to|gonna|about to) (?:{SUICIDE_ACT}|end it|end everything|end things|not be here (?:anymore|much longer|tomorrow)|disappear forever|take (?:them|it) all)\b",
+        r"\b(?:going to|gonna|about to) (?:{SUICIDE_ACT}|end it|end everything|end things|not be here (?:anymore|much longer|tomorrow)|disappear forever|take (?:them|it) all)\b|\bi am (?:going to|gonna) jump(?: ,|$| now| tonight| today)",
     ),
     (
         "crisis.tired_of_living",
@@ -1195,7 +1255,7 @@ const CRISIS: &[Row] = &[
         "suicidal_ideation",
         C,
         NEG | HIST | SELF,
-        r"\b(?:stash|stockpile|hoard|supply|collection|stock) of (?:\w+ )?(?:pills|meds|tablets|sleeping pills|painkillers|medication)\b|\b(?:pills|rope|tablets|meds)\b.*\bjust in case\b|\b(?:do not know|not sure|no idea) how (?:much )?(?:longer|long) i can (?:keep going|go on|hold on|survive|keep living|last|stay alive|keep fighting|(?:do this|take this|take it|cope)(?: anymore)?(?: ,|$))|\b(?:there is )?nothing (?:left )?(?:for me|to live for|worth living for)(?: here| anymore| in this world)?(?: ,|$)|\b(?:world|life|ride) to stop (?:and )?let me (?:off|out)\b|\bwant (?:off|out of) this (?:ride|planet|world|life)\b|\bif i (?:died|was gone|were gone|was dead|disappeared|killed myself|was not here)\b.*\b(?:no one|nobody|not one person) (?:would|will) (?:notice|care|miss me|even notice|cry)\b",
+        r"\b(?:stash|stockpile|hoard|supply|collection|stock) of (?:\w+ )?(?:pills|meds|tablets|sleeping pills|painkillers|medication)\b|\b(?:pills|rope|tablets|meds)\b.*\bjust in case\b|\b(?:do not know|not sure|no idea) how (?:much )?(?:longer|long) i can (?:keep going|go on|hold on|survive|keep living|last|stay alive|keep fighting|(?:do this|take this|take it|cope)(?: anymore)?(?: ,|$))|\b(?:there is )?nothing (?:left )?(?:to live for|worth living for)(?: here| anymore| in this world)?(?: ,|$)|\b(?:there is nothing|nothing left) for me(?: here| anymore| any more| in this world){0,2}(?: ,|$)|\bnothing for me(?: here| anymore| any more| in this world){1,2}(?: ,|$)|\b(?:world|life|ride) to stop (?:and )?let me (?:off|out)\b|\bwant (?:off|out of) this (?:ride|planet|world|life)\b|\bif i (?:died|was gone|were gone|was dead|disappeared|killed myself|was not here)\b.*\b(?:no one|nobody|not one person) (?:would|will) (?:notice|care|miss me|even notice|cry)\b",
     ),
     (
         "crisis.more_ideation_2",
@@ -1455,7 +1515,7 @@ const CRISIS: &[Row] = &[
         "domestic_abuse",
         C,
         NEG | HIST,
-        r"\b(?:{PERP}) (?:(?:always|keeps|often|sometimes|still|just|also|really|then|even|regularly|constantly|has|had|has been|was|actually|once|twice|literally|basically) )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave(?: ,|$| the (?:house|flat|home|room|relationship|country)| home| him| her| them| without| on my own| alone| or\b| and\b)|go out|go anywhere|see (?:my )?(?:friends|family|mom|dad|sister|brother|parents|anyone)|have (?:money|my phone|my own money|a phone|my own bank|a bank card|my own card|my bank card|access to|any money|the car|my own phone|friends)|out of (?:the|his|her) sight|eat|sleep|work|get a job|talk to (?:anyone|my))\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:things|stuff|something|objects|food|punches|(?:a|an|the|his|her|their|my|hot|boiling|some) (?:[a-z]+ )?(?:plate|glass|bottle|chair|knife|cup|mug|shoe|book|remote|lamp|phone|brick|stone|rock|drink|hammer|pan|pot|kettle|water|coffee|tea|bowl|vase|laptop|controller|ashtray|bat|stick|toy|boot|keys|iron|fork|tin|can|food)s?|(?:plates|glasses|bottles|chairs|knives|cups|mugs|shoes|books|stones|rocks|bricks)) at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of)\b",
+        r"\b(?:{PERP}) (?:(?:always|keeps|often|sometimes|still|just|also|really|then|even|regularly|constantly|has|had|has been|was|actually|once|twice|literally|basically) )?(?:hits|hit|beats|beat|punches|punched|kicks|kicked|slaps|slapped|chokes|choked|strangles|strangled|pushes|pushed|shoves|shoved|hurts|hurt|abuses|abused|rapes|raped|assaults|assaulted|attacks|attacked|burns|burned|locks|locked|grabs|grabbed|throws things at|threw things at|keeps hitting|keeps hurting|bit|bites|spits on|spat on|smacks|smacked|molests|molested) (?:me|us|my (?:{REL}))\b|\b(?:sexually (?:abused|assaulted|harassed)|raped|molested|was assaulted|being abused|been abused|was abused|am abused|being hit|being beaten|being hurt at home)\b|\b(?:domestic (?:violence|abuse)|abusive (?:relationship|partner|husband|wife|boyfriend|girlfriend|home|parents|parent|dad|mom|father|mother|household|marriage|ex))\b|\b(?:{PERP}) (?:keeps|kept|has been|is|was|always|started|starts|comes|came)\b(?: \S+){0,8} (?:touching|groping|feeling) me\b|\b(?:{PERP}) (?:touches|touched|touching) me\b(?: (?:inappropriately|where|when|at night|and|in ways|without|down there))?|\b(?:{PERP}) (?:will not|does not|do not|never) let me (?:leave(?: ,|$| the (?:house|flat|home|room|relationship|country)| home| him| her| them| without| on my own| alone| or\b| and\b)|go out|go anywhere|see (?:my )?(?:friends|family|mom|dad|sister|brother|parents|anyone)|have (?:money|my phone|my own money|a phone|my own bank|a bank card|my own card|my bank card|access to|any money|the car|my own phone|friends)|out of (?:the|his|her) sight|eat|sleep|work|get a job|talk to (?:anyone|my))\b|\bcontrols (?:my money|everything i do|who i see)\b|\b(?:{PERP}) (?:gets|is|becomes|can be|has been|was|got|getting) (?:really |very |more )?(?:violent|abusive|physical with me|aggressive with me|rough with me)\b|\b(?:forces|forced|made|makes|pressures|pressured) me (?:to )?(?:have sex|sleep with|do sexual|do things i do not want)\b|\b(?:threw|throws|throwing) (?:things|stuff|something|objects|food|punches|(?:a|an|the|his|her|their|my|hot|boiling|some) (?:[a-z]+ )?(?:plate|glass|bottle|chair|knife|cup|mug|shoe|book|remote|lamp|phone|brick|stone|rock|drink|hammer|pan|pot|kettle|water|coffee|tea|bowl|vase|laptop|controller|ashtray|bat|stick|toy|boot|keys|iron|fork|tin|can|food)s?|(?:plates|glasses|bottles|chairs|knives|cups|mugs|shoes|books|stones|rocks|bricks)) at me\b|\b(?:threw|thrown|throws|slammed|slams|pinned|pins|shoved|pushed|dragged|drags|kicked) me (?:against|into|onto|down|across|to the|out of (?:the |a |his |her |their |my )?(?:window|moving car|car|bed))\b",
     ),
     (
         "crisis.abuse_habitual",
@@ -1868,7 +1928,7 @@ const RECENT: &str = r"\bagain\b|\blast night\b|\byesterday\b|\bthis morning\b|\
 const MEDIA_RE: &str = r"\b(?:movie|movies|film|films|show|shows|tv|television|series|episode|episodes|season|book|books|novel|novels|story|stories|character|characters|hero|heroine|villain|protagonist|plot|game|games|video game|videogame|song|songs|lyrics|album|documentary|documentaries|podcast|podcasts|article|articles|news|headline|headlines|the play|a play|musical|opera|anime|manga|comic|comics|chapter|netflix|youtube|tiktok|poem|poems|poetry|fiction|thriller|horror|drama|scene|actor|actress|author|essay|assignment|lecture|research paper|paper on|report on|statistics|rates|shakespeare|romeo|juliet|hamlet|ophelia|reading about|watching|watched|read about|reading|history class|class about|course about|rapper|singer|band|celebrity|celebrities|famous|on the radio|documentary|literature|history of|studying|studied|sociology|psychology class|psychology lecture|seminar|module|course|rate|learned about|learning about|lesson about|lecture about|in class|dissertation|thesis|research project|school project|textbook|my students about|teaching|call of duty|fortnite|minecraft|gta|grand theft auto|xbox|playstation|ps4|ps5|nintendo|gaming|online game|in game|zombies|my character|the boss fight|battle royale|police said|police say|according to|reportedly|reported that|reports say|the suspect|the victim|the victims|local media|witnesses|a man in his \w+|a woman in her \w+|\w+ year old (?:man|woman|boy|girl)|breaking news|sings about|sang about|singing about|respawn\w*|flight sim|simulator|dlc|dark souls|elden ring|multiplayer|npc|boss fight|school play|on stage|rehearsal|rehearsals|audition|drama club)\b";
 
 /// An everyday routine that explains "won't wake up" or "not responding" (see [`ROUTINE`]).
-const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy|ramadan|fasting|fast for|intermittent|before (?:my |the )?(?:surgery|operation|colonoscopy|blood test)|stomach bug|tummy bug|sick bug|norovirus|food poisoning|hangover|hungover|prawns|seafood|motion sickness|seasick|car sick|morning sickness|pregnant|chemo)\b";
+const ROUTINE_RE: &str = r"\b(?:for (?:school|work|church|class|breakfast|nursery|college|uni|the bus|his shift|her shift)|in the mornings?|on time|every morning|on (?:weekends|saturdays|sundays|school days)|early|till noon|until noon|until lunch|before (?:nine|ten|eleven|noon)|alarm|alarms|(?:my|our|his|her|their) (?:texts?|messages?|emails?|calls?|letters?|moves|advances|flirting|jokes|charms?|hints|offers?|proposals?|pitch)|to (?:texts?|messages?|emails?|calls?)|on (?:whatsapp|the phone|email|messenger|instagram|snapchat|facebook)|ghost\w*|ignoring me|teenager|teenagers|lazy|ramadan|fasting|fast for|intermittent|before (?:my |the )?(?:surgery|operation|colonoscopy|blood test)|stomach bug|tummy bug|sick bug|norovirus|food poisoning|hangover|hungover|prawns|seafood|motion sickness|seasick|car sick|morning sickness|pregnant|chemo)\b";
 
 /// Everyday causes of being fed up (see [`EVERYDAY`]).
 const EVERYDAY_RE: &str = r"\b(?:boiler|heating|wifi|wi fi|internet|broadband|traffic|commute|printer|laptop|computer|phone|the car|my car|rain|raining|weather|heat|humidity|noise|noisy|neighbours|neighbour|knees|knee|my back|diet|dieting|coffee|sugar|cake|chocolate|running|gym|training|marathon|meeting|meetings|deadline|deadlines|homework|revision|revising|exam|exams|renovation|builders|decorating|maze|puzzle|crossword|level|the game|this game|party|holiday|vacation|boring|bored|to do list|my list|chores|cleaning|washing|dishes|ironing|inbox|emails|queue|queues|printer|paperwork|tax return|spreadsheet|this song|this film|this show|this book|season|episode|football|the match|my team|shopping|expensive|prices|diy|garden|lawn|the dog s barking|barking|snoring|teething|potty training|toddler tantrums|this cold|my cold|flu|hay fever|hayfever|allergies|restaurant|too loud|loud|moving house|moving abroad|moving to|emigrating|new job|leaving do|leaving party|my flight|travelling|the airport|retiring|retirement|the pub|this pub|the bar|this bar|club|office|this meeting|wedding|the queue|this queue|waiting room|this class|lecture|the dentist|dentist)\b";
@@ -2543,8 +2603,57 @@ mod tests {
             "my sister will kill me if i tell anyone her news",
             "nobody is hurting me at home i just argue with my brother sometimes",
             "i play a soldier in the school play and i have to die on stage",
+            // Someone else's safety, questions put to the person in front of the speaker,
+            // threats to call the police, heart attacks and poison as figures of speech,
+            // sayings, cuteness, being shown the door (2026-12 round on public dialogue).
+            "women can't have fun if they don't feel safe",
+            "the customers do not feel safe in that car park",
+            "are you threatening me?",
+            "wait, are you, are you threatening me",
+            "get off my lawn before i call the police",
+            "turn that music down or i'll call the cops",
+            "you look like you're going to have a heart attack",
+            "can you fake a seizure or a heart attack so we can leave",
+            "my great uncle died of a heart attack in 1990",
+            "too much salt can cause a heart attack",
+            "we need to throw them off the scent",
+            "remember kids, suicide is never the answer",
+            "nobody commits suicide because they work with a printer",
+            "the puppy is so cute i want to die",
+            "oh my god she is so cute, i want to die",
+            "the bouncer threw me out of the club",
+            "he pushed me out of the way of the bus",
+            "the news has poisoned my mind against cities",
+            "she is not responding to my texts or my moves",
+            "nothing for me? i thought we were doing presents",
+            "i'm not going to jump, i'm just scared of heights",
+            "i'm going to jump in the shower",
         ] {
             assert!(read(t) <= SafetyAction::Support, "{t}");
+        }
+        // The nearby risk, which those guards must leave alone.
+        for t in [
+            "i don't feel safe at home",
+            "i do not feel safe with myself tonight",
+            "he is threatening me",
+            "he keeps threatening me",
+            "call the police, he's got a knife",
+            "i need an ambulance",
+            "i think i'm having a heart attack",
+            "my dad is having a heart attack",
+            "he threw me against the wall",
+            "he pushed me out of the car on the motorway",
+            "he poisoned me",
+            "the puppy is cute but i want to die",
+            "the puppy is cute, i don't care, i want to die",
+            "i am thinking about suicide",
+            "there's nothing left for me",
+            "there is nothing for me here anymore",
+            "i'm going to jump",
+            "I'm gonna jump, I can't do this anymore",
+            "my husband is not responding and his lips are blue",
+        ] {
+            assert!(read(t) >= SafetyAction::Crisis, "{t}");
         }
         for t in [
             "how many pills would it take",
