@@ -40,8 +40,15 @@ const WARMUP_FRAMES: u64 = 150;
 const MAX_LAG_FRAMES: i64 = 80;
 /// Near-end frames (1.5 s) the delay estimator correlates.
 const EST_FRAMES: usize = 150;
-/// Where the canceller is given the echo: this long (40 ms) after its far end.
-const TARGET_LAG: i64 = 640;
+/// Where the canceller is given the echo: this long (100 ms) after its far end, the middle of
+/// the gate's window, so a delay that drifts (the loop's was seen to move 40 ms in 40 s) stays
+/// inside it until the next estimate.
+const TARGET_LAG: i64 = 1600;
+/// Frames (80 ms) the gate can take back: when a person's voice is found over Hearth's, the
+/// frames just before it (a soft "s" of "stop") are let through too. Delays the audio as much.
+const LOOKBACK_FRAMES: usize = 8;
+/// Frames (150 ms) the gate stays open after a person's voice was found over Hearth's.
+const HANGOVER_FRAMES: u32 = 15;
 /// After the warm-up, a frame while Hearth's voice may be in the microphone passes only if what
 /// is left after cancellation is within this many dB of the echo expected there (the far end's
 /// level through the room's coupling): a person speaking over Hearth is; the canceller's
@@ -49,6 +56,10 @@ const TARGET_LAG: i64 = 640;
 const GATE_DB: f64 = -8.0;
 /// Gain applied to a frame the gate holds back (-40 dB).
 const GATE_FLOOR: f32 = 0.01;
+/// The warm-up mute ends after this many far-end frames (3 s) whatever the estimator found: a
+/// microphone that does not hear the speaker at all (headphones, the bare test loop) has no
+/// echo to place.
+const WARMUP_LIMIT: u64 = 300;
 /// A far-end frame quieter than this (mean square, about -70 dBFS) counts as silence.
 const FAR_ACTIVE: f64 = 1e-7;
 
@@ -275,6 +286,16 @@ impl EchoStats {
     }
 }
 
+/// What the gate did with a frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Gate {
+    Pass,
+    /// Taken as the canceller's residue: attenuated.
+    Held,
+    /// Muted while learning the room.
+    Muted,
+}
+
 /// The capture side: aligns microphone chunks with the far end and cancels the echo.
 pub struct EchoStage {
     canceller: Box<dyn EchoCanceller>,
@@ -308,6 +329,12 @@ pub struct EchoStage {
     far_recent: std::collections::VecDeque<f64>,
     /// The room's coupling: microphone echo energy over far-end energy, in dB (a running median).
     coupling_db: f64,
+    /// Frames not yet handed on (live audio), so the gate can take back its decision.
+    staged: std::collections::VecDeque<(Vec<f32>, Gate)>,
+    /// Frames the gate still stays open for.
+    hang: u32,
+    /// Whether the warm-up mute and the residual gate run (off: the canceller alone).
+    gating: bool,
     /// How many frames after the far end stops its echo can still arrive.
     tail_frames: u64,
 }
@@ -321,6 +348,9 @@ impl EchoStage {
             learned: 0,
             far_recent: std::collections::VecDeque::new(),
             coupling_db: 0.0,
+            staged: std::collections::VecDeque::new(),
+            hang: 0,
+            gating: true,
             offset: 0,
             aligned: false,
             candidate: None,
@@ -384,23 +414,12 @@ impl EchoStage {
         self.near.extend(self.waiting.drain(..k));
         self.waiting_pos += k as u64;
         self.live = true;
-        if let Ok(dir) = std::env::var("HEARTH_ECHO_DUMP") {
-            use std::io::Write;
-            let near_from = self.near.len() - k;
-            for (name, x) in [
-                ("near", &self.near[near_from..]),
-                ("far", &self.far[from..]),
-            ] {
-                if let Ok(mut f) = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(format!("{dir}/{name}.f32"))
-                {
-                    let bytes: Vec<u8> = x.iter().flat_map(|v| v.to_le_bytes()).collect();
-                    let _ = f.write_all(&bytes);
-                }
-            }
-        }
+    }
+
+    /// The canceller alone, without the warm-up mute and the residual gate (to measure it).
+    pub fn without_gate(mut self) -> Self {
+        self.gating = false;
+        self
     }
 
     /// Like [`EchoStage::process`] with a far end given directly (tests, offline runs).
@@ -483,23 +502,54 @@ impl EchoStage {
                 let near_sound =
                     last_active.is_some_and(|la| la as i64 + i64::from(RATE) >= far_label);
                 learning = (!self.aligned || self.learned < WARMUP_FRAMES)
+                    && self.stats.far_frames < WARMUP_LIMIT
                     && (near_sound || echo_possible);
             } else if echo_possible && self.stats.far_frames < WARMUP_FRAMES {
                 learning = true;
             }
-            if learning {
+            let gate = if !self.gating {
+                Gate::Pass
+            } else if learning {
                 // Still learning the room: while Hearth's voice may be in the microphone, it
                 // is muted rather than heard as someone speaking.
-                self.frame_out.fill(0.0);
                 self.stats.muted_frames += 1;
+                Gate::Muted
             } else if echo_possible && loud_far {
                 let expected = far_env * 10f64.powf(self.coupling_db / 10.0);
-                if out_e < expected * 10f64.powf(GATE_DB / 10.0) {
-                    self.frame_out.iter_mut().for_each(|s| *s *= GATE_FLOOR);
-                    self.stats.gated_frames += 1;
+                if out_e >= expected * 10f64.powf(GATE_DB / 10.0) {
+                    // Someone speaks over Hearth: let it through, and what led up to it.
+                    self.hang = HANGOVER_FRAMES;
+                    for (_, g) in self.staged.iter_mut() {
+                        if *g == Gate::Held {
+                            *g = Gate::Pass;
+                        }
+                    }
+                    Gate::Pass
+                } else if self.hang > 0 {
+                    self.hang -= 1;
+                    Gate::Pass
+                } else {
+                    Gate::Held
                 }
+            } else {
+                Gate::Pass
+            };
+            self.staged.push_back((self.frame_out.clone(), gate));
+            let lookback = if self.live { LOOKBACK_FRAMES } else { 0 };
+            while self.staged.len() > lookback {
+                let Some((mut f, g)) = self.staged.pop_front() else {
+                    break;
+                };
+                match g {
+                    Gate::Pass => {}
+                    Gate::Held => {
+                        self.stats.gated_frames += 1;
+                        f.iter_mut().for_each(|s| *s *= GATE_FLOOR);
+                    }
+                    Gate::Muted => f.fill(0.0),
+                }
+                out.extend_from_slice(&f);
             }
-            out.extend_from_slice(&self.frame_out);
         }
         self.near.drain(..whole);
         self.far.drain(..whole);
@@ -667,54 +717,5 @@ mod tests {
         let tail = out.len() - 2 * RATE as usize;
         let erle = 10.0 * (energy(&near[tail..out.len()]) / energy(&out[tail..])).log10();
         assert!(erle > 15.0, "ERLE {erle:.1} dB");
-    }
-}
-
-#[cfg(test)]
-mod dump_tests {
-    use super::*;
-
-    fn load(path: &str) -> Vec<f32> {
-        std::fs::read(path)
-            .unwrap()
-            .chunks(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
-    }
-
-    #[test]
-    #[ignore]
-    fn replay_dump() {
-        let dir = std::env::var("HEARTH_ECHO_DUMP").unwrap();
-        let near = load(&format!("{dir}/near.f32"));
-        let far = load(&format!("{dir}/far.f32"));
-        let tail: u32 = std::env::var("TAIL")
-            .map(|t| t.parse().unwrap())
-            .unwrap_or(300);
-        let mut stage = EchoStage::new(
-            Box::new(SpeexCanceller::new(tail).unwrap()),
-            FarEnd::new(),
-            tail,
-        );
-        let out = stage.process_with(&near, &far);
-        let w = 4000;
-        for k in (0..out.len() / w).map(|k| k * w) {
-            let (n, o, f) = (
-                energy(&near[k..k + w]),
-                energy(&out[k..k + w]),
-                energy(&far[k..k + w]),
-            );
-            if f > 0.0 {
-                let db = |e: f64| 10.0 * (e / w as f64 + 1e-12).log10();
-                println!(
-                    "{:6.2}s far {:6.1} near {:6.1} out {:6.1} dBFS  erle {:5.1}",
-                    k as f64 / 16000.0,
-                    db(f),
-                    db(n),
-                    db(o),
-                    db(n) - db(o)
-                );
-            }
-        }
     }
 }
