@@ -285,8 +285,8 @@ struct Queue {
 }
 
 /// With the echo canceller on, Hearth plays through one endless source: queued sounds, and
-/// silence between them. Because the device pulls it without a break, every sample it hands out
-/// - sound or silence - has its place on the far-end timeline, which then never has to be
+/// silence between them. Because the device pulls it without a break, every sample it hands
+/// out, sound or silence, has its place on the far-end timeline, which then never has to be
 /// re-anchored between replies: the echo stays where the canceller learnt it.
 struct FarEndStream {
     queue: Arc<std::sync::Mutex<Queue>>,
