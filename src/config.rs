@@ -73,8 +73,15 @@ pub struct AudioConfig {
     pub hangover_ms: u32,
     /// How far above the noise floor speech must be, in dB.
     pub threshold_db: f32,
-    /// Extra dB speech needs while Hearth is speaking, so its own voice does not interrupt it.
+    /// Extra dB speech needs while Hearth is speaking, so its own voice does not interrupt it
+    /// (a fallback behind the echo canceller).
     pub barge_in_db: f32,
+    /// Take Hearth's own voice out of the microphone (acoustic echo cancellation). Off by
+    /// default until it is shown to help in an echoing room (see the README's numbers).
+    pub echo_cancel: bool,
+    /// The longest echo path the canceller models (output and capture delay plus the room's
+    /// reverberation), in milliseconds.
+    pub echo_tail_ms: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +145,8 @@ impl Default for AudioConfig {
             hangover_ms: 500,
             threshold_db: 10.0,
             barge_in_db: 6.0,
+            echo_cancel: false,
+            echo_tail_ms: 200,
         }
     }
 }
@@ -259,6 +268,12 @@ impl Config {
             return Err(format!(
                 "audio.barge_in_db must be between 0 and 30, not {}",
                 self.audio.barge_in_db
+            ));
+        }
+        if !(50..=1000).contains(&self.audio.echo_tail_ms) {
+            return Err(format!(
+                "audio.echo_tail_ms must be between 50 and 1000, not {}",
+                self.audio.echo_tail_ms
             ));
         }
         if !(3.0..=30.0).contains(&self.audio.threshold_db) {

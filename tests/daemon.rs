@@ -63,6 +63,53 @@ impl PulseAudio {
         c
     }
 
+    /// A room: Hearth's output (the speaker's monitor) fed back into the microphone `delay_ms`
+    /// later at `gain_db` relative to what it plays (0 dB: as loud in the microphone as a person
+    /// speaking into it at full level).
+    pub(crate) fn add_echo_path(&self, delay_ms: u32, gain_db: f32) {
+        let out = self
+            .cmd("pactl")
+            .args([
+                "load-module",
+                "module-loopback",
+                "source=spk.monitor",
+                "sink=micfeed",
+                &format!("latency_msec={delay_ms}"),
+                "source_dont_move=true",
+                "sink_dont_move=true",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The loopback's sink input on the microphone feed carries the level (the rig has one).
+        let mut input = None;
+        wait_until(Duration::from_secs(10), "the loopback's sink input", || {
+            let list = self
+                .cmd("pactl")
+                .args(["list", "short", "sink-inputs"])
+                .output()
+                .unwrap();
+            input = String::from_utf8_lossy(&list.stdout)
+                .lines()
+                .find(|l| l.contains("module-loopback"))
+                .and_then(|l| l.split_whitespace().next().map(str::to_string));
+            input.is_some()
+        });
+        // As a linear amplitude factor (pactl reads "-6dB" as a relative change).
+        let ok = self
+            .cmd("pactl")
+            .args(["set-sink-input-volume", input.as_deref().unwrap()])
+            .arg(format!("{:.4}", 10f32.powf(gain_db / 20.0)))
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "setting the echo level failed");
+    }
+
     /// Plays a WAV into the virtual microphone and waits for it to finish.
     fn speak_into_mic(&self, wav: &Path) {
         let ok = self
@@ -459,6 +506,135 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     let took = daemon.terminate();
     println!("stopped in {took:?}");
     assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+/// What one run in the echoing room saw.
+pub(crate) struct EchoRun {
+    /// Barge-ins while Hearth only heard itself (the disclosure and ~25 s of box breathing).
+    pub(crate) self_barge_ins: u64,
+    /// Transcripts taken as requests over the same time (Hearth's own sentences).
+    pub(crate) self_requests: u64,
+    /// Utterances the endpointer cut from Hearth's own voice.
+    pub(crate) self_utterances: u64,
+    /// Whether a spoken "stop" then ended the flow.
+    pub(crate) stopped: bool,
+    pub(crate) status: serde_json::Value,
+}
+
+/// Box breathing in a room where Hearth's output comes back into the microphone 40 ms later at
+/// `gain_db`, then a "stop" in an outside voice (espeak-ng).
+pub(crate) fn box_breathing_in_an_echoing_room(echo_cancel: bool, gain_db: f32) -> EchoRun {
+    let home = temp_dir("daemon-echo");
+    let (request, stop) = make_speech(&home);
+    let pa = PulseAudio::start(&home);
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    std::fs::write(
+        home.join("config/hearth/config.toml"),
+        format!("[audio]\ninput = \"mic\"\noutput = \"spk\"\necho_cancel = {echo_cancel}\n"),
+    )
+    .unwrap();
+    let daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
+    daemon.wait(
+        Duration::from_secs(20),
+        "the microphone to deliver audio",
+        |s| s["input"]["chunks"].as_u64().unwrap_or(0) > 5,
+    );
+    pa.add_echo_path(40, gain_db);
+    std::thread::sleep(Duration::from_millis(500));
+
+    // The request (a fresh Piper take if one is not heard, as in the main audio test).
+    let mut take = request;
+    for attempt in 1..=3 {
+        let dropped = daemon.status()["dropped_not_addressed"].as_u64();
+        pa.speak_into_mic(&take);
+        daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
+            s["speaking"] == true || s["dropped_not_addressed"].as_u64() != dropped
+        });
+        if daemon.status()["dropped_not_addressed"].as_u64() == dropped {
+            break;
+        }
+        assert!(attempt < 3, "the wake phrase was not heard in three takes");
+        take = home.join(format!("request{attempt}.wav"));
+        let mut c = hearth(&home);
+        c.args(["say", REQUEST, "--out"]).arg(&take);
+        assert!(run(c).status.success());
+    }
+    let before = daemon.status();
+    let count = |s: &serde_json::Value, k: &str| s[k].as_u64().unwrap_or(0);
+    // From Hearth's first word on, the microphone hears only Hearth: the disclosure, the
+    // introduction and the cues, 25 s in all (its first seconds, before the canceller has
+    // learnt the room, included).
+    let listened = Instant::now();
+    let mut flow_started = false;
+    while listened.elapsed() < Duration::from_secs(25) {
+        std::thread::sleep(Duration::from_millis(250));
+        flow_started |= daemon.status()["engine"]["flow"] == "box-breathing";
+    }
+    let after = daemon.status();
+    let mut run = EchoRun {
+        self_barge_ins: after["barge_in"]["count"].as_u64().unwrap()
+            - before["barge_in"]["count"].as_u64().unwrap(),
+        self_requests: count(&after, "requests_heard") - count(&before, "requests_heard"),
+        self_utterances: count(&after, "utterances") - count(&before, "utterances"),
+        stopped: false,
+        status: after.clone(),
+    };
+    println!(
+        "echo_cancel={echo_cancel} at {gain_db} dB: {} barge-ins, {} requests, {} utterances from \
+         Hearth's own voice in 25 s; echo {}",
+        run.self_barge_ins, run.self_requests, run.self_utterances, after["echo"]
+    );
+    if !flow_started || after["engine"]["flow"] != "box-breathing" {
+        // Hearth's own voice ended the flow: "stop" has nothing left to stop.
+        return run;
+    }
+    // "stop" while Hearth speaks, its own voice still in the microphone.
+    let _ = wait_for(&daemon, Duration::from_secs(15), |s| s["speaking"] == true);
+    pa.speak_into_mic(&stop);
+    run.stopped = wait_for(&daemon, Duration::from_secs(20), |s| {
+        s["engine"]["flow"].is_null()
+    });
+    run.status = daemon.status();
+    if !run.stopped {
+        println!("the flow did not stop; log:\n{}", daemon.log());
+    }
+    run
+}
+
+/// Polls the status until `pred` holds or `limit` passes; whether it held.
+fn wait_for(daemon: &Daemon, limit: Duration, pred: impl Fn(&serde_json::Value) -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if daemon.try_status().is_some_and(|s| pred(&s)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Issue #12's room test. Not yet passing, so ignored: on this loop the echo's delay moves
+/// (PulseAudio's loopback adapts its latency; 30 to 110 ms within a run), the canceller alone
+/// removes only ~8-10 dB there, and residue still starts barge-ins (5-6 in 25 s against 4-7
+/// without the canceller). Run it with `--ignored`; `HEARTH_TEST_ECHO_CANCEL=false` runs the
+/// same room without the canceller, for comparison.
+#[test]
+#[ignore = "fails: Hearth still interrupts itself in the echoing room (issue #12)"]
+fn daemon_in_an_echoing_room_does_not_hear_itself_but_hears_stop() {
+    let on = std::env::var("HEARTH_TEST_ECHO_CANCEL").map_or(true, |v| v != "false");
+    let run = box_breathing_in_an_echoing_room(on, 0.0);
+    assert_eq!(run.self_barge_ins, 0, "interrupted itself: {}", run.status);
+    assert_eq!(
+        run.self_requests, 0,
+        "took its own voice as a request: {}",
+        run.status
+    );
+    assert!(
+        run.stopped,
+        "a spoken stop did not end the flow: {}",
+        run.status
+    );
+    assert_eq!(run.status["echo"]["enabled"], true);
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod architecture;
 mod cli;
 mod common;
 mod daemon;
+mod echo;
 mod listening;
 mod requests;
 mod safety;

@@ -1,7 +1,9 @@
 //! Live sound devices: cpal capture into 16 kHz mono chunks, and rodio playback that can be cut
 //! off mid-sentence. A missing or lost device is an error to report and recover from, never a
-//! panic; buffer overruns are counted.
+//! panic; buffer overruns are counted. Playback can copy what it plays into the echo
+//! canceller's far-end reference ([`RodioSink::with_far_end`]).
 
+use super::echo::FarEnd;
 use super::resample::StreamResampler;
 use super::{AudioError, AudioSink, AudioSource};
 use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
@@ -9,7 +11,7 @@ use std::num::NonZero;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, RecvTimeoutError, SyncSender, TrySendError};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One row of `hearth devices`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -102,6 +104,8 @@ pub struct AudioCounters {
     pub overruns: AtomicU64,
     pub underruns: AtomicU64,
     pub chunks: AtomicU64,
+    /// The echo canceller's running numbers (`None` when it is off).
+    pub echo: std::sync::Mutex<Option<super::echo::EchoStats>>,
 }
 
 /// Microphone capture through cpal, delivering 16 kHz mono.
@@ -243,6 +247,9 @@ impl AudioSource for CpalSource {
 pub struct RodioSink {
     _device: rodio::stream::MixerDeviceSink,
     player: rodio::Player,
+    far_end: Option<Arc<FarEnd>>,
+    /// The endless stream's queue and rate, once it has started (echo canceller on).
+    stream: Option<(Arc<std::sync::Mutex<Queue>>, u32)>,
     pub device: String,
 }
 
@@ -258,8 +265,89 @@ impl RodioSink {
         Ok(Self {
             _device: sink,
             player,
+            far_end: None,
+            stream: None,
             device: dev_name,
         })
+    }
+
+    /// Copies every sample, as the output device pulls it, into `far_end` (at 16 kHz).
+    pub fn with_far_end(mut self, far_end: Option<Arc<FarEnd>>) -> Self {
+        self.far_end = far_end;
+        self
+    }
+}
+
+/// Sounds waiting for the echo-referenced stream, at the stream's rate.
+#[derive(Default)]
+struct Queue {
+    pieces: std::collections::VecDeque<(Vec<f32>, usize)>,
+}
+
+/// With the echo canceller on, Hearth plays through one endless source: queued sounds, and
+/// silence between them. Because the device pulls it without a break, every sample it hands
+/// out, sound or silence, has its place on the far-end timeline, which then never has to be
+/// re-anchored between replies: the echo stays where the canceller learnt it.
+struct FarEndStream {
+    queue: Arc<std::sync::Mutex<Queue>>,
+    rate: rodio::SampleRate,
+    far_end: Arc<FarEnd>,
+    to_16k: StreamResampler,
+    block: Vec<f32>,
+    next: usize,
+}
+
+impl FarEndStream {
+    /// Samples handed out per lock of the queue and write to the far end (~6 ms at 22 kHz).
+    const BLOCK: usize = 128;
+
+    fn refill(&mut self) {
+        self.block.clear();
+        if let Ok(mut q) = self.queue.lock() {
+            while self.block.len() < Self::BLOCK {
+                let Some((piece, at)) = q.pieces.front_mut() else {
+                    break;
+                };
+                let take = (Self::BLOCK - self.block.len()).min(piece.len() - *at);
+                self.block.extend_from_slice(&piece[*at..*at + take]);
+                *at += take;
+                if *at >= piece.len() {
+                    q.pieces.pop_front();
+                }
+            }
+        }
+        self.block.resize(Self::BLOCK, 0.0);
+        self.next = 0;
+        let reference = self.to_16k.push(&self.block);
+        self.far_end.write(&reference, Instant::now());
+    }
+}
+
+impl Iterator for FarEndStream {
+    type Item = rodio::Sample;
+
+    fn next(&mut self) -> Option<rodio::Sample> {
+        if self.next >= self.block.len() {
+            self.refill();
+        }
+        let s = self.block.get(self.next).copied().unwrap_or(0.0);
+        self.next += 1;
+        Some(s)
+    }
+}
+
+impl rodio::Source for FarEndStream {
+    fn current_span_len(&self) -> Option<usize> {
+        None
+    }
+    fn channels(&self) -> rodio::ChannelCount {
+        NonZero::<u16>::MIN
+    }
+    fn sample_rate(&self) -> rodio::SampleRate {
+        self.rate
+    }
+    fn total_duration(&self) -> Option<Duration> {
+        None
     }
 }
 
@@ -267,20 +355,50 @@ impl AudioSink for RodioSink {
     fn play(&mut self, samples: &[f32], rate: u32) -> Result<(), AudioError> {
         let rate = NonZero::new(rate).ok_or_else(|| AudioError::Device("sample rate 0".into()))?;
         let one = NonZero::new(1u16).ok_or_else(|| AudioError::Device("channels".into()))?;
-        self.player.append(rodio::buffer::SamplesBuffer::new(
-            one,
-            rate,
-            samples.to_vec(),
-        ));
+        if let Some(far_end) = &self.far_end {
+            let (queue, stream_rate) = self.stream.get_or_insert_with(|| {
+                let queue = Arc::new(std::sync::Mutex::new(Queue::default()));
+                self._device.mixer().add(FarEndStream {
+                    queue: queue.clone(),
+                    rate,
+                    far_end: far_end.clone(),
+                    to_16k: StreamResampler::new(rate.get(), super::echo::RATE),
+                    block: Vec::new(),
+                    next: 0,
+                });
+                (queue, rate.get())
+            });
+            let piece = if rate.get() == *stream_rate {
+                samples.to_vec()
+            } else {
+                super::resample::resample(samples, rate.get(), *stream_rate)
+            };
+            let mut q = match queue.lock() {
+                Ok(q) => q,
+                Err(p) => p.into_inner(),
+            };
+            q.pieces.push_back((piece, 0));
+            return Ok(());
+        }
+        let buffer = rodio::buffer::SamplesBuffer::new(one, rate, samples.to_vec());
+        self.player.append(buffer);
         self.player.play();
         Ok(())
     }
 
     fn is_playing(&self) -> bool {
-        !self.player.empty()
+        match &self.stream {
+            Some((queue, _)) => queue.lock().map(|q| !q.pieces.is_empty()).unwrap_or(false),
+            None => !self.player.empty(),
+        }
     }
 
     fn stop(&mut self) {
+        if let Some((queue, _)) = &self.stream {
+            if let Ok(mut q) = queue.lock() {
+                q.pieces.clear();
+            }
+        }
         self.player.clear();
     }
 }

@@ -1,7 +1,9 @@
 //! Audio in and out: the [`AudioSource`] and [`AudioSink`] seams, WAV files, resampling, voice
-//! activity detection and endpointing, tones, and the live devices (cpal capture, rodio playback).
+//! activity detection and endpointing, tones, echo cancellation, and the live devices (cpal
+//! capture, rodio playback).
 
 pub mod device;
+pub mod echo;
 pub mod resample;
 pub mod tones;
 pub mod vad;

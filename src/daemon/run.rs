@@ -13,7 +13,7 @@
 //! time limit; its result comes back as a `World` event, so the main loop never waits on a file.
 
 use super::workers::{
-    join_within, now_ms, spawn_capture, spawn_recognizer, spawn_speaker, SpeakJob, World,
+    join_within, now_ms, spawn_capture, spawn_recognizer, spawn_speaker, EchoSetup, SpeakJob, World,
 };
 use crate::audio::device::AudioCounters;
 use crate::audio::AudioSink;
@@ -97,6 +97,11 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     let generation = Arc::new(AtomicU64::new(0));
     let sink: Arc<Mutex<Option<Box<dyn AudioSink>>>> = Arc::new(Mutex::new(None));
     let (speak_tx, speak_rx) = channel::<SpeakJob>();
+    // What the speaker plays, for the echo canceller on the capture thread.
+    let far_end = config
+        .audio
+        .echo_cancel
+        .then(crate::audio::echo::FarEnd::new);
     let speaker = spawn_speaker(
         Box::new(tts),
         speak_rx,
@@ -106,6 +111,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         config.audio.output.clone(),
         no_audio,
         config.tts.chimes,
+        far_end.clone(),
     )?;
     if !no_audio {
         spawn_capture(
@@ -113,6 +119,10 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
             tx.clone(),
             counters.clone(),
             shutdown.clone(),
+            far_end.map(|far_end| EchoSetup {
+                far_end,
+                tail_ms: config.audio.echo_tail_ms,
+            }),
         )?;
     }
 
@@ -135,6 +145,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
         sink,
         generation,
         counters,
+        echo_cancel: config.audio.echo_cancel && !no_audio,
         notifier: super::notify::Notifier::from_env(),
     };
     tracing::info!("Hearth is listening");
@@ -169,6 +180,7 @@ struct Live {
     sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
     generation: Arc<AtomicU64>,
     counters: Arc<AudioCounters>,
+    echo_cancel: bool,
     /// systemd's notification socket: ready, and the watchdog the main loop pets.
     notifier: super::notify::Notifier,
 }
@@ -316,6 +328,14 @@ impl Live {
         let mut status = self.session.status(now_ms());
         status["input"]["chunks"] = self.counters.chunks.load(Ordering::Relaxed).into();
         status["input"]["overruns"] = self.counters.overruns.load(Ordering::Relaxed).into();
+        let echo = self.counters.echo.lock().ok().and_then(|e| *e);
+        status["echo"] = serde_json::json!({
+            "enabled": self.echo_cancel,
+            "erle_db": echo.and_then(|e| e.erle_db()),
+            "frames_with_far_end": echo.map(|e| e.far_frames),
+            "muted_frames": echo.map(|e| e.muted_frames),
+            "gated_frames": echo.map(|e| e.gated_frames),
+        });
         status
     }
 }

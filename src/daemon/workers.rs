@@ -1,10 +1,12 @@
-//! The live daemon's worker threads: capture (cpal → 16 kHz chunks; reopened with back-off when
-//! the device is missing or lost), recognition (Whisper, one utterance at a time) and the speaker
+//! The live daemon's worker threads: capture (cpal → 16 kHz chunks, Hearth's own voice taken
+//! out by the echo canceller; reopened with back-off when the device is missing or lost),
+//! recognition (Whisper, one utterance at a time) and the speaker
 //! (Piper sentence by sentence into rodio, dropping a job as soon as its generation is no longer
 //! current). Each reports to the main loop through one channel of [`World`] events; blocking
 //! work never runs on the main loop.
 
 use crate::audio::device::{AudioCounters, CpalSource, RodioSink};
+use crate::audio::echo::{EchoStage, FarEnd, SpeexCanceller};
 use crate::audio::{tones, AudioSink, AudioSource};
 use crate::control::{Reply, Request};
 use crate::session::{Reload, Sound, SENTENCE_GAP_MS};
@@ -113,6 +115,7 @@ pub fn spawn_speaker(
     device: String,
     no_audio: bool,
     chimes: bool,
+    far_end: Option<Arc<FarEnd>>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("speaker".into())
@@ -174,7 +177,7 @@ pub fn spawn_speaker(
                         };
                         if guard.is_none() {
                             match RodioSink::open(Some(&device)) {
-                                Ok(s) => *guard = Some(Box::new(s)),
+                                Ok(s) => *guard = Some(Box::new(s.with_far_end(far_end.clone()))),
                                 Err(e) => {
                                     let _ = tx.send(World::SpeakerError {
                                         detail: e.to_string(),
@@ -236,15 +239,32 @@ pub fn spawn_speaker(
         })
 }
 
+/// The echo canceller for the capture thread: `far_end` is what the speaker plays, `tail_ms`
+/// the echo path it models.
+pub struct EchoSetup {
+    pub far_end: Arc<FarEnd>,
+    pub tail_ms: u32,
+}
+
 pub fn spawn_capture(
     device: String,
     tx: Sender<World>,
     counters: Arc<AudioCounters>,
     shutdown: Arc<AtomicBool>,
+    echo: Option<EchoSetup>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {
+            // One canceller for the thread's life: what it learnt about the room is kept across
+            // replies and across a reopened device.
+            let mut echo = echo.and_then(|e| match SpeexCanceller::new(e.tail_ms) {
+                Ok(c) => Some(EchoStage::new(Box::new(c), e.far_end, e.tail_ms)),
+                Err(err) => {
+                    tracing::error!(error = %err, "echo canceller unavailable; barge_in_db only");
+                    None
+                }
+            });
             let mut backoff = Duration::from_millis(500);
             while !shutdown.load(Ordering::SeqCst) {
                 let detail = match CpalSource::open(Some(&device), counters.clone()) {
@@ -255,7 +275,14 @@ pub fn spawn_capture(
                             input: true,
                             detail: listening,
                         });
-                        match capture_until_lost(&mut source, &device, &tx, &shutdown) {
+                        match capture_until_lost(
+                            &mut source,
+                            &device,
+                            &tx,
+                            &shutdown,
+                            echo.as_mut(),
+                            &counters,
+                        ) {
                             Some(why) => {
                                 tracing::warn!(reason = %why, "input device lost; retrying");
                                 format!("lost: {why}; retrying")
@@ -288,6 +315,8 @@ fn capture_until_lost(
     device: &str,
     tx: &Sender<World>,
     shutdown: &AtomicBool,
+    mut echo: Option<&mut EchoStage>,
+    counters: &AudioCounters,
 ) -> Option<String> {
     // A stream that silently stops delivering (unplugged without an error) counts as lost.
     const SILENT_LIMIT: Duration = Duration::from_secs(4);
@@ -311,6 +340,20 @@ fn capture_until_lost(
         match source.next_chunk(Duration::from_millis(200)) {
             Ok(Some(samples)) => {
                 last_chunk = Instant::now();
+                // The echo canceller sees the audio before anything else does.
+                let samples = match echo.as_deref_mut() {
+                    Some(stage) => {
+                        let clean = stage.process(&samples, last_chunk);
+                        if let Ok(mut stats) = counters.echo.lock() {
+                            *stats = Some(stage.stats());
+                        }
+                        clean
+                    }
+                    None => samples,
+                };
+                if samples.is_empty() {
+                    continue;
+                }
                 if tx
                     .send(World::Audio {
                         samples,

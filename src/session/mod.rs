@@ -127,6 +127,8 @@ struct Metrics {
     barge_in_ms: VecDeque<f64>,
     utterances: u64,
     dropped_not_addressed: u64,
+    /// Transcripts taken as requests (addressed, or inside a conversation).
+    requests_heard: u64,
     /// Longest a chunk of microphone audio waited before the session took it.
     max_audio_lag_ms: f64,
 }
@@ -267,6 +269,11 @@ impl Session {
     /// Utterances dropped because they were not for Hearth.
     pub fn dropped_not_addressed(&self) -> u64 {
         self.metrics.dropped_not_addressed
+    }
+
+    /// Transcripts taken as requests: what Hearth heard as said to it.
+    pub fn requests_heard(&self) -> u64 {
+        self.metrics.requests_heard
     }
 
     /// Takes one input at `now_ms`. Timers that fell due before it are run first (a listening
@@ -476,6 +483,7 @@ impl Session {
             return;
         }
         tracing::debug!(text = %request, "heard");
+        self.metrics.requests_heard += 1;
         self.on_request(request, speech_end, now);
     }
 
@@ -704,6 +712,7 @@ impl Session {
             "max_audio_lag_ms": m.max_audio_lag_ms,
             "utterances": m.utterances,
             "dropped_not_addressed": m.dropped_not_addressed,
+            "requests_heard": m.requests_heard,
             "last_reload": self.last_reload,
             "next_evening_offer": self.next_offer_ms
                 .and_then(|t| chrono::Local.timestamp_millis_opt(t as i64).single())

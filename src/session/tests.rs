@@ -132,11 +132,14 @@ fn without_the_wake_phrase_ordinary_talk_is_dropped_and_with_it_answered() {
     let out = heard(&mut s, "could you pass me the salt please", t);
     assert!(plays(&out).is_empty(), "{out:?}");
     assert_eq!(s.dropped_not_addressed(), 1);
+    assert_eq!(s.requests_heard(), 1, "the first request, in setting up");
     let out = heard(&mut s, "Hey Hearth, let's do box breathing.", t + 1000);
     assert!(
         said(&out).to_lowercase().contains("box breathing"),
         "{out:?}"
     );
+    assert_eq!(s.requests_heard(), 2);
+    assert_eq!(s.status(t + 1000)["requests_heard"], 2);
     assert_eq!(
         s.engine().state_summary().flow.as_deref(),
         Some("box-breathing")
