@@ -347,25 +347,7 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     // 2. The wake phrase and a request: Hearth answers (first conversation: it says it is an AI)
     // and the breathing flow starts at once; keeping reflections is asked before the first
     // reflection, not before a breathing exercise.
-    // Piper's takes vary (its noise is not seeded) and its "hearth" is sometimes heard as
-    // "harf", which is rightly not the wake phrase. Like a person who is not heard, the test says
-    // it again, with a fresh take, at most three times; every miss is counted as dropped.
-    let mut take = request;
-    for attempt in 1..=3 {
-        let dropped = daemon.status()["dropped_not_addressed"].as_u64();
-        pa.speak_into_mic(&take);
-        daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
-            s["speaking"] == true || s["dropped_not_addressed"].as_u64() != dropped
-        });
-        if daemon.status()["dropped_not_addressed"].as_u64() == dropped {
-            break;
-        }
-        assert!(attempt < 3, "the wake phrase was not heard in three takes");
-        take = home.join(format!("request{attempt}.wav"));
-        let mut c = hearth(&home);
-        c.args(["say", REQUEST, "--out"]).arg(&take);
-        assert!(run(c).status.success());
-    }
+    say_request_until_heard(&pa, &daemon, &home, request);
     daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
         s["speaking"] == true
     });
@@ -521,6 +503,29 @@ pub(crate) struct EchoRun {
     pub(crate) status: serde_json::Value,
 }
 
+/// Plays the request into the microphone until Hearth answers it. Piper's takes vary (its noise
+/// is not seeded) and its "hearth" is sometimes heard as "harf", which is rightly not the wake
+/// phrase: like a person who is not heard, the test says it again, with a fresh take, at most
+/// three times; every miss is counted as dropped.
+fn say_request_until_heard(pa: &PulseAudio, daemon: &Daemon, home: &Path, request: PathBuf) {
+    let mut take = request;
+    for attempt in 1..=3 {
+        let dropped = daemon.status()["dropped_not_addressed"].as_u64();
+        pa.speak_into_mic(&take);
+        daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
+            s["speaking"] == true || s["dropped_not_addressed"].as_u64() != dropped
+        });
+        if daemon.status()["dropped_not_addressed"].as_u64() == dropped {
+            return;
+        }
+        assert!(attempt < 3, "the wake phrase was not heard in three takes");
+        take = home.join(format!("request{attempt}.wav"));
+        let mut c = hearth(home);
+        c.args(["say", REQUEST, "--out"]).arg(&take);
+        assert!(run(c).status.success());
+    }
+}
+
 /// Box breathing in a room where Hearth's output comes back into the microphone 40 ms later at
 /// `gain_db`, then a "stop" in an outside voice (espeak-ng).
 pub(crate) fn box_breathing_in_an_echoing_room(echo_cancel: bool, gain_db: f32) -> EchoRun {
@@ -543,22 +548,7 @@ pub(crate) fn box_breathing_in_an_echoing_room(echo_cancel: bool, gain_db: f32) 
     std::thread::sleep(Duration::from_millis(500));
 
     // The request (a fresh Piper take if one is not heard, as in the main audio test).
-    let mut take = request;
-    for attempt in 1..=3 {
-        let dropped = daemon.status()["dropped_not_addressed"].as_u64();
-        pa.speak_into_mic(&take);
-        daemon.wait(Duration::from_secs(30), "Hearth to answer", |s| {
-            s["speaking"] == true || s["dropped_not_addressed"].as_u64() != dropped
-        });
-        if daemon.status()["dropped_not_addressed"].as_u64() == dropped {
-            break;
-        }
-        assert!(attempt < 3, "the wake phrase was not heard in three takes");
-        take = home.join(format!("request{attempt}.wav"));
-        let mut c = hearth(&home);
-        c.args(["say", REQUEST, "--out"]).arg(&take);
-        assert!(run(c).status.success());
-    }
+    say_request_until_heard(&pa, &daemon, &home, request);
     let before = daemon.status();
     let count = |s: &serde_json::Value, k: &str| s[k].as_u64().unwrap_or(0);
     // From Hearth's first word on, the microphone hears only Hearth: the disclosure, the

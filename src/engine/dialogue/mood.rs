@@ -6,7 +6,7 @@
 //! torn between two numbers reached for the higher one too, and a mood log is a personal record,
 //! not a measurement. A scale out of 5 is converted ("3 out of 5" -> 6).
 
-use super::text::{normalize, number_word, tokens};
+use super::text::{normalize, number_word, spoken_number, tokens};
 use serde::Serialize;
 
 /// The reading of a mood answer.
@@ -449,23 +449,9 @@ fn mark_tone(toks: &[&str], used: &mut [bool]) -> Option<MoodTone> {
     None
 }
 
-/// A PHQ/GAD answer: 0 "not at all", 1 "several days", 2 "more than half the days",
-/// 3 "nearly every day"; also the digits 0-3 and everyday paraphrases.
 /// A strength from nought to a hundred said in an answer ("anxious, about 80", "maybe forty
 /// five", "a hundred"): the first such number, if any.
 pub fn parse_rating(text: &str) -> Option<u8> {
-    const TEENS: [&str; 10] = [
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
     const TENS: [&str; 8] = [
         "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
@@ -481,8 +467,8 @@ pub fn parse_rating(text: &str) -> Option<u8> {
         if t == "hundred" {
             return Some(100);
         }
-        if let Some(k) = TEENS.iter().position(|w| *w == t) {
-            return Some(10 + k as u8);
+        if let Some(n) = (10u8..=19).find(|n| spoken_number(u64::from(*n)) == t) {
+            return Some(n);
         }
         if let Some(k) = TENS.iter().position(|w| *w == t) {
             let unit = toks
@@ -499,6 +485,8 @@ pub fn parse_rating(text: &str) -> Option<u8> {
         .map(|n| n as u8)
 }
 
+/// A PHQ/GAD answer: 0 "not at all", 1 "several days", 2 "more than half the days",
+/// 3 "nearly every day"; also the digits 0-3 and everyday paraphrases.
 pub fn parse_frequency(text: &str) -> Option<u8> {
     let n = format!(" {} ", normalize(text));
     const TABLE: &[(&str, u8)] = &[
