@@ -474,9 +474,10 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     assert!(out.status.success(), "{}", stderr(&out));
     let heard = stdout(&out).to_lowercase();
     println!("speaker said: {heard}");
-    // ("I'm an AI" is often heard as "I'm a nay"; the rest of the disclosure is distinctive.)
+    // ("I'm an AI, not a person" is often heard as "I'm a nay" or "I'm a nana person"; the
+    // rest of the disclosure is distinctive.)
     assert!(
-        heard.contains("not a person") && heard.contains("therapist"),
+        heard.contains("person") && heard.contains("not a therapist") && heard.contains("device"),
         "no disclosure in: {heard}"
     );
     assert!(
