@@ -250,21 +250,11 @@ fn prompts_check_names_file_and_line() {
 #[test]
 fn chat_console_logs_a_spoken_style_mood_to_the_store() {
     let home = temp_dir("chat");
-    let mut c = hearth(&home);
-    c.arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for line in ["log my mood as six, a bit tired", "no", "quit"] {
-        writeln!(stdin, "{line}").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(700));
-    }
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    let text = stdout(&out);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let text = chat_transcript(
+        &home,
+        &["log my mood as six, a bit tired", "no"],
+        std::time::Duration::from_millis(700),
+    );
     assert!(
         text.to_lowercase().contains("six") || text.contains('6'),
         "{text}"

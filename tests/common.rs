@@ -1,7 +1,9 @@
 //! Small helpers shared by the integration tests.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -58,6 +60,36 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Types `lines` into `hearth chat` in `home`, `pause` apart, then "quit"; everything it printed
+/// (each of Hearth's turns starts at a `hearth> ` prompt). Fails the test if chat fails.
+pub fn chat_transcript(home: &Path, lines: &[&str], pause: Duration) -> String {
+    let mut c = hearth(home);
+    c.arg("chat")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("hearth binary runs");
+    let mut stdin = child.stdin.take().expect("piped");
+    for line in lines {
+        writeln!(stdin, "{line}").unwrap();
+        std::thread::sleep(pause);
+    }
+    writeln!(stdin, "quit").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// Types `lines` into `hearth chat` in `home`; every line Hearth said, in order.
+pub fn chat_said(home: &Path, lines: &[&str]) -> Vec<String> {
+    chat_transcript(home, lines, Duration::ZERO)
+        .lines()
+        .filter_map(|l| l.strip_prefix("hearth> "))
+        .map(str::to_string)
+        .collect()
 }
 
 /// Librivox clips with their reference transcripts.

@@ -5,37 +5,10 @@
 //! turns of listening with no sentence said twice, no menu, and the crisis protocol when a
 //! crisis line comes in the middle. Each seen failure of the issue has its test here.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::Stdio;
-
-use crate::common::{hearth, run, stderr, stdout, temp_dir};
-
-/// Type `lines` into `hearth chat` in `home`; every line Hearth said, in order.
-fn chat_in(home: &Path, lines: &[&str]) -> Vec<String> {
-    let mut c = hearth(home);
-    c.arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for line in lines {
-        writeln!(stdin, "{line}").unwrap();
-    }
-    writeln!(stdin, "quit").unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    stdout(&out)
-        .lines()
-        .filter_map(|l| l.strip_prefix("hearth> "))
-        .map(str::to_string)
-        .collect()
-}
+use crate::common::{chat_said, hearth, run, stderr, stdout, temp_dir};
 
 fn chat(lines: &[&str]) -> Vec<String> {
-    chat_in(&temp_dir("listen-chat"), lines)
+    chat_said(&temp_dir("listen-chat"), lines)
 }
 
 /// Index of the first line containing `needle` (panics with the transcript when none does).
@@ -48,7 +21,7 @@ fn at(said: &[String], needle: &str) -> usize {
 #[test]
 fn chat_nothing_went_well_is_not_lovely_and_a_mood_said_in_the_intention_is_logged() {
     let home = temp_dir("listen-reflection");
-    let said = chat_in(
+    let said = chat_said(
         &home,
         &[
             "let's do an evening reflection",
@@ -203,7 +176,7 @@ fn chat_ten_turns_of_listening_without_a_repeat_or_a_menu_then_a_crisis_line() {
 #[test]
 fn chat_a_thought_record_walks_through_the_steps_and_names_the_traps() {
     let home = temp_dir("listen-thought");
-    let said = chat_in(
+    let said = chat_said(
         &home,
         &[
             "can we do a thought record",

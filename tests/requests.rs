@@ -237,30 +237,9 @@ fn choose_thresholds() {
     println!("best: {:?}", results.first());
 }
 
-/// Type `lines` into `hearth chat`; every line Hearth said.
+/// Type `lines` into `hearth chat` in a fresh home; every line Hearth said.
 fn chat(lines: &[&str]) -> Vec<String> {
-    use std::io::Write;
-    use std::process::Stdio;
-    let home = temp_dir("requests-chat");
-    let mut c = crate::common::hearth(&home);
-    c.arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for line in lines {
-        writeln!(stdin, "{line}").unwrap();
-    }
-    writeln!(stdin, "quit").unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", crate::common::stderr(&out));
-    crate::common::stdout(&out)
-        .lines()
-        .filter_map(|l| l.strip_prefix("hearth> "))
-        .map(str::to_string)
-        .collect()
+    crate::common::chat_said(&temp_dir("requests-chat"), lines)
 }
 
 #[test]

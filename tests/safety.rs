@@ -6,11 +6,12 @@
 use std::io::Write;
 use std::process::Stdio;
 use std::sync::Arc;
+use std::time::Duration;
 
 use hearth::engine::safety::calibrate::{self, Split};
 use hearth::engine::safety::{evaluate, SafetyAction, SafetyEngine, SafetyHead};
 
-use crate::common::{hearth, root, stderr, stdout, temp_dir};
+use crate::common::{chat_transcript, hearth, root, stdout, temp_dir};
 
 fn screen() -> SafetyEngine {
     let encoder = hearth::encoder::MiniLm::load(&root().join("models/minilm"))
@@ -21,23 +22,8 @@ fn screen() -> SafetyEngine {
 /// Type `lines` into `hearth chat` (a fresh home each time); returns what Hearth said after
 /// each line.
 fn chat(lines: &[&str]) -> Vec<String> {
-    let home = temp_dir("safety-chat");
-    let mut c = hearth(&home);
-    c.arg("chat")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = c.spawn().unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for line in lines {
-        writeln!(stdin, "{line}").unwrap();
-    }
-    writeln!(stdin, "quit").unwrap();
-    drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    let text = chat_transcript(&temp_dir("safety-chat"), lines, Duration::ZERO);
     // Each reply block starts at a prompt; the first block is the greeting.
-    let text = stdout(&out);
     let mut turns: Vec<String> = text
         .split("hearth> ")
         .map(|s| s.trim().to_string())
