@@ -57,6 +57,17 @@ impl PulseAudio {
         pa
     }
 
+    /// Writes Hearth's config in `home` choosing this rig's devices by name (as a person would
+    /// after `hearth devices`), with `more_audio` lines added to its `[audio]` table.
+    pub(crate) fn configure(home: &Path, more_audio: &str) {
+        std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+        std::fs::write(
+            home.join("config/hearth/config.toml"),
+            format!("[audio]\ninput = \"mic\"\noutput = \"spk\"\n{more_audio}"),
+        )
+        .unwrap();
+    }
+
     fn cmd(&self, program: &str) -> Command {
         let mut c = Command::new(program);
         c.env("XDG_RUNTIME_DIR", &self.runtime);
@@ -306,13 +317,7 @@ fn daemon_listens_answers_runs_box_breathing_and_stops_on_a_spoken_stop() {
     let home = temp_dir("daemon-audio");
     let (request, stop) = make_speech(&home);
     let pa = PulseAudio::start(&home);
-    // Devices chosen by name, as a person would after `hearth devices`.
-    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
-    std::fs::write(
-        home.join("config/hearth/config.toml"),
-        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
-    )
-    .unwrap();
+    PulseAudio::configure(&home, "");
     let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
     daemon.wait(
         Duration::from_secs(20),
@@ -533,12 +538,7 @@ pub(crate) fn box_breathing_in_an_echoing_room(echo_cancel: bool, gain_db: f32) 
     let home = temp_dir("daemon-echo");
     let (request, stop) = make_speech(&home);
     let pa = PulseAudio::start(&home);
-    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
-    std::fs::write(
-        home.join("config/hearth/config.toml"),
-        format!("[audio]\ninput = \"mic\"\noutput = \"spk\"\necho_cancel = {echo_cancel}\n"),
-    )
-    .unwrap();
+    PulseAudio::configure(&home, &format!("echo_cancel = {echo_cancel}\n"));
     let daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
     daemon.wait(
         Duration::from_secs(20),
@@ -942,12 +942,7 @@ const OVERHEARD: &[&str] = &[
 fn daemon_stays_quiet_through_a_minute_of_overheard_talk_but_answers_i_want_to_die() {
     let home = temp_dir("daemon-overheard");
     let pa = PulseAudio::start(&home);
-    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
-    std::fs::write(
-        home.join("config/hearth/config.toml"),
-        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
-    )
-    .unwrap();
+    PulseAudio::configure(&home, "");
     // Outside voices: espeak-ng, not Hearth's own Piper voice.
     let lines: Vec<PathBuf> = OVERHEARD
         .iter()

@@ -676,12 +676,7 @@ fn a_fifo_prompt_file_cannot_block_reload_and_a_refused_reload_fails() {
 fn sigterm_during_speech_exits_cleanly_and_closes_the_session() {
     let home = temp_dir("sec-sigterm");
     let pa = PulseAudio::start(&home);
-    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
-    std::fs::write(
-        home.join("config/hearth/config.toml"),
-        "[audio]\ninput = \"mic\"\noutput = \"spk\"\n",
-    )
-    .unwrap();
+    PulseAudio::configure(&home, "");
     const RUNS: u64 = 3;
     for i in 0..RUNS {
         let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
