@@ -313,7 +313,7 @@ fn systemd_units_are_hardened_and_verify() {
         }
         c.arg("verify")
             .arg(&copy)
-            .env("HOME", &home)
+            .env("HOME", &*home)
             .env("XDG_RUNTIME_DIR", &runtime);
         let out = c.output().expect("systemd-analyze is part of systemd");
         assert!(

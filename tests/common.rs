@@ -20,22 +20,40 @@ pub fn speech(name: &str) -> PathBuf {
     p
 }
 
-/// A fresh temporary directory for one test.
-pub fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "hearth-it-{tag}-{}-{}",
-        std::process::id(),
-        nanos()
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh temporary directory for one test (`tag` in its name), removed when the test is over;
+/// when the test fails it is kept and its path printed, for the logs and recordings in it.
+pub fn temp_dir(tag: &str) -> TempHome {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("hearth-it-{tag}-"))
+        .tempdir()
+        .expect("a temporary directory");
+    TempHome(Some(dir))
 }
 
-fn nanos() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
+/// See [`temp_dir`]; derefs to its path.
+pub struct TempHome(Option<tempfile::TempDir>);
+
+impl std::ops::Deref for TempHome {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.as_ref().expect("only taken in drop").path()
+    }
+}
+
+impl AsRef<Path> for TempHome {
+    fn as_ref(&self) -> &Path {
+        self
+    }
+}
+
+impl Drop for TempHome {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if let Some(dir) = self.0.take() {
+                eprintln!("test files kept in {}", dir.keep().display());
+            }
+        }
+    }
 }
 
 /// The `hearth` binary with an isolated config and data folder.

@@ -186,10 +186,12 @@ fn client_refuses_a_listener_of_another_user_by_peer_credentials() {
     );
 }
 
-/// A daemon with its own copy of the assets (so a test can break them), no audio devices.
-fn start_daemon(tag: &str, extra_env: &[(&str, &Path)]) -> (Daemon, PathBuf) {
+/// A daemon with its own copy of the assets (so a test can break them), no audio devices; its
+/// home first, so that the daemon is stopped before the home is removed.
+fn start_daemon(tag: &str, extra_env: &[(&str, &Path)]) -> (TempHome, Daemon) {
     let home = temp_dir(tag);
-    (start_daemon_at(&home, extra_env), home)
+    let daemon = start_daemon_at(&home, extra_env);
+    (home, daemon)
 }
 
 /// A `--no-audio` daemon in a prepared `home` (its assets linked and copied there).
@@ -214,7 +216,7 @@ fn start_daemon_at(home: &Path, extra_env: &[(&str, &Path)]) -> Daemon {
 /// from another user is refused.
 #[test]
 fn daemon_refuses_clients_of_another_user() {
-    let (daemon, home) = start_daemon("sec-daemon-peer", &[]);
+    let (home, daemon) = start_daemon("sec-daemon-peer", &[]);
     let sock = daemon.socket();
     chmod(&home, 0o755);
     chmod(&home.join("run"), 0o755);
@@ -244,7 +246,7 @@ fn daemon_refuses_clients_of_another_user() {
 /// Issue #13.7: 40 clients sending one byte a second held every connection slot for ever.
 #[test]
 fn slow_clients_cannot_lock_out_status() {
-    let (daemon, _home) = start_daemon("sec-slow", &[]);
+    let (_home, daemon) = start_daemon("sec-slow", &[]);
     let stop = Arc::new(AtomicBool::new(false));
     let mut threads = Vec::new();
     for _ in 0..40 {
@@ -480,7 +482,7 @@ fn daemon_notifies_systemd_ready_and_pets_the_watchdog() {
         .set_read_timeout(Some(Duration::from_secs(60)))
         .unwrap();
     // Daemon::start takes its environment as paths.
-    let (daemon, _h) = start_daemon(
+    let (_h, daemon) = start_daemon(
         "sec-notify-d",
         &[
             ("NOTIFY_SOCKET", notify.as_path()),
@@ -627,7 +629,7 @@ fn validate_loads_the_models() {
 /// request then timed out), and `hearth reload` exited 0 when the reload was refused.
 #[test]
 fn a_fifo_prompt_file_cannot_block_reload_and_a_refused_reload_fails() {
-    let (daemon, home) = start_daemon("sec-fifo", &[]);
+    let (home, daemon) = start_daemon("sec-fifo", &[]);
     let fifo = home.join("assets/prompts/flows/evil.toml");
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);

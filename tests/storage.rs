@@ -376,7 +376,7 @@ fn locked_database_waits_then_fails_cleanly() {
 // ----- 4. wrong key, garbage, and the daemon without storage -----
 
 /// A data directory with a real database holding one entry, then a different valid key.
-fn database_with_wrong_key(tag: &str) -> PathBuf {
+fn database_with_wrong_key(tag: &str) -> crate::common::TempHome {
     let home = temp_dir(tag);
     hearth_ok(&home, &["mood", "6", "--note", "kept safe"]);
     let current = std::fs::read_to_string(key_path(&home)).unwrap();

@@ -125,7 +125,6 @@ mod tests {
     use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::panic::catch_unwind;
-    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
@@ -376,25 +375,19 @@ mod tests {
 
     /// A fresh directory under the system temp dir, removed on drop. Short names: socket paths
     /// are limited to about 100 bytes.
-    struct TempDir(PathBuf);
+    struct TempDir(tempfile::TempDir);
 
     impl TempDir {
         fn new(tag: &str) -> TempDir {
-            static COUNTER: AtomicUsize = AtomicUsize::new(0);
-            let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-            let base = std::env::temp_dir().join(format!("hc-{}-{}-{tag}", std::process::id(), n));
-            std::fs::create_dir_all(&base).unwrap();
-            TempDir(base)
+            let dir = tempfile::Builder::new()
+                .prefix(&format!("hc-{tag}-"))
+                .tempdir()
+                .unwrap();
+            TempDir(dir)
         }
         /// `<base>/hearth/control.sock` (the `hearth` dir does not exist yet).
         fn sock(&self) -> PathBuf {
-            self.0.join("hearth").join("control.sock")
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
+            self.0.path().join("hearth").join("control.sock")
         }
     }
 
@@ -539,9 +532,9 @@ mod tests {
     #[test]
     fn symlinked_dir_is_refused() {
         let tmp = TempDir::new("link");
-        let real = tmp.0.join("real");
+        let real = tmp.0.path().join("real");
         std::fs::create_dir(&real).unwrap();
-        std::os::unix::fs::symlink(&real, tmp.0.join("hearth")).unwrap();
+        std::os::unix::fs::symlink(&real, tmp.0.path().join("hearth")).unwrap();
         let err = ControlServer::bind(&tmp.sock(), echo_handler()).unwrap_err();
         assert!(matches!(err, ControlError::InsecureDir { .. }), "{err}");
     }
