@@ -13,4 +13,5 @@ mod requests;
 mod safety;
 mod security;
 mod speech;
+mod spoken;
 mod storage;
