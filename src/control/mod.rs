@@ -26,15 +26,16 @@
 //!
 //! # Fuzzing (no cargo-fuzz needed)
 //!
-//! The tests include a deterministic fuzzer: a small xorshift PRNG with a fixed seed generates
-//! 200k inputs (random bytes, and mutations of valid requests: bit flips, byte insertions and
-//! deletions, truncation, duplicated slices, spliced JSON tokens, huge and non-finite numbers,
-//! 10k-deep `[`/`{` nesting, oversize lines). Each goes through [`parse_request`] inside
+//! The tests include a fuzzer built on proptest strategies, with a fixed seed: 200k inputs
+//! (random bytes, and mutations of valid requests: bit flips, byte insertions and deletions,
+//! truncation, duplicated slices, spliced JSON tokens, huge and non-finite numbers, 10k-deep
+//! `[`/`{` nesting, oversize lines). Each goes through [`parse_request`] inside
 //! `catch_unwind`; the test asserts there is never a panic, and that every accepted request
 //! passes [`Request::validate`] and survives a serialize/parse round trip. A second test sends
-//! 2k mutated lines to a live server and checks that each gets a well-formed reply and that the
-//! server still answers `status` afterwards. Run them with
-//! `cargo test --release control::tests::fuzz`; change `FUZZ_SEED` to explore further.
+//! 2k such lines to a live server and checks that each gets a well-formed reply and that the
+//! server still answers `status` afterwards. A failure is shrunk to the smallest input that
+//! shows it. Run them with `cargo test --release control::tests::fuzz`; set `PROPTEST_CASES`
+//! or change `FUZZ_SEED` to explore further.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -125,6 +126,7 @@ mod tests {
     use std::os::unix::fs::{DirBuilderExt, FileTypeExt, PermissionsExt};
     use std::os::unix::net::{UnixListener, UnixStream};
     use std::panic::catch_unwind;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
 
@@ -705,30 +707,23 @@ mod tests {
 
     // ---- fuzzing ---------------------------------------------------------------------------
 
+    use proptest::prelude::*;
+    use proptest::test_runner::{RngSeed, TestCaseError, TestRunner};
+
+    /// The same cases in every run; change it (or set `PROPTEST_CASES`) to explore further.
     const FUZZ_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
 
-    /// xorshift64*: small, deterministic, good enough for fuzzing.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            let mut x = self.0;
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            self.0 = x;
-            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            if n == 0 {
-                0
-            } else {
-                (self.next() % n as u64) as usize
-            }
-        }
-        fn chance(&mut self, one_in: usize) -> bool {
-            self.below(one_in) == 0
-        }
+    fn fuzz_runner(cases: u32, seed: u64) -> TestRunner {
+        let cases = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(cases);
+        TestRunner::new(ProptestConfig {
+            cases,
+            rng_seed: RngSeed::Fixed(seed),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })
     }
 
     const SEEDS: &[&str] = &[
@@ -801,131 +796,200 @@ mod tests {
         "\u{202E}",
     ];
 
-    fn mutate(rng: &mut Rng, input: &mut Vec<u8>) {
-        match rng.below(11) {
-            0 if !input.is_empty() => {
-                let i = rng.below(input.len());
-                input[i] ^= 1 << rng.below(8);
+    /// One change to a valid request. Positions are taken modulo the input's length when
+    /// applied, so every mutation applies to every input (and shrinks towards the start).
+    #[derive(Debug, Clone)]
+    enum Mutation {
+        FlipBit {
+            at: usize,
+            bit: u8,
+        },
+        SetByte {
+            at: usize,
+            byte: u8,
+        },
+        Insert {
+            at: usize,
+            byte: u8,
+        },
+        Delete {
+            at: usize,
+            len: usize,
+        },
+        Truncate {
+            at: usize,
+        },
+        Duplicate {
+            from: usize,
+            len: usize,
+            to: usize,
+        },
+        Token {
+            token: usize,
+            at: usize,
+        },
+        /// A huge number, possibly thousands of digits long.
+        Number {
+            digits: Vec<u8>,
+            negative: bool,
+            exponent: Option<u32>,
+            at: usize,
+        },
+        /// Deep `[` / `{` nesting.
+        Nest {
+            open: usize,
+            depth: usize,
+            at: usize,
+        },
+        /// Past the size limit.
+        Oversize {
+            extra: usize,
+        },
+        /// A long string value.
+        LongString {
+            len: usize,
+            at: usize,
+        },
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        let at = any::<usize>;
+        prop_oneof![
+            2 => (at(), 0u8..8).prop_map(|(at, bit)| Mutation::FlipBit { at, bit }),
+            2 => (at(), any::<u8>()).prop_map(|(at, byte)| Mutation::SetByte { at, byte }),
+            2 => (at(), any::<u8>()).prop_map(|(at, byte)| Mutation::Insert { at, byte }),
+            2 => (at(), 1usize..9).prop_map(|(at, len)| Mutation::Delete { at, len }),
+            2 => at().prop_map(|at| Mutation::Truncate { at }),
+            2 => (at(), 1usize..33, at())
+                .prop_map(|(from, len, to)| Mutation::Duplicate { from, len, to }),
+            4 => (0..TOKENS.len(), at()).prop_map(|(token, at)| Mutation::Token { token, at }),
+            2 => (
+                prop_oneof![9 => prop::collection::vec(0u8..10, 1..40),
+                            1 => prop::collection::vec(0u8..10, 1..5000)],
+                any::<bool>(),
+                prop::option::of(0u32..100_000),
+                at(),
+            )
+                .prop_map(|(digits, negative, exponent, at)| Mutation::Number {
+                    digits,
+                    negative,
+                    exponent,
+                    at,
+                }),
+            1 => (0usize..3, 1usize..10_000, at())
+                .prop_map(|(open, depth, at)| Mutation::Nest { open, depth, at }),
+            1 => (0usize..1024).prop_map(|extra| Mutation::Oversize { extra }),
+            2 => (0usize..3000, at()).prop_map(|(len, at)| Mutation::LongString { len, at }),
+        ]
+    }
+
+    fn apply(m: &Mutation, input: &mut Vec<u8>) {
+        let n = input.len();
+        let pos = |at: usize| at % (n + 1);
+        match m {
+            Mutation::FlipBit { at, bit } if n > 0 => input[at % n] ^= 1 << bit,
+            Mutation::SetByte { at, byte } if n > 0 => input[at % n] = *byte,
+            Mutation::Insert { at, byte } => input.insert(pos(*at), *byte),
+            Mutation::Delete { at, len } if n > 0 => {
+                let i = at % n;
+                input.drain(i..(i + len).min(n));
             }
-            1 if !input.is_empty() => {
-                let i = rng.below(input.len());
-                input[i] = rng.next() as u8;
+            Mutation::Truncate { at } => input.truncate(pos(*at)),
+            Mutation::Duplicate { from, len, to } if n > 0 => {
+                let i = from % n;
+                let slice = input[i..(i + len).min(n)].to_vec();
+                let to = pos(*to);
+                input.splice(to..to, slice);
             }
-            2 => {
-                let i = rng.below(input.len() + 1);
-                input.insert(i, rng.next() as u8);
+            Mutation::Token { token, at } => {
+                let at = pos(*at);
+                input.splice(at..at, TOKENS[*token].bytes());
             }
-            3 if !input.is_empty() => {
-                let i = rng.below(input.len());
-                let j = (i + 1 + rng.below(8)).min(input.len());
-                input.drain(i..j);
-            }
-            4 => {
-                let n = rng.below(input.len() + 1);
-                input.truncate(n);
-            }
-            5 if !input.is_empty() => {
-                let i = rng.below(input.len());
-                let j = (i + 1 + rng.below(32)).min(input.len());
-                let slice = input[i..j].to_vec();
-                let at = rng.below(input.len() + 1);
-                input.splice(at..at, slice);
-            }
-            6 | 7 => {
-                let t = TOKENS[rng.below(TOKENS.len())].as_bytes();
-                let at = rng.below(input.len() + 1);
-                input.splice(at..at, t.iter().copied());
-            }
-            8 => {
-                // A huge number, possibly thousands of digits long.
-                let max_digits = if rng.chance(10) { 5000 } else { 40 };
-                let digits = 1 + rng.below(max_digits);
-                let mut num: Vec<u8> = (0..digits).map(|_| b'0' + rng.below(10) as u8).collect();
-                if rng.chance(2) {
+            Mutation::Number {
+                digits,
+                negative,
+                exponent,
+                at,
+            } => {
+                let mut num: Vec<u8> = digits.iter().map(|d| b'0' + d).collect();
+                if *negative {
                     num.insert(0, b'-');
                 }
-                if rng.chance(3) {
-                    num.extend_from_slice(format!("e{}", rng.below(100_000)).as_bytes());
+                if let Some(e) = exponent {
+                    num.extend_from_slice(format!("e{e}").as_bytes());
                 }
-                let at = rng.below(input.len() + 1);
+                let at = pos(*at);
                 input.splice(at..at, num);
             }
-            9 if rng.chance(20) => {
-                // Deep nesting.
-                let open: &[u8] = match rng.below(3) {
-                    0 => b"[",
-                    1 => b"{\"a\":",
-                    _ => b"[{\"cmd\":",
-                };
-                let depth = 1 + rng.below(10_000);
-                let at = rng.below(input.len() + 1);
-                let nest: Vec<u8> = open
-                    .iter()
-                    .copied()
-                    .cycle()
-                    .take(open.len() * depth)
-                    .collect();
-                input.splice(at..at, nest);
+            Mutation::Nest { open, depth, at } => {
+                let open: &[u8] = [&b"["[..], b"{\"a\":", b"[{\"cmd\":"][*open];
+                let at = pos(*at);
+                input.splice(
+                    at..at,
+                    open.iter().copied().cycle().take(open.len() * depth),
+                );
             }
-            10 if rng.chance(200) => {
-                // Past the size limit.
-                let extra = MAX_LINE + rng.below(1024);
-                input.extend(std::iter::repeat_n(b' ', extra));
+            Mutation::Oversize { extra } => {
+                input.extend(std::iter::repeat_n(b' ', MAX_LINE + extra));
             }
-            _ => {
-                // Replace a value with a long string.
-                let s = format!("\"{}\"", "x".repeat(rng.below(3000)));
-                let at = rng.below(input.len() + 1);
-                input.splice(at..at, s.into_bytes());
+            Mutation::LongString { len, at } => {
+                let at = pos(*at);
+                input.splice(at..at, format!("\"{}\"", "x".repeat(*len)).into_bytes());
             }
+            // A byte-level change to an empty input.
+            _ => {}
         }
     }
 
-    fn fuzz_input(rng: &mut Rng) -> Vec<u8> {
-        if rng.chance(5) {
-            let len = if rng.chance(100) {
-                rng.below(80 * 1024)
-            } else {
-                rng.below(256)
-            };
-            return (0..len).map(|_| rng.next() as u8).collect();
-        }
-        let mut input = SEEDS[rng.below(SEEDS.len())].as_bytes().to_vec();
-        for _ in 0..1 + rng.below(4) {
-            mutate(rng, &mut input);
-        }
-        input
+    /// Random bytes (now and then 80 KiB of them), or a valid request with one to four
+    /// mutations: bit flips, byte insertions and deletions, truncation, duplicated slices,
+    /// spliced JSON tokens, huge and non-finite numbers, 10k-deep nesting, oversize lines.
+    fn fuzz_input() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            1 => prop_oneof![
+                99 => prop::collection::vec(any::<u8>(), 0..256),
+                1 => prop::collection::vec(any::<u8>(), 0..80 * 1024),
+            ],
+            4 => (0..SEEDS.len(), prop::collection::vec(mutation(), 1..5)).prop_map(
+                |(seed, mutations)| {
+                    let mut input = SEEDS[seed].as_bytes().to_vec();
+                    for m in &mutations {
+                        apply(m, &mut input);
+                    }
+                    input
+                }
+            ),
+        ]
     }
 
     #[test]
     fn fuzz_parse_request_never_panics() {
-        let mut rng = Rng(FUZZ_SEED);
-        let (mut accepted, mut rejected) = (0usize, 0usize);
-        for case in 0..200_000 {
-            let input = fuzz_input(&mut rng);
-            let result = catch_unwind(|| parse_request(&input));
-            let parsed = match result {
-                Ok(p) => p,
-                Err(_) => panic!(
-                    "parse_request panicked on case {case}: {:?}",
-                    String::from_utf8_lossy(&input[..input.len().min(300)])
-                ),
-            };
+        let (accepted, rejected) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let mut runner = fuzz_runner(200_000, FUZZ_SEED);
+        let result = runner.run(&fuzz_input(), |input| {
+            let parsed = catch_unwind(|| parse_request(&input))
+                .map_err(|_| TestCaseError::fail("parse_request panicked"))?;
             match parsed {
                 Ok(req) => {
-                    accepted += 1;
-                    assert_eq!(req.validate(), Ok(()), "case {case}");
+                    accepted.fetch_add(1, Ordering::Relaxed);
+                    prop_assert_eq!(req.validate(), Ok(()));
                     let again = serde_json::to_vec(&req).unwrap();
-                    assert_eq!(parse_request(&again), Ok(req), "case {case} round trip");
+                    prop_assert_eq!(parse_request(&again), Ok(req), "round trip");
                 }
                 Err(e) => {
-                    rejected += 1;
-                    assert!(!e.to_string().is_empty());
-                    assert!(Reply::error(e.to_string()).error.unwrap().chars().count() <= 513);
+                    rejected.fetch_add(1, Ordering::Relaxed);
+                    prop_assert!(!e.to_string().is_empty());
+                    prop_assert!(Reply::error(e.to_string()).error.unwrap().chars().count() <= 513);
                 }
             }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
         }
         // The mutations must keep some inputs valid, or the fuzzer only tests the JSON lexer.
+        let (accepted, rejected) = (accepted.into_inner(), rejected.into_inner());
+        println!("{accepted} accepted, {rejected} rejected");
         assert!(accepted > 1_000, "only {accepted} accepted");
         assert!(rejected > 100_000, "only {rejected} rejected");
     }
@@ -941,9 +1005,8 @@ mod tests {
             ..quick_config()
         };
         let _server = ControlServer::bind_with_config(&path, echo_handler(), config).unwrap();
-        let mut rng = Rng(FUZZ_SEED ^ 0xDEAD_BEEF);
-        for case in 0..2_000 {
-            let mut line = fuzz_input(&mut rng);
+        let mut runner = fuzz_runner(2_000, FUZZ_SEED ^ 0xDEAD_BEEF);
+        let result = runner.run(&fuzz_input(), |mut line| {
             line.push(b'\n');
             let s = connect(&path);
             let writer = s.try_clone().unwrap();
@@ -954,10 +1017,14 @@ mod tests {
             let mut reply = String::new();
             r.read_line(&mut reply).unwrap();
             let parsed: Result<Reply, _> = serde_json::from_str(&reply);
-            assert!(parsed.is_ok(), "case {case}: bad reply {reply:?}");
+            prop_assert!(parsed.is_ok(), "bad reply {:?}", reply);
             drop(r);
             drop(s);
             sender.join().unwrap();
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
         }
         status_ok(&path);
     }
