@@ -178,6 +178,12 @@ fn main() {
         });
     };
 
+    // `cargo bench -- resample`: only Hearth's resampler against rubato.
+    if std::env::args().any(|a| a == "resample") {
+        resample_comparison(&mut push);
+        return;
+    }
+
     // `cargo bench -- reference`: only the comparison with piper-tts.
     if std::env::args().any(|a| a == "reference") {
         reference_synthesis(&assets, &mut push);
@@ -447,5 +453,144 @@ fn main() {
     println!("\n| measurement | result | target |\n|---|---|---|");
     for r in &rows {
         println!("| {} | {:.2} {} | {} |", r.what, r.value, r.unit, r.target);
+    }
+}
+
+/// `cargo bench -- resample`: Hearth's windowed-sinc resampler against rubato (#14: "rubato for
+/// resampling if it matches today's quality and speed"), on the conversions Hearth makes:
+/// microphone 48 kHz → Whisper's 16 kHz, and Piper's 22.05 kHz → the sound card's 48 kHz.
+/// Quality: a tone in the pass band, least-squares fitted, gives the signal to error ratio;
+/// a tone above the lower Nyquist frequency (48 → 16 kHz only) gives how much of it aliases
+/// back. Speed: a minute of noise, converted whole (median of five).
+fn resample_comparison(push: &mut dyn FnMut(&str, f64, &'static str, &'static str)) {
+    use rubato::{
+        FftFixedIn, SincFixedIn, SincInterpolationParameters, SincInterpolationType, WindowFunction,
+    };
+    type Convert = Box<dyn Fn(&[f32], u32, u32) -> Vec<f32>>;
+    // Whole-buffer conversion through a chunked rubato resampler (chunks of 1024 input frames,
+    // the tail flushed, its delay dropped).
+    fn through<R: rubato::Resampler<f32>>(mut r: R, input: &[f32]) -> Vec<f32> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos + r.input_frames_next() <= input.len() {
+            let n = r.input_frames_next();
+            out.extend_from_slice(&r.process(&[&input[pos..pos + n]], None).unwrap()[0]);
+            pos += n;
+        }
+        out.extend_from_slice(&r.process_partial(Some(&[&input[pos..]]), None).unwrap()[0]);
+        out.extend_from_slice(&r.process_partial::<&[f32]>(None, None).unwrap()[0]);
+        out.drain(..r.output_delay().min(out.len()));
+        out
+    }
+    let candidates: Vec<(&str, Convert)> = vec![
+        (
+            "Hearth (Kaiser sinc, 32 taps)",
+            Box::new(|x: &[f32], from: u32, to: u32| audio::resample::resample(x, from, to)),
+        ),
+        (
+            "rubato SincFixedIn (sinc 128, cubic)",
+            Box::new(|x: &[f32], from: u32, to: u32| {
+                let params = SincInterpolationParameters {
+                    sinc_len: 128,
+                    f_cutoff: 0.94,
+                    oversampling_factor: 128,
+                    interpolation: SincInterpolationType::Cubic,
+                    window: WindowFunction::BlackmanHarris2,
+                };
+                let r =
+                    SincFixedIn::<f32>::new(f64::from(to) / f64::from(from), 1.0, params, 1024, 1)
+                        .unwrap();
+                through(r, x)
+            }),
+        ),
+        (
+            "rubato FftFixedIn",
+            Box::new(|x: &[f32], from: u32, to: u32| {
+                let r = FftFixedIn::<f32>::new(from as usize, to as usize, 1024, 2, 1).unwrap();
+                through(r, x)
+            }),
+        ),
+    ];
+    let tone = |rate: u32, hz: f64, secs: f64| -> Vec<f32> {
+        (0..(f64::from(rate) * secs) as usize)
+            .map(|i| {
+                (0.5 * (2.0 * std::f64::consts::PI * hz * i as f64 / f64::from(rate)).sin()) as f32
+            })
+            .collect()
+    };
+    // Signal to error ratio of `y` (at `rate`) against the best-fitting sine at `hz`, over its
+    // middle (the ends hold the filters' start-up).
+    let ser_db = |y: &[f32], rate: u32, hz: f64| -> f64 {
+        let n = y.len();
+        let mid = &y[n / 4..3 * n / 4];
+        let w = 2.0 * std::f64::consts::PI * hz / f64::from(rate);
+        let (mut ss, mut sc, mut cc, mut ys, mut yc) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for (i, &v) in mid.iter().enumerate() {
+            let (s, c) = ((w * i as f64).sin(), (w * i as f64).cos());
+            ss += s * s;
+            sc += s * c;
+            cc += c * c;
+            ys += f64::from(v) * s;
+            yc += f64::from(v) * c;
+        }
+        let det = ss * cc - sc * sc;
+        let (a, b) = ((ys * cc - yc * sc) / det, (yc * ss - ys * sc) / det);
+        let (mut sig, mut err) = (0.0, 0.0);
+        for (i, &v) in mid.iter().enumerate() {
+            let fit = a * (w * i as f64).sin() + b * (w * i as f64).cos();
+            sig += fit * fit;
+            err += (f64::from(v) - fit).powi(2);
+        }
+        10.0 * (sig / err.max(1e-30)).log10()
+    };
+    let rms = |y: &[f32]| -> f64 {
+        let mid = &y[y.len() / 4..3 * y.len() / 4];
+        (mid.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / mid.len().max(1) as f64).sqrt()
+    };
+    let mut noise_state = 0x2545_F491_4F6C_DD1Du64;
+    let noise: Vec<f32> = (0..48_000 * 60)
+        .map(|_| {
+            noise_state ^= noise_state << 13;
+            noise_state ^= noise_state >> 7;
+            noise_state ^= noise_state << 17;
+            (noise_state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+        })
+        .collect();
+    for (name, convert) in &candidates {
+        let pass = convert(&tone(48_000, 1000.0, 2.0), 48_000, 16_000);
+        push(
+            &format!("{name}: 48→16 kHz, 1 kHz tone, signal/error"),
+            ser_db(&pass, 16_000, 1000.0),
+            "dB",
+            "higher is better",
+        );
+        let up = convert(&tone(22_050, 3000.0, 2.0), 22_050, 48_000);
+        push(
+            &format!("{name}: 22.05→48 kHz, 3 kHz tone, signal/error"),
+            ser_db(&up, 48_000, 3000.0),
+            "dB",
+            "higher is better",
+        );
+        let alias = convert(&tone(48_000, 9000.0, 2.0), 48_000, 16_000);
+        let level = 20.0 * (rms(&alias) / (0.5 / 2f64.sqrt())).max(1e-12).log10();
+        push(
+            &format!("{name}: 48→16 kHz, 9 kHz tone aliased back"),
+            level,
+            "dB",
+            "lower is better",
+        );
+        let times: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(convert(&noise, 48_000, 16_000));
+                ms(t)
+            })
+            .collect();
+        push(
+            &format!("{name}: 60 s at 48 kHz → 16 kHz (median of 5)"),
+            median(times),
+            "ms",
+            "",
+        );
     }
 }
