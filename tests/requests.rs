@@ -459,9 +459,9 @@ fn false_requests<'a>(
 /// veto of the rules' flows and wishes to talk (2.0: never).
 fn policies() -> Vec<Policy> {
     let mut out = Vec::new();
-    for request in [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 2.0] {
-        for veto in [0.5, 0.7, 0.9, 2.0] {
-            for rule_veto in [0.9, 0.97, 0.99, 2.0] {
+    for request in [0.6, 0.7, 0.8, 0.85, 0.9, 2.0] {
+        for veto in [0.3, 0.5, 0.7, 2.0] {
+            for rule_veto in [0.6, 0.7, 0.8, 0.9, 0.97, 2.0] {
                 out.push(Policy {
                     request,
                     veto,
