@@ -3,9 +3,16 @@
 //! blind one (`tests/data/requests-blind.tsv`, never used to tune anything), per request, with
 //! the misses; no ordinary talk taken as a request; and new wordings end to end in `hearth chat`.
 //!
+//! The committed request head (`models/request-head.json`) is used as Hearth uses it; the
+//! public corpora (`scripts/setup --test-data`) are needed for the head's tests: other people's
+//! ordinary talk on the blind splits taken as a request, and retraining that reproduces the
+//! committed head's decisions. Embeddings are kept between runs in
+//! `~/.cache/hearth/embeddings-minilm-requests.bin`.
+//!
 //! `cargo test --release --test tests requests:: -- --nocapture` prints the report;
 //! `... requests::choose_thresholds -- --ignored --nocapture` sweeps the threshold and margin on
-//! the own table only.
+//! the own table only; `... requests::train_request_head -- --ignored --nocapture` retrains the
+//! head and chooses its policy (never on the blind table or a blind split).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -47,6 +54,10 @@ fn understand_text(t: &str) -> String {
 }
 
 impl SentenceEncoder for Remembering {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
     fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError> {
         if let Some(e) = self.seen.lock().unwrap().get(text) {
             return Ok(e.clone());
@@ -217,14 +228,19 @@ fn requests_in_many_wordings_own_and_blind() {
 /// joined the own table. Round 2's (written by someone who had seen neither the exemplars nor
 /// the tables) measured 144/171 = 0.842 on 2026-12-05 with the exemplars of that day, and the
 /// same with the exemplars from before round 1 was read: exemplars written after a table's
-/// misses fix that table, not new wordings.
-const BLIND_FLOOR: f64 = 0.84;
+/// misses fix that table, not new wordings. With the trained head (`models/request-head.json`,
+/// trained and its policy chosen without the blind table) it measured 156/171 = 0.912 on
+/// 2026-12-05, once; 15 misses remain, mostly one breathing flow read as another and requests
+/// read as nothing.
+const BLIND_FLOOR: f64 = 0.91;
 
-/// Ordinary talk taken as a request, own and blind, as measured on 2026-12-05 (the goal is
-/// none): own "I ground the coffee beans" and "She told me to calm down" (rule triggers); blind
-/// 8 of 40 in round 2 (talk that mentions breath work, the ground, a body scan at a hospital, a
-/// check-in at work, the weekly shop, and two lines about people talking).
-const FALSE_REQUESTS: (usize, usize) = (2, 8);
+/// Ordinary talk taken as a request, own and blind (the goal is none). Measured on 2026-12-05
+/// with the nearest exemplar alone: own 2 ("I ground the coffee beans", "She told me to calm
+/// down": rule triggers), blind 8 of 39 (talk that mentions breath work, the ground, a body
+/// scan at a hospital, a check-in at work, the weekly shop, and two lines about people
+/// talking). With the trained head, the same day: none of either (the own table is trained on,
+/// so its 0 says little; the blind table's 0 of 39 does).
+const FALSE_REQUESTS: (usize, usize) = (0, 0);
 
 /// The threshold and margin in `prompts/requests.toml` were chosen here, on the own table only:
 /// the most rows right with no ordinary talk taken as a request.
@@ -628,5 +644,9 @@ fn ordinary_talk_is_not_taken_as_a_request() {
     assert!(rate <= CORPUS_FALSE_REQUESTS, "{:.4}", rate);
 }
 
-/// Share of the blind ordinary lines taken as a request, as measured on 2026-12-05.
-const CORPUS_FALSE_REQUESTS: f64 = 1.0;
+/// Share of the blind ordinary lines taken as a request: measured on 2026-12-05 as 13 of 7,275
+/// (0.18 %; chit-chat 3 of 2,000, The Office 7 of 2,000, chatterbot 3 of 466, tweets, news and
+/// film reviews none), against 179 (2.46 %) by the nearest exemplar alone. What remains is mostly
+/// talk that says the words of a request to someone else ("I need to talk to you", "Let's just
+/// calm down", "Can you breathe okay?").
+const CORPUS_FALSE_REQUESTS: f64 = 0.0018;

@@ -18,6 +18,14 @@
 //! was fine at the doctor's", read as nothing) and in asking for a more particular flow ("a
 //! breathing for sleep", read as 4-7-8 breathing). Longer triggers always win.
 //!
+//! A trained head over the same embedding ([`RequestHead`], which has also seen thousands of
+//! lines of other people's ordinary talk) joins both: its request is taken when it is sure
+//! (`policy.request`); a clear nearest exemplar is dropped when the head reads ordinary talk
+//! (`policy.veto`); and a flow or a wish to talk that the rules found is dropped when the head
+//! reads ordinary talk strongly (`policy.rule_veto`: "she told me to calm down and it made me
+//! angrier", "the ground was soaking after all that rain"). The policy was chosen on the own table's held-out rows and
+//! the corpora's calibration split; without a head the reading is as before.
+//!
 //! What the encoder reads is never a deletion: a `forget` reading becomes
 //! [`Request::ForgetUnsupported`], which says what Hearth can delete and how to ask. The engine
 //! consults this reading only outside flows and never when the safety screen heard risk.
@@ -119,8 +127,14 @@ impl RequestReader {
     }
 
     /// Read with a trained head too (see [`understand`] for how the readings combine). A head
-    /// that names a request no exemplar has (trained for other prompts) is not used.
+    /// trained on another encoder's embeddings, or that names a request no exemplar has
+    /// (trained for other prompts), is not used.
     pub fn with_head(mut self, head: RequestHead) -> Self {
+        if head.encoder != self.encoder.name() {
+            tracing::debug!(head = %head.encoder, encoder = %self.encoder.name(), "the request head is for another encoder; not used");
+            self.head = None;
+            return self;
+        }
         match head
             .labels
             .iter()
@@ -242,7 +256,12 @@ impl RequestReader {
             return Ok(None);
         }
         let e = self.encoder.embed(&norm)?;
-        let head = self.head.as_ref().map(|h| h.read(&e));
+        // An embedding of another length is another encoder's: the head cannot read it.
+        let head = self
+            .head
+            .as_ref()
+            .filter(|_| e.len() == super::request_head::EMBEDDING_DIM)
+            .map(|h| h.read(&e));
         Ok(self.nearest_to(&e).map(|n| (n, head)))
     }
 
@@ -410,13 +429,14 @@ pub fn label(u: Option<&Understood>) -> String {
 mod tests {
     use super::*;
 
-    /// A toy encoder: one dimension per known word, so sentences sharing words are near.
+    /// A toy encoder: one dimension per known word, so sentences sharing words are near
+    /// (padded with zeros to the real encoder's length, so a head can read it).
     #[derive(Debug)]
     struct Words;
     const VOCAB: &[&str] = &["breath", "calm", "mood", "five", "talk", "doctor", "fine"];
     impl SentenceEncoder for Words {
         fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError> {
-            let mut v = vec![0f32; VOCAB.len() + 1];
+            let mut v = vec![0f32; crate::engine::dialogue::request_head::EMBEDDING_DIM];
             v[VOCAB.len()] = 0.1;
             for w in text.split(' ') {
                 if let Some(i) = VOCAB.iter().position(|k| w.starts_with(k)) {
@@ -424,6 +444,9 @@ mod tests {
                 }
             }
             Ok(v)
+        }
+        fn name(&self) -> &str {
+            "words"
         }
     }
 
@@ -472,6 +495,43 @@ mod tests {
             Some(Understood::Request(Request::ForgetUnsupported))
         );
         assert_eq!(from_label("none", "hello"), None);
+    }
+
+    #[test]
+    fn the_head_decides_sure_requests_and_vetoes_ordinary_talk() {
+        use crate::engine::dialogue::request_head::EMBEDDING_DIM;
+        // Hidden unit 0 reads "talk" (listen), unit 1 reads "doctor" (ordinary talk).
+        let mut hw = vec![vec![0f32; EMBEDDING_DIM]; 2];
+        hw[0][4] = 1.0;
+        hw[1][5] = 1.0;
+        let head = RequestHead {
+            encoder: "words".into(),
+            labels: vec!["none".into(), "listen".into(), "box-breathing".into()],
+            policy: Policy {
+                request: 0.8,
+                veto: 0.7,
+                rule_veto: 0.7,
+            },
+            trained_on: vec![],
+            hidden_weights: hw,
+            hidden_bias: vec![0.0; 2],
+            weights: vec![vec![0.0, 10.0], vec![10.0, 0.0], vec![0.0, 0.0]],
+            bias: vec![0.0; 3],
+        };
+        let r = reader().with_head(head.clone());
+        assert!(r.head().is_some());
+        assert_eq!(r.read("talk talk"), Some(Understood::Listen));
+        // The nearest exemplar is box breathing, but the head reads ordinary talk.
+        let plain = reader();
+        assert!(plain.read("breathe calm doctor").is_some());
+        assert_eq!(r.read("breathe calm doctor"), None);
+        // A head for another encoder, or naming a request the exemplars lack, is not used.
+        let mut other = head.clone();
+        other.encoder = "all-MiniLM-L6-v2".into();
+        assert!(reader().with_head(other).head().is_none());
+        let mut other = head;
+        other.labels[2] = "grounding".into();
+        assert!(reader().with_head(other).head().is_none());
     }
 
     #[test]

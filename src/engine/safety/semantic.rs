@@ -30,6 +30,12 @@ pub struct EncodeError(pub String);
 pub trait SentenceEncoder: Send + Sync + std::fmt::Debug {
     fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError>;
 
+    /// Which encoder this is: a trained head is used only with the encoder it was trained on
+    /// (its `encoder` field). Empty, matching no head, unless an encoder says.
+    fn name(&self) -> &str {
+        ""
+    }
+
     /// Many at once (faster for training and evaluation); the default embeds one by one.
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
         texts.iter().map(|t| self.embed(t)).collect()
