@@ -457,12 +457,7 @@ pub struct FitShape {
 /// mini-batches in a seeded order, on the CPU with one thread per matrix product order fixed
 /// by candle. `y` holds each example's label index. Returns (hidden weights, hidden bias,
 /// weights, bias), rounded.
-pub fn fit(
-    x: &[&[f32]],
-    y: &[usize],
-    w: &[f32],
-    shape: FitShape,
-) -> candle_core::Result<Fitted> {
+pub fn fit(x: &[&[f32]], y: &[usize], w: &[f32], shape: FitShape) -> candle_core::Result<Fitted> {
     let FitShape {
         classes,
         hidden_units: hidden,
@@ -482,11 +477,7 @@ pub fn fit(
         &dev,
     )?;
     let b1 = Var::zeros(hidden, DType::F32, &dev)?;
-    let w2 = Var::from_vec(
-        glorot(&mut rng, hidden, classes),
-        (hidden, classes),
-        &dev,
-    )?;
+    let w2 = Var::from_vec(glorot(&mut rng, hidden, classes), (hidden, classes), &dev)?;
     let b2 = Var::zeros(classes, DType::F32, &dev)?;
     let mut opt = AdamW::new(
         vec![w1.clone(), b1.clone(), w2.clone(), b2.clone()],

@@ -186,7 +186,10 @@ fn requests_in_many_wordings_own_and_blind() {
         reader.margin(),
         reader.head().map(|h| h.policy)
     );
-    assert!(reader.head().is_some(), "the committed request head is used");
+    assert!(
+        reader.head().is_some(),
+        "the committed request head is used"
+    );
     let own = table("requests.tsv");
     let blind = table("requests-blind.tsv");
     assert!(
@@ -377,7 +380,10 @@ fn bench() -> &'static Bench {
         let train = training::ordinary(&root(), Split::Train, per).unwrap();
         let calibration = training::ordinary(&root(), Split::Calibration, per).unwrap();
         let blind = training::ordinary(&root(), Split::Blind, per).unwrap();
-        assert!(!train.is_empty(), "public corpora not installed: scripts/setup --test-data");
+        assert!(
+            !train.is_empty(),
+            "public corpora not installed: scripts/setup --test-data"
+        );
         let all: Vec<Example> = own
             .iter()
             .chain(&train)
@@ -614,7 +620,10 @@ fn ordinary_talk_is_not_taken_as_a_request() {
     let base = b.reader(&prompts, None);
     let mut by_source: BTreeMap<&str, Vec<Example>> = BTreeMap::new();
     for e in &b.blind {
-        by_source.entry(e.source.as_str()).or_default().push(e.clone());
+        by_source
+            .entry(e.source.as_str())
+            .or_default()
+            .push(e.clone());
     }
     let mut taken = 0;
     let mut before = 0;

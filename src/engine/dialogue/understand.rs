@@ -282,7 +282,9 @@ impl RequestReader {
     /// nothing (the rules have already had their say).
     pub fn read(&self, text: &str) -> Option<Understood> {
         match self.readings(text) {
-            Ok(Some((n, h))) => self.combine(&n, h.as_ref()).and_then(|l| from_label(l, text)),
+            Ok(Some((n, h))) => self
+                .combine(&n, h.as_ref())
+                .and_then(|l| from_label(l, text)),
             Ok(None) => None,
             Err(e) => {
                 tracing::warn!(error = %e, "request reading unavailable");
