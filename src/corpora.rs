@@ -441,12 +441,28 @@ impl Rng {
 }
 
 /// A fitted head's weights: (hidden weights, hidden bias, weights, bias).
-type Fitted = (Vec<Vec<f32>>, Vec<f32>, Vec<Vec<f32>>, Vec<f32>);
+pub type Fitted = (Vec<Vec<f32>>, Vec<f32>, Vec<Vec<f32>>, Vec<f32>);
 
-/// Fit the head's weights: one hidden layer of rectified units, weighted cross-entropy,
-/// AdamW over mini-batches in a seeded order, on the CPU with one thread per matrix product
-/// order fixed by candle. Returns (hidden weights, hidden bias, weights, bias).
-fn fit(x: &[&[f32]], y: &[Label], w: &[f32]) -> candle_core::Result<Fitted> {
+/// The shape of a head and how long it is trained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FitShape {
+    /// Number of labels (outputs).
+    pub classes: usize,
+    pub hidden_units: usize,
+    pub epochs: usize,
+}
+
+/// Fit a head's weights (every head over embeddings: the safety screen's and the request
+/// reader's): one hidden layer of rectified units, weighted cross-entropy, AdamW over
+/// mini-batches in a seeded order, on the CPU with one thread per matrix product order fixed
+/// by candle. `y` holds each example's label index. Returns (hidden weights, hidden bias,
+/// weights, bias), rounded.
+pub fn fit(x: &[&[f32]], y: &[usize], w: &[f32], shape: FitShape) -> candle_core::Result<Fitted> {
+    let FitShape {
+        classes,
+        hidden_units: hidden,
+        epochs,
+    } = shape;
     use candle_core::{DType, Device, Tensor, Var, D};
     use candle_nn::{AdamW, Optimizer, ParamsAdamW};
     let dev = Device::Cpu;
@@ -456,17 +472,13 @@ fn fit(x: &[&[f32]], y: &[Label], w: &[f32]) -> candle_core::Result<Fitted> {
         (0..rows * cols).map(|_| rng.unit() * a).collect()
     };
     let w1 = Var::from_vec(
-        glorot(&mut rng, EMBEDDING_DIM, HIDDEN_UNITS),
-        (EMBEDDING_DIM, HIDDEN_UNITS),
+        glorot(&mut rng, EMBEDDING_DIM, hidden),
+        (EMBEDDING_DIM, hidden),
         &dev,
     )?;
-    let b1 = Var::zeros(HIDDEN_UNITS, DType::F32, &dev)?;
-    let w2 = Var::from_vec(
-        glorot(&mut rng, HIDDEN_UNITS, LABELS.len()),
-        (HIDDEN_UNITS, LABELS.len()),
-        &dev,
-    )?;
-    let b2 = Var::zeros(LABELS.len(), DType::F32, &dev)?;
+    let b1 = Var::zeros(hidden, DType::F32, &dev)?;
+    let w2 = Var::from_vec(glorot(&mut rng, hidden, classes), (hidden, classes), &dev)?;
+    let b2 = Var::zeros(classes, DType::F32, &dev)?;
     let mut opt = AdamW::new(
         vec![w1.clone(), b1.clone(), w2.clone(), b2.clone()],
         ParamsAdamW {
@@ -477,12 +489,12 @@ fn fit(x: &[&[f32]], y: &[Label], w: &[f32]) -> candle_core::Result<Fitted> {
     )?;
     let n = x.len();
     let mut order: Vec<usize> = (0..n).collect();
-    for _ in 0..EPOCHS {
+    for _ in 0..epochs {
         rng.shuffle(&mut order);
         for batch in order.chunks(BATCH) {
             let xs: Vec<f32> = batch.iter().flat_map(|&i| x[i].iter().copied()).collect();
             let xs = Tensor::from_vec(xs, (batch.len(), EMBEDDING_DIM), &dev)?;
-            let ys: Vec<u32> = batch.iter().map(|&i| y[i].index() as u32).collect();
+            let ys: Vec<u32> = batch.iter().map(|&i| y[i] as u32).collect();
             let ys = Tensor::from_vec(ys, batch.len(), &dev)?;
             let ws: Vec<f32> = batch.iter().map(|&i| w[i]).collect();
             let total: f32 = ws.iter().sum::<f32>().max(1e-9);
@@ -526,7 +538,17 @@ pub fn train_head(
     encoder_name: &str,
 ) -> Result<(SafetyHead, Vec<Scored>), candle_core::Error> {
     let (x, y, w) = bench.examples();
-    let (hidden_weights, hidden_bias, weights, bias) = fit(&x, &y, &w)?;
+    let y: Vec<usize> = y.iter().map(|l| l.index()).collect();
+    let (hidden_weights, hidden_bias, weights, bias) = fit(
+        &x,
+        &y,
+        &w,
+        FitShape {
+            classes: LABELS.len(),
+            hidden_units: HIDDEN_UNITS,
+            epochs: EPOCHS,
+        },
+    )?;
     let mut trained_on: std::collections::BTreeMap<String, usize> = Default::default();
     for i in bench.items.iter().filter(|i| i.split == Split::Train) {
         *trained_on.entry(i.source.clone()).or_default() += 1;

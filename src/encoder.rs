@@ -217,6 +217,10 @@ impl MiniLm {
 }
 
 impl SentenceEncoder for MiniLm {
+    fn name(&self) -> &str {
+        ENCODER_NAME
+    }
+
     fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError> {
         let ids = self.token_ids(text)?;
         self.forward(std::slice::from_ref(&ids))

@@ -14,6 +14,7 @@ pub mod daemon;
 pub mod encoder;
 pub mod engine;
 pub mod fsutil;
+pub mod request_training;
 pub mod session;
 pub mod speech;
 pub mod store;

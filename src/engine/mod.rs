@@ -3,6 +3,7 @@
 //! Nothing in here sleeps, reads a device, touches the disk after loading its prompt files, or
 //! reads the clock: time comes in with each event, so every flow can be run on a virtual clock.
 
+pub mod classifier;
 pub mod dialogue;
 pub mod prompt_error;
 pub mod safety;

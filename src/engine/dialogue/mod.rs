@@ -38,6 +38,7 @@ pub mod plan;
 pub mod prompts;
 pub mod reading;
 pub mod rehearsal;
+pub mod request_head;
 #[cfg(test)]
 pub mod simulate;
 pub mod text;

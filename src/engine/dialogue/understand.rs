@@ -18,6 +18,14 @@
 //! was fine at the doctor's", read as nothing) and in asking for a more particular flow ("a
 //! breathing for sleep", read as 4-7-8 breathing). Longer triggers always win.
 //!
+//! A trained head over the same embedding ([`RequestHead`], which has also seen thousands of
+//! lines of other people's ordinary talk) joins both: its request is taken when it is sure
+//! (`policy.request`); a clear nearest exemplar is dropped when the head reads ordinary talk
+//! (`policy.veto`); and a flow or a wish to talk that the rules found is dropped when the head
+//! reads ordinary talk strongly (`policy.rule_veto`: "she told me to calm down and it made me
+//! angrier", "the ground was soaking after all that rain"). The policy was chosen on the own table's held-out rows and
+//! the corpora's calibration split; without a head the reading is as before.
+//!
 //! What the encoder reads is never a deletion: a `forget` reading becomes
 //! [`Request::ForgetUnsupported`], which says what Hearth can delete and how to ask. The engine
 //! consults this reading only outside flows and never when the safety screen heard risk.
@@ -25,6 +33,7 @@
 use super::intent::{self, Request};
 use super::mood::parse_mood;
 use super::prompts::{Prompts, RequestExamples};
+use super::request_head::{HeadReading, Policy, RequestHead};
 use super::text::normalize;
 use crate::engine::safety::semantic::{EncodeError, SentenceEncoder};
 use std::sync::Arc;
@@ -60,6 +69,8 @@ pub struct RequestReader {
     embeddings: Vec<Vec<f32>>,
     threshold: f32,
     margin: f32,
+    /// The trained head, when it is used (see [`RequestReader::with_head`]).
+    head: Option<RequestHead>,
 }
 
 impl std::fmt::Debug for RequestReader {
@@ -68,6 +79,7 @@ impl std::fmt::Debug for RequestReader {
             .field("exemplars", &self.labels.len())
             .field("threshold", &self.threshold)
             .field("margin", &self.margin)
+            .field("head", &self.head.as_ref().map(|h| h.policy))
             .finish()
     }
 }
@@ -110,13 +122,57 @@ impl RequestReader {
             embeddings,
             threshold,
             margin: examples.margin,
+            head: None,
         }))
     }
 
-    /// Built for a prompt set, or `None` (with a warning) when the encoder fails.
+    /// Read with a trained head too (see [`understand`] for how the readings combine). A head
+    /// trained on another encoder's embeddings, or that names a request no exemplar has
+    /// (trained for other prompts), is not used.
+    pub fn with_head(mut self, head: RequestHead) -> Self {
+        if head.encoder != self.encoder.name() {
+            tracing::debug!(head = %head.encoder, encoder = %self.encoder.name(), "the request head is for another encoder; not used");
+            self.head = None;
+            return self;
+        }
+        match head
+            .labels
+            .iter()
+            .find(|l| *l != "none" && !self.labels.contains(l))
+        {
+            Some(l) => {
+                tracing::warn!(label = %l, "the request head names a request the prompts lack; not used");
+                self.head = None;
+            }
+            None => self.head = Some(head),
+        }
+        self
+    }
+
+    /// Another policy for the head (for choosing it on the own table and calibration split).
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        if let Some(h) = &mut self.head {
+            h.policy = policy;
+        }
+        self
+    }
+
+    /// The head, when one is used.
+    pub fn head(&self) -> Option<&RequestHead> {
+        self.head.as_ref()
+    }
+
+    /// Built for a prompt set with the committed head, or `None` (with a warning) when the
+    /// encoder fails. A committed head that cannot be read leaves the nearest exemplar alone.
     pub fn for_prompts(encoder: &Arc<dyn SentenceEncoder>, prompts: &Prompts) -> Option<Self> {
         match Self::new(encoder.clone(), prompts.request_examples()) {
-            Ok(r) => r,
+            Ok(r) => r.map(|r| match shared_head() {
+                Ok(h) => r.with_head(h.clone()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "requests are read without the trained head");
+                    r
+                }
+            }),
             Err(e) => {
                 tracing::warn!(error = %e, "requests are read by the rules only");
                 None
@@ -189,17 +245,98 @@ impl RequestReader {
         n.score >= self.threshold && n.lead() >= self.margin
     }
 
+    /// Both readings of an utterance: the nearest exemplar, and the head's (when there is a
+    /// head). `Ok(None)` for an empty utterance.
+    pub fn readings(
+        &self,
+        text: &str,
+    ) -> Result<Option<(Nearest, Option<HeadReading>)>, EncodeError> {
+        let norm = normalize(text);
+        if norm.trim().is_empty() {
+            return Ok(None);
+        }
+        let e = self.encoder.embed(&norm)?;
+        // An embedding of another length is another encoder's: the head cannot read it.
+        let head = self
+            .head
+            .as_ref()
+            .filter(|_| e.len() == super::request_head::EMBEDDING_DIM)
+            .map(|h| h.read(&e));
+        Ok(self.nearest_to(&e).map(|n| (n, head)))
+    }
+
+    /// The label the readings choose, when nothing else has: the head's request when it is
+    /// sure enough; else the nearest exemplar's clear request unless the head reads ordinary
+    /// talk strongly enough to veto it; else nothing.
+    pub fn combine<'a>(&self, n: &'a Nearest, h: Option<&'a HeadReading>) -> Option<&'a str> {
+        let (Some(h), Some(head)) = (h, &self.head) else {
+            return self.decide(n);
+        };
+        if h.p >= head.policy.request && h.p > h.none {
+            return Some(h.request.as_str());
+        }
+        self.decide(n).filter(|_| h.none < head.policy.veto)
+    }
+
     /// What the encoder reads `text` as asking for, if anything. An encoder failure reads as
     /// nothing (the rules have already had their say).
     pub fn read(&self, text: &str) -> Option<Understood> {
-        match self.nearest(text) {
-            Ok(Some(n)) => self.decide(&n).and_then(|l| from_label(l, text)),
+        match self.readings(text) {
+            Ok(Some((n, h))) => self
+                .combine(&n, h.as_ref())
+                .and_then(|l| from_label(l, text)),
             Ok(None) => None,
             Err(e) => {
                 tracing::warn!(error = %e, "request reading unavailable");
                 None
             }
         }
+    }
+
+    /// What a flow found only by a one-word trigger becomes: nothing when the head reads
+    /// ordinary talk strongly enough to veto the rules; the head's request when it is sure
+    /// enough; the nearest exemplar's clear reading (a request the head does not veto, or
+    /// `none`); else the flow.
+    fn instead_of_one_word(&self, text: &str, flow: String) -> Option<Understood> {
+        let Ok(Some((n, h))) = self.readings(text) else {
+            return Some(Understood::Request(Request::Flow(flow)));
+        };
+        if let (Some(h), Some(head)) = (&h, &self.head) {
+            if h.none >= head.policy.rule_veto {
+                return None;
+            }
+            if h.p >= head.policy.request && h.p > h.none {
+                return from_label(&h.request, text);
+            }
+        }
+        if self.clear(&n) {
+            if n.label == "none" || self.combine(&n, h.as_ref()).is_some() {
+                return from_label(&n.label, text);
+            }
+            return None;
+        }
+        Some(Understood::Request(Request::Flow(flow)))
+    }
+
+    /// Whether the head reads `text` as ordinary talk strongly enough to drop a flow or a
+    /// wish to talk that the rules found (never, without a head or on an encoder failure).
+    fn vetoes_rules(&self, text: &str) -> bool {
+        let Some(head) = &self.head else {
+            return false;
+        };
+        match self.readings(text) {
+            Ok(Some((_, Some(h)))) => h.none >= head.policy.rule_veto,
+            _ => false,
+        }
+    }
+}
+
+/// The committed request head, parsed once per process.
+fn shared_head() -> Result<&'static RequestHead, &'static str> {
+    static HEAD: std::sync::OnceLock<Result<RequestHead, String>> = std::sync::OnceLock::new();
+    match HEAD.get_or_init(|| RequestHead::builtin().map_err(|e| e.to_string())) {
+        Ok(h) => Ok(h),
+        Err(e) => Err(e.as_str()),
     }
 }
 
@@ -248,17 +385,21 @@ pub fn understand(
         // things ("my breathing was fine at the doctor's") and in asking for a more particular
         // flow ("a breathing for sleep"): there, a clear reading of the encoder decides.
         (Some(Request::Flow(name)), Some(r)) if only_by_one_word(text, &name, prompts) => {
-            match r.nearest(text) {
-                Ok(Some(n)) if r.clear(&n) => {
-                    return from_label(&n.label, text);
-                }
-                _ => return Some(Understood::Request(Request::Flow(name))),
+            return r.instead_of_one_word(text, name);
+        }
+        (Some(Request::Flow(name)), Some(r)) => {
+            if r.vetoes_rules(text) {
+                return None;
             }
+            return Some(Understood::Request(Request::Flow(name)));
         }
         (Some(r), _) => return Some(Understood::Request(r)),
         (None, _) => {}
     }
     if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) {
+        if reader.is_some_and(|r| r.vetoes_rules(text)) {
+            return None;
+        }
         return Some(Understood::Listen);
     }
     reader.and_then(|r| r.read(text))
@@ -290,13 +431,14 @@ pub fn label(u: Option<&Understood>) -> String {
 mod tests {
     use super::*;
 
-    /// A toy encoder: one dimension per known word, so sentences sharing words are near.
+    /// A toy encoder: one dimension per known word, so sentences sharing words are near
+    /// (padded with zeros to the real encoder's length, so a head can read it).
     #[derive(Debug)]
     struct Words;
     const VOCAB: &[&str] = &["breath", "calm", "mood", "five", "talk", "doctor", "fine"];
     impl SentenceEncoder for Words {
         fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError> {
-            let mut v = vec![0f32; VOCAB.len() + 1];
+            let mut v = vec![0f32; crate::engine::dialogue::request_head::EMBEDDING_DIM];
             v[VOCAB.len()] = 0.1;
             for w in text.split(' ') {
                 if let Some(i) = VOCAB.iter().position(|k| w.starts_with(k)) {
@@ -304,6 +446,9 @@ mod tests {
                 }
             }
             Ok(v)
+        }
+        fn name(&self) -> &str {
+            "words"
         }
     }
 
@@ -352,6 +497,43 @@ mod tests {
             Some(Understood::Request(Request::ForgetUnsupported))
         );
         assert_eq!(from_label("none", "hello"), None);
+    }
+
+    #[test]
+    fn the_head_decides_sure_requests_and_vetoes_ordinary_talk() {
+        use crate::engine::dialogue::request_head::EMBEDDING_DIM;
+        // Hidden unit 0 reads "talk" (listen), unit 1 reads "doctor" (ordinary talk).
+        let mut hw = vec![vec![0f32; EMBEDDING_DIM]; 2];
+        hw[0][4] = 1.0;
+        hw[1][5] = 1.0;
+        let head = RequestHead {
+            encoder: "words".into(),
+            labels: vec!["none".into(), "listen".into(), "box-breathing".into()],
+            policy: Policy {
+                request: 0.8,
+                veto: 0.7,
+                rule_veto: 0.7,
+            },
+            trained_on: vec![],
+            hidden_weights: hw,
+            hidden_bias: vec![0.0; 2],
+            weights: vec![vec![0.0, 10.0], vec![10.0, 0.0], vec![0.0, 0.0]],
+            bias: vec![0.0; 3],
+        };
+        let r = reader().with_head(head.clone());
+        assert!(r.head().is_some());
+        assert_eq!(r.read("talk talk"), Some(Understood::Listen));
+        // The nearest exemplar is box breathing, but the head reads ordinary talk.
+        let plain = reader();
+        assert!(plain.read("breathe calm doctor").is_some());
+        assert_eq!(r.read("breathe calm doctor"), None);
+        // A head for another encoder, or naming a request the exemplars lack, is not used.
+        let mut other = head.clone();
+        other.encoder = "all-MiniLM-L6-v2".into();
+        assert!(reader().with_head(other).head().is_none());
+        let mut other = head;
+        other.labels[2] = "grounding".into();
+        assert!(reader().with_head(other).head().is_none());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! thresholds chosen on the calibration split are committed as `models/safety-head.json` and
 //! compiled in ([`SafetyHead::builtin`]); a test retrains and checks it gets the same weights.
 
+use crate::engine::classifier::Layers;
 use serde::{Deserialize, Serialize};
 
 /// Length of one sentence embedding.
@@ -28,6 +29,12 @@ pub struct EncodeError(pub String);
 /// the same text always gives the same numbers.
 pub trait SentenceEncoder: Send + Sync + std::fmt::Debug {
     fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError>;
+
+    /// Which encoder this is: a trained head is used only with the encoder it was trained on
+    /// (its `encoder` field). Empty, matching no head, unless an encoder says.
+    fn name(&self) -> &str {
+        ""
+    }
 
     /// Many at once (faster for training and evaluation); the default embeds one by one.
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncodeError> {
@@ -168,29 +175,8 @@ impl SafetyHead {
                 h.labels, LABELS
             )));
         }
-        let hidden = h.hidden_weights.len();
-        if hidden == 0
-            || h.hidden_bias.len() != hidden
-            || h.hidden_weights.iter().any(|r| r.len() != EMBEDDING_DIM)
-            || h.weights.len() != LABELS.len()
-            || h.bias.len() != LABELS.len()
-            || h.weights.iter().any(|r| r.len() != hidden)
-        {
-            return Err(HeadError::Shape(format!(
-                "expected hidden rows of {EMBEDDING_DIM} weights, and {} rows of one weight per \
-                 hidden unit",
-                LABELS.len()
-            )));
-        }
-        if h.hidden_weights
-            .iter()
-            .flatten()
-            .chain(&h.hidden_bias)
-            .chain(h.weights.iter().flatten())
-            .chain(&h.bias)
-            .any(|w| !w.is_finite())
-        {
-            return Err(HeadError::Shape("a weight is not a finite number".into()));
+        if let Some(e) = h.layers().shape_error(EMBEDDING_DIM, LABELS.len()) {
+            return Err(HeadError::Shape(e));
         }
         Ok(h)
     }
@@ -220,55 +206,32 @@ impl SafetyHead {
             .map(|(s, n)| format!("[{s:?}, {n}]"))
             .collect();
         out.push_str(&format!("  \"trained_on\": [{}],\n", trained.join(", ")));
-        let row = |r: &[f32]| -> String {
-            let v: Vec<String> = r.iter().map(|w| format!("{}", round(*w))).collect();
-            format!("[{}]", v.join(","))
-        };
-        let matrix = |m: &[Vec<f32>]| -> String {
-            let rows: Vec<String> = m.iter().map(|r| format!("    {}", row(r))).collect();
-            format!("[\n{}\n  ]", rows.join(",\n"))
-        };
-        out.push_str(&format!("  \"bias\": {},\n", row(&self.bias)));
-        out.push_str(&format!("  \"weights\": {},\n", matrix(&self.weights)));
-        out.push_str(&format!("  \"hidden_bias\": {},\n", row(&self.hidden_bias)));
-        out.push_str(&format!(
-            "  \"hidden_weights\": {}\n}}\n",
-            matrix(&self.hidden_weights)
-        ));
+        out.push_str(&self.layers().to_json_fields());
+        out.push_str("}\n");
         out
+    }
+
+    /// The weights, for what every head shares.
+    pub fn layers(&self) -> Layers<'_> {
+        Layers {
+            hidden_weights: &self.hidden_weights,
+            hidden_bias: &self.hidden_bias,
+            weights: &self.weights,
+            bias: &self.bias,
+        }
     }
 
     /// Probabilities of each label for one embedding.
     pub fn predict(&self, embedding: &[f32]) -> Probabilities {
-        let dot = |w: &[f32], x: &[f32]| w.iter().zip(x).map(|(w, x)| w * x).sum::<f32>();
-        let hidden: Vec<f32> = self
-            .hidden_weights
-            .iter()
-            .zip(&self.hidden_bias)
-            .map(|(w, b)| (b + dot(w, embedding)).max(0.0))
-            .collect();
-        let mut logits = [0f32; LABELS.len()];
-        for (k, l) in logits.iter_mut().enumerate() {
-            *l = self.bias[k] + dot(&self.weights[k], &hidden);
+        let mut out = [0f32; LABELS.len()];
+        for (o, p) in out.iter_mut().zip(self.layers().probabilities(embedding)) {
+            *o = p;
         }
-        Probabilities(softmax(logits))
+        Probabilities(out)
     }
 }
 
-/// Five decimals: enough for the classifier, and stable under float noise.
-pub fn round(w: f32) -> f32 {
-    (w * 1e5).round() / 1e5
-}
-
-fn softmax<const K: usize>(logits: [f32; K]) -> [f32; K] {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let mut out = logits.map(|l| (l - max).exp());
-    let sum: f32 = out.iter().sum();
-    for p in &mut out {
-        *p /= sum;
-    }
-    out
-}
+pub use crate::engine::classifier::round;
 
 #[cfg(test)]
 mod tests {
