@@ -302,7 +302,7 @@ impl RequestReader {
             return Some(Understood::Request(Request::Flow(flow)));
         };
         if let (Some(h), Some(head)) = (&h, &self.head) {
-            if h.none >= head.policy.rule_veto {
+            if h.none >= head.policy.rule_veto && !too_short_to_veto(text) {
                 return None;
             }
             if h.p >= head.policy.request && h.p > h.none {
@@ -324,11 +324,21 @@ impl RequestReader {
         let Some(head) = &self.head else {
             return false;
         };
+        if too_short_to_veto(text) {
+            return false;
+        }
         match self.readings(text) {
             Ok(Some((_, Some(h)))) => h.none >= head.policy.rule_veto,
             _ => false,
         }
     }
+}
+
+/// A flow's name said on its own ("evening reflection", "box breathing please") is asked of
+/// Hearth, not talk that mentions it: the head's veto is for sentences, never for three words
+/// or fewer (`listening::chat_consent_...` said "evening reflection" and was vetoed).
+fn too_short_to_veto(text: &str) -> bool {
+    crate::engine::words::words(text).len() <= 3
 }
 
 /// The committed request head, parsed once per process.
