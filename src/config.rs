@@ -71,6 +71,10 @@ pub struct AudioConfig {
     pub output: String,
     /// Silence that ends an utterance, in milliseconds.
     pub hangover_ms: u32,
+    /// A pause after which what was said so far is transcribed speculatively, and the turn ends
+    /// there if the words sound finished ("... today.", not "... and"), in milliseconds; 0 waits
+    /// for the full hang-over every time.
+    pub early_end_ms: u32,
     /// How far above the noise floor speech must be, in dB.
     pub threshold_db: f32,
     /// Extra dB speech needs while Hearth is speaking, so its own voice does not interrupt it
@@ -143,6 +147,7 @@ impl Default for AudioConfig {
             input: "default".into(),
             output: "default".into(),
             hangover_ms: 500,
+            early_end_ms: 200,
             threshold_db: 10.0,
             barge_in_db: 6.0,
             echo_cancel: false,
@@ -256,6 +261,14 @@ impl Config {
             return Err(format!(
                 "audio.hangover_ms must be between 200 and 3000, not {}",
                 self.audio.hangover_ms
+            ));
+        }
+        let early = self.audio.early_end_ms;
+        if early != 0 && !(100..=self.audio.hangover_ms.saturating_sub(100)).contains(&early) {
+            return Err(format!(
+                "audio.early_end_ms must be 0 (off) or between 100 and audio.hangover_ms - 100 \
+                 ({}), not {early}",
+                self.audio.hangover_ms.saturating_sub(100)
             ));
         }
         if self.listen.follow_up_secs > 120 {
@@ -377,6 +390,12 @@ mod tests {
             e.starts_with("/etc/hearth.toml:3:") && e.contains("modle"),
             "{e}"
         );
+        let e = Config::parse("[audio]\nearly_end_ms = 450\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("early_end_ms"), "{e}");
+        assert!(Config::parse("[audio]\nearly_end_ms = 0\n", p).is_ok());
+        assert!(Config::parse("[audio]\nearly_end_ms = 250\n", p).is_ok());
         let e = Config::parse("[schedule]\nevening_reflection = \"25:00\"\n", p)
             .unwrap_err()
             .to_string();

@@ -14,3 +14,4 @@ mod safety;
 mod security;
 mod speech;
 mod storage;
+mod turn;
