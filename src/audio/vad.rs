@@ -148,6 +148,17 @@ impl Endpointer {
         matches!(self.state, State::Speaking { .. })
     }
 
+    /// Starts this endpointer's pause ids at `id` (to follow on from another's).
+    pub fn with_pause_ids_from(mut self, id: u64) -> Self {
+        self.next_pause = id;
+        self
+    }
+
+    /// The id the next reported pause will get.
+    pub fn next_pause_id(&self) -> u64 {
+        self.next_pause
+    }
+
     /// The reported pause the person is still silent in, if any.
     pub fn pause_in_progress(&self) -> Option<u64> {
         match self.state {

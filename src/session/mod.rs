@@ -24,8 +24,9 @@
 //!   Hearth speaks, the endpointer asks for `audio.barge_in_db` more, so Hearth's own voice
 //!   through the room does not trigger it.
 //! - **The end of a turn** ([`turn`]): at a short pause the utterance so far is transcribed
-//!   speculatively; if the person stays silent and the words sound finished, the turn ends then,
-//!   before the hang-over, with those words as its transcript.
+//!   speculatively; if the person stays silent to the hang-over, those words are the turn's
+//!   transcript (no second transcription), and with `audio.early_end` a turn whose words sound
+//!   finished ends at the pause already.
 //! - **The evening offer**, scheduled at `schedule.evening_reflection` local time and passed to
 //!   the engine as [`Event::Offer`], which asks only into quiet and reads the answer.
 //! - **The numbers `hearth status` reports** (latency from end of speech to first reply audio,
@@ -186,7 +187,8 @@ pub fn vad_config(config: &Config) -> VadConfig {
 /// The end-of-turn policy from the configuration (see [`turn`]).
 pub fn turn_policy(config: &Config) -> TurnPolicy {
     TurnPolicy {
-        early_end_ms: config.audio.early_end_ms,
+        speculate_ms: config.audio.speculate_ms,
+        early_end: config.audio.early_end,
         hold_ms: config.audio.hangover_ms + HOLD_EXTRA_MS,
         wake_phrase: config.listen.wake_phrase.clone(),
     }

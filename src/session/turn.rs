@@ -1,14 +1,14 @@
 //! The end of a turn: when the person has finished speaking, sooner than a fixed hang-over.
 //!
 //! [`TurnTaker`] wraps the [`Endpointer`]. When the endpointer reports a short pause inside an
-//! utterance ([`Endpoint::Pause`], `audio.early_end_ms` of non-speech), the turn taker asks for
+//! utterance ([`Endpoint::Pause`], `audio.speculate_ms` of non-speech), the turn taker asks for
 //! a *speculative* transcript of the audio so far ([`Turn::Speculate`]). What comes back
 //! ([`TurnTaker::speculated`]) is thrown away if the person has spoken again since; otherwise it
 //! is read for completeness ([`completeness`]):
 //!
-//! - **finished** (ends in `.`, `?` or `!`, not in a word that asks for more): the turn ends
-//!   now, and the speculative transcript *is* the transcript ([`Turn::Heard`]), so nothing is
-//!   transcribed twice;
+//! - **finished** (ends in `.`, `?` or `!`, not in a word that asks for more): with
+//!   [`TurnPolicy::early_end`] the turn ends now, and the speculative transcript *is* the
+//!   transcript ([`Turn::Heard`]); without it, as open;
 //! - **continuing** (ends in a comma, `...`, "and", "but", "because", "um", "the", ...): the
 //!   silence may last up to [`TurnPolicy::hold_ms`] before the turn ends;
 //! - **open** (no end punctuation, or just the wake phrase): the ordinary hang-over.
@@ -22,9 +22,12 @@ use crate::audio::vad::{Endpoint, Endpointer, VadConfig};
 /// How the end of a turn is decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TurnPolicy {
-    /// Non-speech after which a speculative transcript is made (ms); 0 turns early ends off and
-    /// every turn ends at the hang-over.
-    pub early_end_ms: u32,
+    /// Non-speech after which a speculative transcript is made (ms); 0: never (every turn is
+    /// transcribed when it ends at the hang-over).
+    pub speculate_ms: u32,
+    /// End the turn at the pause when the speculative transcript sounds finished; otherwise a
+    /// finished transcript only waits for the hang-over, like an open one.
+    pub early_end: bool,
     /// The longest silence after a transcript that asks for more ("... and", "um,") (ms).
     pub hold_ms: u32,
     /// A transcript that is only this phrase waits for the hang-over: people pause after it.
@@ -158,7 +161,7 @@ pub struct TurnTaker {
 impl TurnTaker {
     pub fn new(vad: VadConfig, policy: TurnPolicy) -> Self {
         let vad = VadConfig {
-            pause_ms: policy.early_end_ms,
+            pause_ms: policy.speculate_ms,
             ..vad
         };
         Self {
@@ -212,7 +215,7 @@ impl TurnTaker {
             return Vec::new();
         }
         match completeness(&text, &self.policy.wake_phrase) {
-            Completeness::Finished => {
+            Completeness::Finished if self.policy.early_end => {
                 let Some(Endpoint::Utterance {
                     start,
                     end,
@@ -239,16 +242,20 @@ impl TurnTaker {
                 self.heard = Some((id, std::mem::take(&mut *text), stt_ms));
                 Vec::new()
             }
-            Completeness::Open => {
+            Completeness::Open | Completeness::Finished => {
                 self.heard = Some((id, std::mem::take(&mut *text), stt_ms));
                 Vec::new()
             }
         }
     }
 
-    /// Forgets the turn in progress and what was speculated (a device reopened).
+    /// Forgets the turn in progress and what was speculated (a device reopened). Pause ids go
+    /// on from where they were, so a late answer to an old speculation matches nothing.
     pub fn reset(&mut self, vad: VadConfig, policy: TurnPolicy) {
-        *self = Self::new(vad, policy);
+        let next = self.endpointer.next_pause_id();
+        let mut fresh = Self::new(vad, policy);
+        fresh.endpointer = fresh.endpointer.with_pause_ids_from(next);
+        *self = fresh;
     }
 
     fn endpoint(&mut self, ep: Endpoint, out: &mut Vec<Turn>) {
@@ -316,9 +323,10 @@ mod tests {
     use super::*;
     use crate::audio::vad::FRAME;
 
-    fn policy(early_end_ms: u32) -> TurnPolicy {
+    fn policy(speculate_ms: u32) -> TurnPolicy {
         TurnPolicy {
-            early_end_ms,
+            speculate_ms,
+            early_end: true,
             hold_ms: 1000,
             wake_phrase: "hey hearth".into(),
         }
@@ -354,12 +362,12 @@ mod tests {
         })
     }
 
-    fn taker(early_end_ms: u32) -> TurnTaker {
+    fn taker(speculate_ms: u32) -> TurnTaker {
         let vad = VadConfig {
             hangover_ms: 500,
             ..VadConfig::default()
         };
-        let mut t = TurnTaker::new(vad, policy(early_end_ms));
+        let mut t = TurnTaker::new(vad, policy(speculate_ms));
         feed(&mut t, &quiet(1000));
         t
     }
@@ -491,6 +499,44 @@ mod tests {
         let id2 = speculation(&feed(&mut t, &quiet(220))).unwrap();
         let turns = t.speculated(id2, "Hey Hearth, let's do box breathing.".into(), 90.0);
         assert!(matches!(&turns[..], [Turn::Heard { early: true, .. }]));
+    }
+
+    #[test]
+    fn after_a_reset_an_old_speculation_matches_nothing() {
+        let mut t = taker(200);
+        feed(&mut t, &speech(1000));
+        let old = speculation(&feed(&mut t, &quiet(220))).unwrap();
+        t.reset(VadConfig::default(), policy(200));
+        feed(&mut t, &quiet(1000));
+        feed(&mut t, &speech(1000));
+        let new = speculation(&feed(&mut t, &quiet(220))).unwrap();
+        assert_ne!(old, new);
+        assert!(t.speculated(old, "I had a good day.".into(), 50.0).is_empty());
+        assert!(t.in_speech());
+    }
+
+    #[test]
+    fn without_early_end_a_finished_sentence_waits_for_the_hang_over_and_is_reused() {
+        let vad = VadConfig {
+            hangover_ms: 500,
+            ..VadConfig::default()
+        };
+        let mut t = TurnTaker::new(
+            vad,
+            TurnPolicy {
+                early_end: false,
+                ..policy(200)
+            },
+        );
+        feed(&mut t, &quiet(1000));
+        feed(&mut t, &speech(1000));
+        let id = speculation(&feed(&mut t, &quiet(220))).unwrap();
+        assert!(t.speculated(id, "I had a good day.".into(), 70.0).is_empty());
+        let turns = feed(&mut t, &quiet(400));
+        assert!(
+            matches!(&turns[..], [Turn::Heard { early: false, .. }]),
+            "{turns:?}"
+        );
     }
 
     #[test]
