@@ -233,7 +233,10 @@ fn end_of_turn_on_real_speech_with_pauses_put_in_at_natural_gaps() {
         assets_dir: Some(root()),
         ..Config::default()
     };
-    assert!(config.audio.speculate_ms > 0, "speculation is on by default");
+    assert!(
+        config.audio.speculate_ms > 0,
+        "speculation is on by default"
+    );
     assert!(!config.audio.early_end, "the early end is off by default");
     let mut stt = Recogniser {
         stt: Box::new(config.load_transcriber().unwrap()),
@@ -245,7 +248,10 @@ fn end_of_turn_on_real_speech_with_pauses_put_in_at_natural_gaps() {
     assert!(default.pauses >= 40, "only {} pause cases", default.pauses);
     assert_eq!(default.cut_early, 0);
     assert_eq!(default.ended_early, 0);
-    assert_eq!(default.reused, default.finished, "every finished sentence was heard once");
+    assert_eq!(
+        default.reused, default.finished,
+        "every finished sentence was heard once"
+    );
     // The experimental early end: finished sentences end early, and so do too many pauses.
     let mut early = config.clone();
     early.audio.early_end = true;

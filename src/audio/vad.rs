@@ -259,8 +259,7 @@ impl Endpointer {
             && db > self.noise_db + self.cfg.threshold_db + self.boost_db;
         let preroll = (self.cfg.preroll_ms * RATE / 1000) as usize;
         let start_frames = Self::ms_to_frames(self.cfg.start_ms);
-        let pause_frames =
-            (self.cfg.pause_ms > 0).then(|| Self::ms_to_frames(self.cfg.pause_ms));
+        let pause_frames = (self.cfg.pause_ms > 0).then(|| Self::ms_to_frames(self.cfg.pause_ms));
         let min_speech_frames = Self::ms_to_frames(self.cfg.min_speech_ms);
         let max_samples = (self.cfg.max_utterance_ms as u64 * RATE as u64 / 1000) as usize;
 
@@ -323,8 +322,7 @@ impl Endpointer {
                         pause.filter(|_| ended),
                         out,
                     );
-                } else if Some(*silent_run) == pause_frames && *speech_frames >= min_speech_frames
-                {
+                } else if Some(*silent_run) == pause_frames && *speech_frames >= min_speech_frames {
                     let id = self.next_pause;
                     self.next_pause += 1;
                     *pause = Some(id);

@@ -285,7 +285,8 @@ fn perform(
                 span_ms,
             } => {
                 let transcript = stt.transcribe(&samples)?;
-                let (turns, dropped) = (session.speculative_turns(), session.dropped_not_addressed());
+                let (turns, dropped) =
+                    (session.speculative_turns(), session.dropped_not_addressed());
                 *last_speculation = Some(Speculation {
                     text: transcript.text.clone(),
                     millis: transcript.millis,

@@ -70,7 +70,10 @@ pub struct SpeakJob {
 /// Work for the recogniser.
 pub enum SttJob {
     /// A finished utterance, and when its speech ended.
-    Utterance { samples: Vec<f32>, speech_end_ms: u64 },
+    Utterance {
+        samples: Vec<f32>,
+        speech_end_ms: u64,
+    },
     /// The utterance so far, at a pause.
     Speculate { id: u64, samples: Vec<f32> },
 }

@@ -75,11 +75,7 @@ pub enum Input {
         captured_at_ms: u64,
     },
     /// The recogniser's text for an [`Output::Speculate`].
-    Speculation {
-        id: u64,
-        text: String,
-        stt_ms: f64,
-    },
+    Speculation { id: u64, text: String, stt_ms: f64 },
     /// The recogniser's text for a [`Output::Transcribe`].
     Transcript {
         text: String,
@@ -524,7 +520,11 @@ impl Session {
                         self.metrics.reused += 1;
                     }
                     let silence_ms = self.samples_in.saturating_sub(speech_end) * 1000 / RATE;
-                    tracing::debug!(early, silence_ms, "end of turn from a speculative transcript");
+                    tracing::debug!(
+                        early,
+                        silence_ms,
+                        "end of turn from a speculative transcript"
+                    );
                     // Counted as in flight so that the transcript is taken as any other.
                     self.stt_in_flight += 1;
                     let speech_end_ms = self.captured_ms(speech_end);

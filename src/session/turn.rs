@@ -58,15 +58,61 @@ const CONTINUERS: &[&str] = &[
 /// Words a sentence can end in but a clause more often does ("so", "then", "like", prepositions):
 /// no early end after them, only the ordinary hang-over.
 const UNSURE: &[&str] = &[
-    "so", "then", "like", "as", "that", "this", "when", "while", "since", "until", "where", "who",
-    "in", "on", "at", "for", "by", "about", "after", "before", "through", "without", "between",
-    "against", "under", "over", "just", "very", "also", "well", "actually", "basically", "kind", "sort", "some", "any", "is", "are", "was", "were", "am", "be", "been",
-    "have", "has", "had", "not", "it's",
+    "so",
+    "then",
+    "like",
+    "as",
+    "that",
+    "this",
+    "when",
+    "while",
+    "since",
+    "until",
+    "where",
+    "who",
+    "in",
+    "on",
+    "at",
+    "for",
+    "by",
+    "about",
+    "after",
+    "before",
+    "through",
+    "without",
+    "between",
+    "against",
+    "under",
+    "over",
+    "just",
+    "very",
+    "also",
+    "well",
+    "actually",
+    "basically",
+    "kind",
+    "sort",
+    "some",
+    "any",
+    "is",
+    "are",
+    "was",
+    "were",
+    "am",
+    "be",
+    "been",
+    "have",
+    "has",
+    "had",
+    "not",
+    "it's",
 ];
 
 /// How finished `text` (one speculative transcript) sounds; see [`Completeness`].
 pub fn completeness(text: &str, wake_phrase: &str) -> Completeness {
-    let text = text.trim().trim_end_matches(['"', '\'', ')', ']', '”', '’']);
+    let text = text
+        .trim()
+        .trim_end_matches(['"', '\'', ')', ']', '”', '’']);
     if text.is_empty() {
         return Completeness::Open;
     }
@@ -432,7 +478,9 @@ mod tests {
         let id = speculation(&feed(&mut t, &quiet(300))).unwrap();
         feed(&mut t, &speech(700));
         // The answer comes after the person went on: it is not the turn.
-        assert!(t.speculated(id, "I went to the shop.".into(), 80.0).is_empty());
+        assert!(t
+            .speculated(id, "I went to the shop.".into(), 80.0)
+            .is_empty());
         assert!(t.in_speech());
         let mut turns = feed(&mut t, &quiet(220));
         let id2 = speculation(&turns).unwrap();
@@ -447,7 +495,9 @@ mod tests {
         let mut t = taker(200);
         feed(&mut t, &speech(1000));
         let id = speculation(&feed(&mut t, &quiet(220))).unwrap();
-        assert!(t.speculated(id, "I'm feeling a bit tired".into(), 70.0).is_empty());
+        assert!(t
+            .speculated(id, "I'm feeling a bit tired".into(), 70.0)
+            .is_empty());
         assert!(t.in_speech());
         let turns = feed(&mut t, &quiet(400));
         match &turns[..] {
@@ -511,7 +561,9 @@ mod tests {
         feed(&mut t, &speech(1000));
         let new = speculation(&feed(&mut t, &quiet(220))).unwrap();
         assert_ne!(old, new);
-        assert!(t.speculated(old, "I had a good day.".into(), 50.0).is_empty());
+        assert!(t
+            .speculated(old, "I had a good day.".into(), 50.0)
+            .is_empty());
         assert!(t.in_speech());
     }
 
@@ -531,7 +583,9 @@ mod tests {
         feed(&mut t, &quiet(1000));
         feed(&mut t, &speech(1000));
         let id = speculation(&feed(&mut t, &quiet(220))).unwrap();
-        assert!(t.speculated(id, "I had a good day.".into(), 70.0).is_empty());
+        assert!(t
+            .speculated(id, "I had a good day.".into(), 70.0)
+            .is_empty());
         let turns = feed(&mut t, &quiet(400));
         assert!(
             matches!(&turns[..], [Turn::Heard { early: false, .. }]),
@@ -544,9 +598,6 @@ mod tests {
         let mut t = taker(0);
         feed(&mut t, &speech(1000));
         let turns = feed(&mut t, &quiet(600));
-        assert!(
-            matches!(&turns[..], [Turn::Utterance { .. }]),
-            "{turns:?}"
-        );
+        assert!(matches!(&turns[..], [Turn::Utterance { .. }]), "{turns:?}");
     }
 }
