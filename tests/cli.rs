@@ -345,6 +345,12 @@ fn bench_sentences_with_pauses_at_commas_are_not_cut() {
     // punctuates every fragment as finished ("Hey Hearth, today I went to the shop."), and 30
     // of 30 were cut. A model of the end of a turn from the audio is what this needs.
     let home = temp_dir("bench-eot");
+    // `HEARTH_BENCH_AUDIO="speculate_ms = 0"` (or "early_end = true") measures another setting.
+    if let Ok(audio) = std::env::var("HEARTH_BENCH_AUDIO") {
+        std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+        let toml = format!("[audio]\n{}\n", audio.replace("\\n", "\n"));
+        std::fs::write(home.join("config/hearth/config.toml"), toml).unwrap();
+    }
     let sentences = [
         "Hey Hearth, today I went to the shop, BREAK and then I felt really tired.",
         "Hey Hearth, I talked to my sister, BREAK but it did not go well.",

@@ -1076,9 +1076,12 @@ fn bench_end_of_turn_latency_with_early_end_off_and_on() {
             .as_array()
             .map(|a| a.len())
             .unwrap_or(0);
-        for _ in 0..8 {
+        for turn in 0..8 {
             pa.speak_into_mic(&ask);
-            daemon.wait(Duration::from_secs(30), "reply", |s| s["speaking"] == true);
+            // Until the reply's first audio is counted (a stop before it would lose the turn).
+            daemon.wait(Duration::from_secs(30), "reply audio", |s| {
+                s["latency_ms"]["all"].as_array().map_or(0, |a| a.len()) > before + turn
+            });
             let mut c = daemon.client();
             c.arg("stop");
             let _ = run(c);
