@@ -384,7 +384,11 @@ fn a_finished_sentence_is_answered_at_a_short_pause_from_its_speculative_transcr
         at + 100,
     );
     let status = s.status(at + 100);
-    let ms = status["latency_ms"]["all"].as_array().unwrap().last().unwrap();
+    let ms = status["latency_ms"]["all"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
     let ms = ms.as_f64().unwrap();
     // Speech ended at +3500 (frame resolution), the first audio came at +3900.
     assert!((380.0..=420.0).contains(&ms), "{ms}");
