@@ -243,7 +243,7 @@ fn end_of_turn_on_real_speech_with_pauses_put_in_at_natural_gaps() {
         memo: HashMap::new(),
         last_p: HashMap::new(),
     };
-    // The default: speculative transcripts reused at the hang-over, never an early end.
+    // Speculative transcripts reused at the hang-over, never an early end.
     let default = measure(&config, &mut stt);
     assert!(default.pauses >= 40, "only {} pause cases", default.pauses);
     assert_eq!(default.cut_early, 0);

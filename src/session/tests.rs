@@ -352,6 +352,7 @@ fn speculation(out: &[Output]) -> Option<u64> {
 #[test]
 fn a_finished_sentence_is_answered_at_a_short_pause_from_its_speculative_transcript() {
     let mut c = config();
+    c.audio.speculate_ms = 200;
     c.audio.early_end = true;
     let mut s = session_with(c, T0);
     let t = T0 + 60_000;
@@ -400,7 +401,9 @@ fn a_finished_sentence_is_answered_at_a_short_pause_from_its_speculative_transcr
 
 #[test]
 fn an_unfinished_sentence_waits_and_its_speculative_transcript_is_reused() {
-    let mut s = session(T0);
+    let mut c = config();
+    c.audio.speculate_ms = 200;
+    let mut s = session_with(c, T0);
     let t = T0 + 60_000;
     audio(&mut s, t, 2000, false);
     audio(&mut s, t + 2000, 1500, true);
