@@ -201,7 +201,9 @@ pub struct TurnTaker {
     in_flight: Vec<u64>,
     /// The answered speculation of the pause the person is silent in.
     heard: Option<(u64, String, f64)>,
-    awaiting: Option<Awaiting>,
+    /// Turns that ended while their speculative transcript was still being made, oldest first
+    /// (several when the recogniser falls behind).
+    awaiting: Vec<Awaiting>,
 }
 
 impl TurnTaker {
@@ -215,7 +217,7 @@ impl TurnTaker {
             policy,
             in_flight: Vec::new(),
             heard: None,
-            awaiting: None,
+            awaiting: Vec::new(),
         }
     }
 
@@ -229,7 +231,7 @@ impl TurnTaker {
 
     /// True while the person is speaking, or their finished turn waits for its transcript.
     pub fn in_speech(&self) -> bool {
-        self.endpointer.in_speech() || self.awaiting.is_some()
+        self.endpointer.in_speech() || !self.awaiting.is_empty()
     }
 
     /// Feeds microphone audio.
@@ -246,7 +248,8 @@ impl TurnTaker {
     pub fn speculated(&mut self, id: u64, text: String, stt_ms: f64) -> Vec<Turn> {
         let mut text = zeroize::Zeroizing::new(text);
         self.in_flight.retain(|&i| i != id);
-        if let Some(a) = self.awaiting.take_if(|a| a.id == id) {
+        if let Some(i) = self.awaiting.iter().position(|a| a.id == id) {
+            let a = self.awaiting.remove(i);
             return vec![Turn::Heard {
                 text: std::mem::take(&mut *text),
                 stt_ms,
@@ -345,7 +348,7 @@ impl TurnTaker {
                     }
                     Some(id) if self.in_flight.contains(&id) => {
                         zeroize::Zeroize::zeroize(&mut samples);
-                        self.awaiting = Some(Awaiting {
+                        self.awaiting.push(Awaiting {
                             id,
                             start,
                             end,
@@ -535,6 +538,23 @@ mod tests {
         assert!(t.in_speech(), "the turn waits for its words");
         let turns = t.speculated(id, "I'm feeling a bit tired".into(), 700.0);
         assert!(matches!(&turns[..], [Turn::Heard { early: false, .. }]));
+        assert!(!t.in_speech());
+    }
+
+    #[test]
+    fn two_turns_waiting_for_a_slow_recogniser_are_both_heard() {
+        let mut t = taker(200);
+        feed(&mut t, &speech(1000));
+        let first = speculation(&feed(&mut t, &quiet(220))).unwrap();
+        feed(&mut t, &quiet(400));
+        feed(&mut t, &speech(1000));
+        let second = speculation(&feed(&mut t, &quiet(220))).unwrap();
+        feed(&mut t, &quiet(400));
+        let a = t.speculated(first, "I had a good day".into(), 900.0);
+        assert!(matches!(&a[..], [Turn::Heard { .. }]), "{a:?}");
+        assert!(t.in_speech(), "the second turn still waits for its words");
+        let b = t.speculated(second, "and then I slept".into(), 900.0);
+        assert!(matches!(&b[..], [Turn::Heard { .. }]), "{b:?}");
         assert!(!t.in_speech());
     }
 
