@@ -72,8 +72,7 @@ pub struct AudioConfig {
     /// Silence that ends an utterance, in milliseconds.
     pub hangover_ms: u32,
     /// A pause after which what was said so far is transcribed speculatively, in milliseconds
-    /// (0: never, the default until the overheard-talk daemon test passes with it; 200 is what
-    /// was measured). If the person stays silent to the hang-over, that transcript is the turn's
+    /// (0: never). If the person stays silent to the hang-over, that transcript is the turn's
     /// (no second transcription); after words that ask for more ("... and", "um,") the turn
     /// waits 500 ms longer than the hang-over.
     pub speculate_ms: u32,
@@ -153,7 +152,7 @@ impl Default for AudioConfig {
             input: "default".into(),
             output: "default".into(),
             hangover_ms: 500,
-            speculate_ms: 0,
+            speculate_ms: 200,
             early_end: false,
             threshold_db: 10.0,
             barge_in_db: 6.0,
