@@ -71,6 +71,15 @@ pub struct AudioConfig {
     pub output: String,
     /// Silence that ends an utterance, in milliseconds.
     pub hangover_ms: u32,
+    /// A pause after which what was said so far is transcribed speculatively, in milliseconds
+    /// (0: never). If the person stays silent to the hang-over, that transcript is the turn's
+    /// (no second transcription); after words that ask for more ("... and", "um,") the turn
+    /// waits 500 ms longer than the hang-over.
+    pub speculate_ms: u32,
+    /// End the turn at that pause already when the speculative words sound finished ("...
+    /// today.", not "... and"). Off by default: Whisper ends half a sentence with a full stop
+    /// too often (see the README's numbers).
+    pub early_end: bool,
     /// How far above the noise floor speech must be, in dB.
     pub threshold_db: f32,
     /// Extra dB speech needs while Hearth is speaking, so its own voice does not interrupt it
@@ -143,6 +152,8 @@ impl Default for AudioConfig {
             input: "default".into(),
             output: "default".into(),
             hangover_ms: 500,
+            speculate_ms: 200,
+            early_end: false,
             threshold_db: 10.0,
             barge_in_db: 6.0,
             echo_cancel: false,
@@ -257,6 +268,17 @@ impl Config {
                 "audio.hangover_ms must be between 200 and 3000, not {}",
                 self.audio.hangover_ms
             ));
+        }
+        let spec = self.audio.speculate_ms;
+        if spec != 0 && !(100..=self.audio.hangover_ms.saturating_sub(100)).contains(&spec) {
+            return Err(format!(
+                "audio.speculate_ms must be 0 (off) or between 100 and audio.hangover_ms - 100 \
+                 ({}), not {spec}",
+                self.audio.hangover_ms.saturating_sub(100)
+            ));
+        }
+        if self.audio.early_end && spec == 0 {
+            return Err("audio.early_end needs audio.speculate_ms above 0".into());
         }
         if self.listen.follow_up_secs > 120 {
             return Err(format!(
@@ -377,6 +399,16 @@ mod tests {
             e.starts_with("/etc/hearth.toml:3:") && e.contains("modle"),
             "{e}"
         );
+        let e = Config::parse("[audio]\nspeculate_ms = 450\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("speculate_ms"), "{e}");
+        assert!(Config::parse("[audio]\nspeculate_ms = 0\n", p).is_ok());
+        assert!(Config::parse("[audio]\nspeculate_ms = 250\nearly_end = true\n", p).is_ok());
+        let e = Config::parse("[audio]\nspeculate_ms = 0\nearly_end = true\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("early_end"), "{e}");
         let e = Config::parse("[schedule]\nevening_reflection = \"25:00\"\n", p)
             .unwrap_err()
             .to_string();

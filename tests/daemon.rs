@@ -1003,3 +1003,117 @@ fn daemon_stays_quiet_through_a_minute_of_overheard_talk_but_answers_i_want_to_d
     });
     daemon.terminate();
 }
+
+/// The p-th percentile (0-1) of `v`, as the daemon's status computes it.
+fn percentile(v: &[f64], p: f64) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let i = ((s.len() as f64 * p).ceil() as usize).clamp(1, s.len().max(1)) - 1;
+    s.get(i).copied().unwrap_or(f64::NAN)
+}
+
+/// Issue #12.2: end of speech → first reply audio at the plain 500 ms hang-over
+/// (`speculate_ms = 0`), with the speculative transcript reused at the hang-over (the default),
+/// and with the early end of turn; on the same loop, alternating daemons so that the machine's
+/// load falls on all alike.
+#[test]
+#[ignore = "benchmark: run with `make bench`"]
+fn bench_end_of_turn_latency_with_early_end_off_and_on() {
+    let home = temp_dir("bench-turn");
+    let pa = PulseAudio::start(&home);
+    let (request, _) = make_speech(&home);
+    let ask = home.join("ask.wav");
+    for _ in 0..6 {
+        let mut c = hearth(&home);
+        c.args(["say", "Hey Hearth, what can you do?", "--out"])
+            .arg(&ask);
+        assert!(run(c).status.success());
+        let mut t = hearth(&home);
+        t.arg("transcribe").arg(&ask);
+        if String::from_utf8_lossy(&run(t).stdout)
+            .to_lowercase()
+            .starts_with("hey hearth")
+        {
+            break;
+        }
+    }
+    std::fs::create_dir_all(home.join("config/hearth")).unwrap();
+    let mut latencies: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+    let settings = [
+        ("hangover", "speculate_ms = 0"),
+        ("speculate", "speculate_ms = 200"),
+        ("early_end", "speculate_ms = 200\nearly_end = true"),
+    ];
+    let mut turn_stats = Vec::new();
+    let rounds: u32 = std::env::var("HEARTH_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(2);
+    for round in 0..rounds as usize * settings.len() {
+        let (early, toml) = settings[round % settings.len()];
+        std::fs::write(
+            home.join("config/hearth/config.toml"),
+            format!("[audio]\n{toml}\n"),
+        )
+        .unwrap();
+        let mut daemon = Daemon::start(&home, &pa.runtime, &[], &[]);
+        daemon.wait(Duration::from_secs(20), "audio", |s| {
+            s["input"]["chunks"].as_u64().unwrap_or(0) > 5
+        });
+        // A first turn (the disclosure on the first run) that is not counted.
+        say_request_until_heard(&pa, &daemon, &home, request.clone());
+        let mut c = daemon.client();
+        c.arg("stop");
+        let _ = run(c);
+        daemon.wait(Duration::from_secs(30), "quiet", |s| s["speaking"] == false);
+        std::thread::sleep(Duration::from_millis(1200));
+        let before = daemon.status()["latency_ms"]["all"]
+            .as_array()
+            .map(|a| a.len())
+            .unwrap_or(0);
+        for turn in 0..8 {
+            pa.speak_into_mic(&ask);
+            // Until the reply's first audio is counted (a stop before it would lose the turn).
+            daemon.wait(Duration::from_secs(30), "reply audio", |s| {
+                s["latency_ms"]["all"].as_array().map_or(0, |a| a.len()) > before + turn
+            });
+            let mut c = daemon.client();
+            c.arg("stop");
+            let _ = run(c);
+            daemon.wait(Duration::from_secs(30), "quiet", |s| s["speaking"] == false);
+            std::thread::sleep(Duration::from_millis(1200));
+        }
+        let s = daemon.status();
+        let all: Vec<f64> = s["latency_ms"]["all"]
+            .as_array()
+            .map(|a| a.iter().skip(before).filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default();
+        println!("{early}: {all:?} turns {}", s["turns"]);
+        latencies.entry(early).or_default().extend(all);
+        turn_stats.push(serde_json::json!({"setting": early, "turns": s["turns"]}));
+        daemon.terminate();
+    }
+    let summary: serde_json::Value = latencies
+        .iter()
+        .map(|(early, v)| {
+            (
+                early.to_string(),
+                serde_json::json!({
+                    "count": v.len(),
+                    "p50": percentile(v, 0.5),
+                    "p95": percentile(v, 0.95),
+                    "all": v,
+                }),
+            )
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into();
+    write_bench(
+        "turn",
+        serde_json::json!({
+            "end_of_speech_to_first_audio_ms": summary,
+            "rounds": turn_stats,
+            "load_average": std::fs::read_to_string("/proc/loadavg").unwrap_or_default().trim(),
+        }),
+    );
+}

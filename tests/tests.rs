@@ -15,3 +15,4 @@ mod security;
 mod speech;
 mod spoken;
 mod storage;
+mod turn;

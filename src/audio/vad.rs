@@ -6,6 +6,12 @@
 //! frames have established, so a fan or a fridge raises the floor instead of talking to Hearth.
 //! An utterance ends after a configurable hang-over of non-speech; a short pre-roll is kept so
 //! the first syllable is not clipped.
+//!
+//! For an early end of turn the endpointer also reports a [`Endpoint::Pause`]: the first
+//! `pause_ms` of non-speech inside an utterance, with the audio so far, so that it can be
+//! transcribed while the person may still go on. Whoever reads that transcript may then end the
+//! utterance at once ([`Endpointer::end_now`]) or wait longer than the hang-over
+//! ([`Endpointer::extend_hangover`]); the endpointer itself only measures.
 
 /// Sample rate the endpointer works at.
 pub const RATE: u32 = 16_000;
@@ -13,6 +19,8 @@ pub const RATE: u32 = 16_000;
 pub const FRAME: usize = 320;
 /// The noise floor looks back this many frames (5 s).
 const FLOOR_WINDOW_FRAMES: usize = 250;
+/// Non-speech kept after the last speech frame of an utterance (200 ms): the last consonant.
+const TAIL_KEEP: usize = (200 * RATE / 1000) as usize;
 
 /// Tuning of the detector and the endpointer.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +39,8 @@ pub struct VadConfig {
     pub min_speech_ms: u32,
     /// An utterance is cut here even if the person keeps talking (ms).
     pub max_utterance_ms: u32,
+    /// Non-speech inside an utterance that is reported as a [`Endpoint::Pause`] (ms); 0: never.
+    pub pause_ms: u32,
 }
 
 impl Default for VadConfig {
@@ -43,6 +53,7 @@ impl Default for VadConfig {
             preroll_ms: 300,
             min_speech_ms: 200,
             max_utterance_ms: 30_000,
+            pause_ms: 0,
         }
     }
 }
@@ -52,10 +63,23 @@ impl Default for VadConfig {
 pub enum Endpoint {
     /// Speech began at this sample (stream position, 16 kHz). Barge-in reacts to this.
     SpeechStart { at: u64 },
+    /// The person has paused inside an utterance for `pause_ms`: the utterance so far, as
+    /// [`Endpoint::Utterance`] would carry it if it ended here. `id` names this pause.
+    Pause {
+        id: u64,
+        start: u64,
+        end: u64,
+        samples: Vec<f32>,
+    },
     /// A complete utterance: its span in the stream and its samples (pre-roll included).
+    /// `speech_end` is where the last speech frame ended (`end` keeps a short tail after it).
+    /// `pause`: the utterance ended in the silence of this reported pause, so it holds the
+    /// same speech as that pause's samples.
     Utterance {
         start: u64,
         end: u64,
+        speech_end: u64,
+        pause: Option<u64>,
         samples: Vec<f32>,
     },
 }
@@ -73,6 +97,8 @@ pub struct Endpointer {
     floor_window: std::collections::VecDeque<f32>,
     history: std::collections::VecDeque<f32>,
     state: State,
+    /// The id the next reported pause gets.
+    next_pause: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +111,10 @@ enum State {
         samples: Vec<f32>,
         silent_run: u32,
         speech_frames: u32,
+        /// The pause reported in the current run of non-speech, if any.
+        pause: Option<u64>,
+        /// The hang-over of the current run of non-speech, in frames (longer when extended).
+        hang_frames: u32,
     },
 }
 
@@ -99,6 +129,7 @@ impl Endpointer {
             floor_window: Default::default(),
             history: Default::default(),
             state: State::Quiet { run: 0 },
+            next_pause: 0,
         }
     }
 
@@ -115,6 +146,64 @@ impl Endpointer {
     /// True while an utterance is in progress.
     pub fn in_speech(&self) -> bool {
         matches!(self.state, State::Speaking { .. })
+    }
+
+    /// Starts this endpointer's pause ids at `id` (to follow on from another's).
+    pub fn with_pause_ids_from(mut self, id: u64) -> Self {
+        self.next_pause = id;
+        self
+    }
+
+    /// The id the next reported pause will get.
+    pub fn next_pause_id(&self) -> u64 {
+        self.next_pause
+    }
+
+    /// The reported pause the person is still silent in, if any.
+    pub fn pause_in_progress(&self) -> Option<u64> {
+        match self.state {
+            State::Speaking { pause, .. } => pause,
+            State::Quiet { .. } => None,
+        }
+    }
+
+    /// Ends the utterance now if the person is still silent in pause `id`; returns it (`None`
+    /// if speech came back since, or the utterance already ended).
+    pub fn end_now(&mut self, id: u64) -> Option<Endpoint> {
+        if self.pause_in_progress() != Some(id) {
+            return None;
+        }
+        let state = std::mem::replace(&mut self.state, State::Quiet { run: 0 });
+        let mut out = Vec::new();
+        if let State::Speaking {
+            start,
+            samples,
+            silent_run,
+            speech_frames,
+            ..
+        } = state
+        {
+            self.close(
+                start,
+                samples,
+                speech_frames,
+                Some(silent_run),
+                Some(id),
+                &mut out,
+            );
+        }
+        out.pop()
+    }
+
+    /// Lets the silence of pause `id` last up to `hangover_ms` before the utterance ends (never
+    /// shorter than the configured hang-over). No effect once speech came back.
+    pub fn extend_hangover(&mut self, id: u64, hangover_ms: u32) {
+        if self.pause_in_progress() != Some(id) {
+            return;
+        }
+        if let State::Speaking { hang_frames, .. } = &mut self.state {
+            *hang_frames = (*hang_frames).max(Self::ms_to_frames(hangover_ms));
+        }
     }
 
     fn ms_to_frames(ms: u32) -> u32 {
@@ -149,7 +238,7 @@ impl Endpointer {
         } = state
         {
             samples.extend_from_slice(&self.pending);
-            self.close(start, samples, speech_frames, false, &mut out);
+            self.close(start, samples, speech_frames, None, None, &mut out);
         }
         self.pos += self.pending.len() as u64;
         self.pending.clear();
@@ -170,7 +259,8 @@ impl Endpointer {
             && db > self.noise_db + self.cfg.threshold_db + self.boost_db;
         let preroll = (self.cfg.preroll_ms * RATE / 1000) as usize;
         let start_frames = Self::ms_to_frames(self.cfg.start_ms);
-        let hang_frames = Self::ms_to_frames(self.cfg.hangover_ms);
+        let pause_frames = (self.cfg.pause_ms > 0).then(|| Self::ms_to_frames(self.cfg.pause_ms));
+        let min_speech_frames = Self::ms_to_frames(self.cfg.min_speech_ms);
         let max_samples = (self.cfg.max_utterance_ms as u64 * RATE as u64 / 1000) as usize;
 
         match &mut self.state {
@@ -191,6 +281,8 @@ impl Endpointer {
                         samples,
                         silent_run: 0,
                         speech_frames: start_frames,
+                        pause: None,
+                        hang_frames: Self::ms_to_frames(self.cfg.hangover_ms),
                     };
                 }
             }
@@ -199,41 +291,77 @@ impl Endpointer {
                 samples,
                 silent_run,
                 speech_frames,
+                pause,
+                hang_frames,
             } => {
                 samples.extend_from_slice(frame);
                 if is_speech {
                     *silent_run = 0;
                     *speech_frames += 1;
+                    *pause = None;
+                    *hang_frames = Self::ms_to_frames(self.cfg.hangover_ms);
                 } else {
                     *silent_run += 1;
                 }
-                let ended = *silent_run >= hang_frames;
+                let ended = *silent_run >= *hang_frames;
                 if ended || samples.len() >= max_samples {
-                    let (start, samples, speech_frames) =
-                        (*start, std::mem::take(samples), *speech_frames);
+                    let (start, samples, speech_frames, silent_run, pause) = (
+                        *start,
+                        std::mem::take(samples),
+                        *speech_frames,
+                        *silent_run,
+                        *pause,
+                    );
                     self.state = State::Quiet { run: 0 };
-                    self.close(start, samples, speech_frames, ended, out);
+                    let silence = ended.then_some(silent_run);
+                    self.close(
+                        start,
+                        samples,
+                        speech_frames,
+                        silence,
+                        pause.filter(|_| ended),
+                        out,
+                    );
+                } else if Some(*silent_run) == pause_frames && *speech_frames >= min_speech_frames {
+                    let id = self.next_pause;
+                    self.next_pause += 1;
+                    *pause = Some(id);
+                    let kept = samples.len() - Self::trim_len(samples.len(), *silent_run);
+                    out.push(Endpoint::Pause {
+                        id,
+                        start: *start,
+                        end: *start + kept as u64,
+                        samples: samples[..kept].to_vec(),
+                    });
                 }
             }
         }
     }
 
-    /// Emits an utterance. `by_silence`: it ended with a hang-over of non-speech, most of which
-    /// is trimmed (keeping a little tail for the last consonant); an utterance cut at the length
-    /// limit or at the end of the stream keeps everything.
+    /// How many trailing samples to trim from `len` samples that end in `silent_frames` of
+    /// non-speech: all of it but a little tail for the last consonant.
+    fn trim_len(len: usize, silent_frames: u32) -> usize {
+        (silent_frames as usize * FRAME)
+            .saturating_sub(TAIL_KEEP)
+            .min(len.saturating_sub(FRAME))
+    }
+
+    /// Emits an utterance. `silence`: it ended with this many frames of non-speech, most of
+    /// which is trimmed ([`Self::trim_len`]); an utterance cut at the length limit or at the end
+    /// of the stream keeps everything. `pause`: the reported pause it ended in.
     fn close(
         &self,
         start: u64,
         mut samples: Vec<f32>,
         speech_frames: u32,
-        by_silence: bool,
+        silence: Option<u32>,
+        pause: Option<u64>,
         out: &mut Vec<Endpoint>,
     ) {
-        let tail_keep = (200 * RATE / 1000) as usize;
-        if by_silence {
-            let hang = (Self::ms_to_frames(self.cfg.hangover_ms) as usize * FRAME)
-                .saturating_sub(tail_keep);
-            let cut = hang.min(samples.len().saturating_sub(FRAME));
+        let mut speech_end = start + samples.len() as u64;
+        if let Some(silent_frames) = silence {
+            speech_end = speech_end.saturating_sub(silent_frames as u64 * FRAME as u64);
+            let cut = Self::trim_len(samples.len(), silent_frames);
             samples.truncate(samples.len() - cut);
         }
         if speech_frames >= Self::ms_to_frames(self.cfg.min_speech_ms) {
@@ -241,6 +369,8 @@ impl Endpointer {
             out.push(Endpoint::Utterance {
                 start,
                 end,
+                speech_end: speech_end.max(start),
+                pause,
                 samples,
             });
         }

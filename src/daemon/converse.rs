@@ -2,7 +2,7 @@
 //!
 //! The recording is fed to the session in 20 ms chunks at the virtual moment each was "captured";
 //! what the session asks for happens at once on the same clock: utterances are transcribed (with
-//! no time passing), sounds are synthesized into one reply WAV at the moment they would play,
+//! no time passing; so is the speculative transcript at a pause, which can end a turn early), sounds are synthesized into one reply WAV at the moment they would play,
 //! playback finishes when their audio ends, and a cut drops what had not been heard yet. So the
 //! wake gate, the follow-up window, barge-in, listening time-outs and a breathing flow's spacing
 //! are the daemon's own: an utterance without the wake phrase outside a conversation is dropped
@@ -106,6 +106,13 @@ pub fn converse_file(
     })
 }
 
+/// The last speculative transcript: the words of a turn that ends with it.
+struct Speculation {
+    text: String,
+    millis: f64,
+    span_ms: (u64, u64),
+}
+
 /// Feeds the recording and the session's own timers in time order; carries out its outputs.
 fn drive(
     mut session: Session,
@@ -119,6 +126,7 @@ fn drive(
     let mut pos = 0usize;
     let end_ms = pcm.len() as u64 * 1000 / 16_000;
     let mut t = 0u64;
+    let mut last_speculation: Option<Speculation> = None;
     loop {
         let chunk_at =
             (pos < pcm.len()).then(|| (pos + CHUNK).min(pcm.len()) as u64 * 1000 / 16_000);
@@ -143,8 +151,16 @@ fn drive(
                 samples,
                 captured_at_ms: base + t,
             };
+            let (turns, dropped) = (session.speculative_turns(), session.dropped_not_addressed());
             let o = session.handle(input, base + t);
             vad_ms += started.elapsed().as_secs_f64() * 1000.0;
+            // A turn that ended at the hang-over with its speculative transcript.
+            if session.speculative_turns() > turns {
+                if let Some(spec) = last_speculation.take() {
+                    let addressed = session.dropped_not_addressed() == dropped;
+                    reports.push(report(&session, spec, addressed, 0.0, base));
+                }
+            }
             o
         } else if finish_at == Some(t) {
             let (generation, _) = speaker.finishing.remove(0);
@@ -152,7 +168,15 @@ fn drive(
         } else {
             session.handle(Input::Tick, base + t)
         };
-        perform(&mut session, stt, speaker, outputs, t, base, &mut reports)?;
+        perform(
+            &mut session,
+            stt,
+            speaker,
+            outputs,
+            (t, base),
+            &mut reports,
+            &mut last_speculation,
+        )?;
     }
     let n = reports.len().max(1) as f64;
     for r in &mut reports {
@@ -161,15 +185,48 @@ fn drive(
     Ok(reports)
 }
 
+/// The report of a turn heard through its speculative transcript.
+fn report(
+    session: &Session,
+    spec: Speculation,
+    addressed: bool,
+    engine_ms: f64,
+    base: u64,
+) -> UtteranceReport {
+    let assessment = session.engine().screen_assessment(&spec.text);
+    UtteranceReport {
+        start_ms: spec.span_ms.0.saturating_sub(base),
+        end_ms: spec.span_ms.1.saturating_sub(base),
+        addressed,
+        safety_action: if addressed {
+            assessment.action.as_str().to_string()
+        } else {
+            "not addressed".into()
+        },
+        safety_category: if addressed {
+            assessment.category
+        } else {
+            String::new()
+        },
+        transcript: if addressed { spec.text } else { String::new() },
+        reply: String::new(),
+        durations_ms: StageTimes {
+            stt: spec.millis,
+            engine: engine_ms,
+            ..StageTimes::default()
+        },
+    }
+}
+
 /// Carries out outputs at virtual time `t` (and what the session says in answer to them).
 fn perform(
     session: &mut Session,
     stt: &mut dyn Transcriber,
     speaker: &mut Speaker,
     outputs: Vec<Output>,
-    t: u64,
-    base: u64,
+    (t, base): (u64, u64),
     reports: &mut Vec<UtteranceReport>,
+    last_speculation: &mut Option<Speculation>,
 ) -> anyhow::Result<()> {
     let mut queue = std::collections::VecDeque::from(outputs);
     while let Some(output) = queue.pop_front() {
@@ -220,6 +277,38 @@ fn perform(
                         ..StageTimes::default()
                     },
                 });
+                queue.extend(more);
+            }
+            Output::Speculate {
+                id,
+                samples,
+                span_ms,
+            } => {
+                let transcript = stt.transcribe(&samples)?;
+                let (turns, dropped) =
+                    (session.speculative_turns(), session.dropped_not_addressed());
+                *last_speculation = Some(Speculation {
+                    text: transcript.text.clone(),
+                    millis: transcript.millis,
+                    span_ms,
+                });
+                let started = Instant::now();
+                let more = session.handle(
+                    Input::Speculation {
+                        id,
+                        text: transcript.text,
+                        stt_ms: transcript.millis,
+                    },
+                    base + t,
+                );
+                let engine_ms = started.elapsed().as_secs_f64() * 1000.0;
+                // The words sounded finished: the turn ended here, early.
+                if session.speculative_turns() > turns {
+                    if let Some(spec) = last_speculation.take() {
+                        let addressed = session.dropped_not_addressed() == dropped;
+                        reports.push(report(session, spec, addressed, engine_ms, base));
+                    }
+                }
                 queue.extend(more);
             }
             Output::Play { generation, sounds } => {

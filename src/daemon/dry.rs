@@ -148,7 +148,7 @@ pub fn rehearse(
                     playing.clear();
                     free_at = t;
                 }
-                Output::Reply(_) | Output::Transcribe { .. } => {}
+                Output::Reply(_) | Output::Transcribe { .. } | Output::Speculate { .. } => {}
             }
         }
         // A question that has just been heard gets its answer (or silence).

@@ -13,7 +13,8 @@
 //! time limit; its result comes back as a `World` event, so the main loop never waits on a file.
 
 use super::workers::{
-    join_within, now_ms, spawn_capture, spawn_recognizer, spawn_speaker, EchoSetup, SpeakJob, World,
+    join_within, now_ms, spawn_capture, spawn_recognizer, spawn_speaker, EchoSetup, SpeakJob,
+    SttJob, World,
 };
 use crate::audio::device::AudioCounters;
 use crate::audio::AudioSink;
@@ -91,7 +92,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     };
     tracing::info!(socket = %server.path().display(), "control socket ready");
 
-    let (stt_tx, stt_rx) = channel::<(Vec<f32>, u64)>();
+    let (stt_tx, stt_rx) = channel::<SttJob>();
     spawn_recognizer(Box::new(stt), stt_rx, tx.clone())?;
     let counters = Arc::new(AudioCounters::default());
     let generation = Arc::new(AtomicU64::new(0));
@@ -176,7 +177,7 @@ struct Live {
     config_file: PathBuf,
     tx: Sender<World>,
     speak_tx: Sender<SpeakJob>,
-    stt_tx: Sender<(Vec<f32>, u64)>,
+    stt_tx: Sender<SttJob>,
     sink: Arc<Mutex<Option<Box<dyn AudioSink>>>>,
     generation: Arc<AtomicU64>,
     counters: Arc<AudioCounters>,
@@ -255,6 +256,9 @@ impl Live {
                     },
                     None,
                 ),
+                World::Speculation { id, text, stt_ms } => {
+                    (Input::Speculation { id, text, stt_ms }, None)
+                }
                 World::FirstAudio { generation, at_ms } => {
                     (Input::PlaybackStarted { generation, at_ms }, None)
                 }
@@ -277,7 +281,13 @@ impl Live {
                     speech_end_ms,
                     ..
                 } => {
-                    let _ = self.stt_tx.send((samples, speech_end_ms));
+                    let _ = self.stt_tx.send(SttJob::Utterance {
+                        samples,
+                        speech_end_ms,
+                    });
+                }
+                Output::Speculate { id, samples, .. } => {
+                    let _ = self.stt_tx.send(SttJob::Speculate { id, samples });
                 }
                 Output::Play { generation, sounds } => {
                     if self.speak_tx.send(SpeakJob { generation, sounds }).is_err() {

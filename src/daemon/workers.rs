@@ -1,6 +1,7 @@
 //! The live daemon's worker threads: capture (cpal → 16 kHz chunks, Hearth's own voice taken
 //! out by the echo canceller; reopened with back-off when the device is missing or lost),
-//! recognition (Whisper, one utterance at a time) and the speaker
+//! recognition (Whisper, one utterance at a time; a speculative transcript at a pause that the
+//! person has ended since is skipped) and the speaker
 //! (Piper sentence by sentence into rodio, dropping a job as soon as its generation is no longer
 //! current). Each reports to the main loop through one channel of [`World`] events; blocking
 //! work never runs on the main loop.
@@ -32,6 +33,12 @@ pub enum World {
         stt_ms: f64,
         speech_end_ms: u64,
     },
+    /// The words of a speculative transcript (`Output::Speculate`).
+    Speculation {
+        id: u64,
+        text: String,
+        stt_ms: f64,
+    },
     FirstAudio {
         generation: u64,
         at_ms: u64,
@@ -60,6 +67,17 @@ pub struct SpeakJob {
     pub sounds: Vec<Sound>,
 }
 
+/// Work for the recogniser.
+pub enum SttJob {
+    /// A finished utterance, and when its speech ended.
+    Utterance {
+        samples: Vec<f32>,
+        speech_end_ms: u64,
+    },
+    /// The utterance so far, at a pause.
+    Speculate { id: u64, samples: Vec<f32> },
+}
+
 /// Milliseconds since the Unix epoch: the session's clock.
 pub fn now_ms() -> u64 {
     crate::store::now_ms().max(0) as u64
@@ -67,7 +85,7 @@ pub fn now_ms() -> u64 {
 
 pub fn spawn_recognizer(
     mut stt: Box<dyn Transcriber>,
-    jobs: Receiver<(Vec<f32>, u64)>,
+    jobs: Receiver<SttJob>,
     tx: Sender<World>,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
@@ -75,31 +93,41 @@ pub fn spawn_recognizer(
         .spawn(move || {
             // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
             let _ = stt.transcribe(&vec![0.0; 32_000]);
-            for (mut samples, speech_end) in jobs {
-                let _span =
-                    tracing::debug_span!("stt", secs = samples.len() as f64 / 16_000.0).entered();
+            for job in jobs {
+                let (mut samples, speculation) = match job {
+                    SttJob::Utterance {
+                        samples,
+                        speech_end_ms,
+                    } => (samples, Err(speech_end_ms)),
+                    SttJob::Speculate { id, samples } => (samples, Ok(id)),
+                };
+                let _span = tracing::debug_span!(
+                    "stt",
+                    secs = samples.len() as f64 / 16_000.0,
+                    speculative = speculation.is_ok()
+                )
+                .entered();
                 let result = stt.transcribe(&samples);
                 // The utterance's audio is wiped as soon as it is transcribed. Not wiped: the
                 // capture chunks and the endpointer's ring (short, overwritten as audio flows)
                 // and whisper.cpp's internal buffers (its own memory, reused for the next one).
                 zeroize::Zeroize::zeroize(&mut samples);
-                match result {
-                    Ok(t) => {
-                        let _ = tx.send(World::Transcript {
-                            text: t.text,
-                            stt_ms: t.millis,
-                            speech_end_ms: speech_end,
-                        });
-                    }
+                let (text, stt_ms) = match result {
+                    Ok(t) => (t.text, t.millis),
                     Err(e) => {
                         tracing::error!(error = %e, "transcription failed");
-                        let _ = tx.send(World::Transcript {
-                            text: String::new(),
-                            stt_ms: 0.0,
-                            speech_end_ms: speech_end,
-                        });
+                        (String::new(), 0.0)
                     }
-                }
+                };
+                let event = match speculation {
+                    Ok(id) => World::Speculation { id, text, stt_ms },
+                    Err(speech_end_ms) => World::Transcript {
+                        text,
+                        stt_ms,
+                        speech_end_ms,
+                    },
+                };
+                let _ = tx.send(event);
             }
         })?;
     Ok(())

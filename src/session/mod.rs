@@ -23,16 +23,21 @@
 //!   except in a crisis conversation, where only words interrupt the helpline number. While
 //!   Hearth speaks, the endpointer asks for `audio.barge_in_db` more, so Hearth's own voice
 //!   through the room does not trigger it.
+//! - **The end of a turn** ([`turn`]): at a short pause the utterance so far is transcribed
+//!   speculatively; if the person stays silent to the hang-over, those words are the turn's
+//!   transcript (no second transcription), and with `audio.early_end` a turn whose words sound
+//!   finished ends at the pause already.
 //! - **The evening offer**, scheduled at `schedule.evening_reflection` local time and passed to
 //!   the engine as [`Event::Offer`], which asks only into quiet and reads the answer.
 //! - **The numbers `hearth status` reports** (latency from end of speech to first reply audio,
 //!   barge-in reaction, dropped utterances).
 
 pub mod companion;
+pub mod turn;
 pub mod wake;
 
 use crate::audio::tones::Chime;
-use crate::audio::vad::{Endpoint, Endpointer, VadConfig};
+use crate::audio::vad::VadConfig;
 use crate::config::Config;
 use crate::control::protocol::{Reply, Request};
 use crate::engine::dialogue::engine::{Action, Engine, Event};
@@ -40,6 +45,7 @@ use crate::engine::dialogue::prompts::Prompts;
 use companion::Companion;
 use std::collections::VecDeque;
 use std::sync::Arc;
+use turn::{Turn, TurnPolicy, TurnTaker};
 
 /// Samples per second of microphone audio.
 const RATE: u64 = 16_000;
@@ -68,6 +74,8 @@ pub enum Input {
         samples: Vec<f32>,
         captured_at_ms: u64,
     },
+    /// The recogniser's text for an [`Output::Speculate`].
+    Speculation { id: u64, text: String, stt_ms: f64 },
     /// The recogniser's text for a [`Output::Transcribe`].
     Transcript {
         text: String,
@@ -108,6 +116,13 @@ pub enum Output {
         span_ms: (u64, u64),
         speech_end_ms: u64,
     },
+    /// Transcribe the utterance so far, speculatively (the person has paused and may go on);
+    /// answer with [`Input::Speculation`]. Its words may become the turn's transcript.
+    Speculate {
+        id: u64,
+        samples: Vec<f32>,
+        span_ms: (u64, u64),
+    },
     /// Play these after whatever of the same generation is still playing; answer with
     /// `PlaybackStarted` and `PlaybackFinished`.
     Play { generation: u64, sounds: Vec<Sound> },
@@ -131,6 +146,12 @@ struct Metrics {
     requests_heard: u64,
     /// Longest a chunk of microphone audio waited before the session took it.
     max_audio_lag_ms: f64,
+    /// Speculative transcripts asked for at a pause.
+    speculations: u64,
+    /// Turns ended before the hang-over because their words sounded finished.
+    early_ends: u64,
+    /// Turns whose speculative transcript was reused at the hang-over.
+    reused: u64,
 }
 
 fn push_recent(v: &mut VecDeque<f64>, x: f64) {
@@ -159,6 +180,19 @@ pub fn vad_config(config: &Config) -> VadConfig {
     }
 }
 
+/// The end-of-turn policy from the configuration (see [`turn`]).
+pub fn turn_policy(config: &Config) -> TurnPolicy {
+    TurnPolicy {
+        speculate_ms: config.audio.speculate_ms,
+        early_end: config.audio.early_end,
+        hold_ms: config.audio.hangover_ms + HOLD_EXTRA_MS,
+        wake_phrase: config.listen.wake_phrase.clone(),
+    }
+}
+
+/// How much longer than the hang-over a turn waits after words that ask for more ("and", "um").
+const HOLD_EXTRA_MS: u32 = 500;
+
 /// How a front end meets the person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Modality {
@@ -173,13 +207,15 @@ pub struct Session {
     config: Config,
     modality: Modality,
     companion: Companion,
-    endpointer: Endpointer,
+    turns: TurnTaker,
     generation: u64,
     speaking: bool,
     /// `Play`s of the current generation not yet finished.
     queued: usize,
     /// Samples received from the microphone so far (the endpointer's stream position).
     samples_in: u64,
+    /// When the last of them was captured.
+    last_captured_at: u64,
     /// Utterances sent to the recogniser and not yet back.
     stt_in_flight: usize,
     /// A `Listen` waiting for the speech before it to finish.
@@ -206,7 +242,7 @@ pub struct Session {
 impl Session {
     pub fn new(config: Config, companion: Companion, modality: Modality, now_ms: u64) -> Self {
         let mut s = Self {
-            endpointer: Endpointer::new(vad_config(&config)),
+            turns: TurnTaker::new(vad_config(&config), turn_policy(&config)),
             config,
             modality,
             companion,
@@ -214,6 +250,7 @@ impl Session {
             speaking: false,
             queued: 0,
             samples_in: 0,
+            last_captured_at: now_ms,
             stt_in_flight: 0,
             pending_listen: None,
             listen_until: None,
@@ -271,6 +308,11 @@ impl Session {
         self.metrics.dropped_not_addressed
     }
 
+    /// Turns whose transcript was a speculative one (ended early, or reused at the hang-over).
+    pub fn speculative_turns(&self) -> u64 {
+        self.metrics.early_ends + self.metrics.reused
+    }
+
     /// Transcripts taken as requests: what Hearth heard as said to it.
     pub fn requests_heard(&self) -> u64 {
         self.metrics.requests_heard
@@ -291,6 +333,10 @@ impl Session {
                 stt_ms,
                 speech_end_ms,
             } => self.on_transcript(text, stt_ms, speech_end_ms, now_ms),
+            Input::Speculation { id, text, stt_ms } => {
+                let turns = self.turns.speculated(id, text, stt_ms);
+                self.on_turns(turns, now_ms);
+            }
             Input::Typed { text } => self.on_request(text, now_ms, now_ms),
             Input::PlaybackStarted { generation, at_ms } => {
                 if let Some((g, end)) = self.awaiting_first_audio {
@@ -310,9 +356,10 @@ impl Session {
                 }
                 self.input_ok = ok;
                 self.input_detail = detail;
-                self.endpointer = Endpointer::new(vad_config(&self.config));
+                self.turns
+                    .reset(vad_config(&self.config), turn_policy(&self.config));
                 if self.speaking {
-                    self.endpointer.set_boost_db(self.config.audio.barge_in_db);
+                    self.turns.set_boost_db(self.config.audio.barge_in_db);
                 }
             }
             Input::OutputProblem { detail } => {
@@ -362,7 +409,7 @@ impl Session {
         }
         // Not while the answer is still being spoken or transcribed.
         if self.listen_until.is_some_and(|l| now >= l)
-            && !self.endpointer.in_speech()
+            && !self.turns.in_speech()
             && self.stt_in_flight == 0
         {
             self.listen_until = None;
@@ -381,7 +428,7 @@ impl Session {
         if self.next_offer_ms.is_some_and(|at| now >= at) {
             self.schedule_offer(now + 60_000);
             // Only into quiet: not over Hearth's own voice, not over someone talking.
-            if !self.speaking && !self.endpointer.in_speech() && self.stt_in_flight == 0 {
+            if !self.speaking && !self.turns.in_speech() && self.stt_in_flight == 0 {
                 self.engine_event(
                     Event::Offer {
                         flow: "evening-reflection".into(),
@@ -394,14 +441,28 @@ impl Session {
 
     fn on_audio(&mut self, samples: &[f32], captured_at: u64, now: u64) {
         self.samples_in += samples.len() as u64;
+        self.last_captured_at = captured_at;
         let lag = now.saturating_sub(captured_at) as f64;
         self.metrics.max_audio_lag_ms = self.metrics.max_audio_lag_ms.max(lag);
-        for ep in self.endpointer.push(samples) {
-            match ep {
-                Endpoint::SpeechStart { at } => {
-                    // When speech began, on the capture clock: this chunk ended at `captured_at`.
+        let turns = self.turns.push(samples);
+        self.on_turns(turns, now);
+    }
+
+    /// A stream position (16 kHz samples) on the capture clock.
+    fn captured_ms(&self, pos: u64) -> u64 {
+        self.last_captured_at
+            .saturating_sub(self.samples_in.saturating_sub(pos) * 1000 / RATE)
+    }
+
+    /// What the turn taker noticed: speech starting (barge-in), a pause to transcribe
+    /// speculatively, an utterance to transcribe, or a turn whose words are already known.
+    fn on_turns(&mut self, turns: Vec<Turn>, now: u64) {
+        for turn in turns {
+            match turn {
+                Turn::SpeechStart { at } => {
+                    // When speech began, on the capture clock.
                     let behind = self.samples_in.saturating_sub(at) * 1000 / RATE;
-                    let start = captured_at.saturating_sub(behind);
+                    let start = self.captured_ms(at);
                     // In a crisis conversation a cough must not cut off the helpline number:
                     // there, only words (a transcript) interrupt Hearth.
                     if self.speaking && !self.engine().in_crisis() {
@@ -418,23 +479,56 @@ impl Session {
                         self.engine_event(Event::SpeechFinished, now);
                     }
                 }
-                Endpoint::Utterance {
+                Turn::Speculate {
+                    id,
                     samples,
                     start,
                     end,
                 } => {
-                    let at = |pos: u64| {
-                        captured_at
-                            .saturating_sub(self.samples_in.saturating_sub(pos) * 1000 / RATE)
-                    };
-                    let hang = u64::from(self.config.audio.hangover_ms);
+                    self.metrics.speculations += 1;
+                    self.out.push(Output::Speculate {
+                        id,
+                        samples,
+                        span_ms: (self.captured_ms(start), self.captured_ms(end)),
+                    });
+                }
+                Turn::Utterance {
+                    samples,
+                    start,
+                    end,
+                    speech_end,
+                } => {
                     self.metrics.utterances += 1;
                     self.stt_in_flight += 1;
                     self.out.push(Output::Transcribe {
                         samples,
-                        span_ms: (at(start), at(end)),
-                        speech_end_ms: captured_at.saturating_sub(hang),
+                        span_ms: (self.captured_ms(start), self.captured_ms(end)),
+                        speech_end_ms: self.captured_ms(speech_end),
                     });
+                }
+                Turn::Heard {
+                    text,
+                    stt_ms,
+                    speech_end,
+                    early,
+                    ..
+                } => {
+                    self.metrics.utterances += 1;
+                    if early {
+                        self.metrics.early_ends += 1;
+                    } else {
+                        self.metrics.reused += 1;
+                    }
+                    let silence_ms = self.samples_in.saturating_sub(speech_end) * 1000 / RATE;
+                    tracing::debug!(
+                        early,
+                        silence_ms,
+                        "end of turn from a speculative transcript"
+                    );
+                    // Counted as in flight so that the transcript is taken as any other.
+                    self.stt_in_flight += 1;
+                    let speech_end_ms = self.captured_ms(speech_end);
+                    self.on_transcript(text, stt_ms, speech_end_ms, now);
                 }
             }
         }
@@ -505,7 +599,7 @@ impl Session {
             return;
         }
         self.speaking = false;
-        self.endpointer.set_boost_db(0.0);
+        self.turns.set_boost_db(0.0);
         self.follow_up_until = Some(now + self.follow_up_ms());
         if let Some(ms) = self.pending_listen.take() {
             self.open_listen(ms, now);
@@ -558,7 +652,7 @@ impl Session {
         }
         self.speaking = true;
         self.queued += 1;
-        self.endpointer.set_boost_db(self.config.audio.barge_in_db);
+        self.turns.set_boost_db(self.config.audio.barge_in_db);
         self.out.push(Output::Play {
             generation: self.generation,
             sounds,
@@ -573,7 +667,7 @@ impl Session {
         });
         self.speaking = false;
         self.queued = 0;
-        self.endpointer.set_boost_db(0.0);
+        self.turns.set_boost_db(0.0);
     }
 
     fn on_control(&mut self, request: Request, now: u64) -> Reply {
@@ -698,7 +792,7 @@ impl Session {
             "listening": {
                 "wake_phrase": self.config.listen.wake_phrase,
                 "in_conversation": self.in_conversation(now),
-                "noise_floor_db": self.endpointer.noise_floor_db(),
+                "noise_floor_db": self.turns.noise_floor_db(),
             },
             "input": {
                 "ok": self.input_ok,
@@ -710,6 +804,7 @@ impl Session {
             "latency_ms": { "count": m.latencies.len(), "p50": percentile(&m.latencies, 0.5), "p95": percentile(&m.latencies, 0.95), "all": m.latencies },
             "barge_in": { "count": m.barge_ins, "reaction_ms": m.barge_in_ms },
             "max_audio_lag_ms": m.max_audio_lag_ms,
+            "turns": { "speculations": m.speculations, "early_ends": m.early_ends, "reused": m.reused },
             "utterances": m.utterances,
             "dropped_not_addressed": m.dropped_not_addressed,
             "requests_heard": m.requests_heard,

@@ -341,3 +341,90 @@ fn the_evening_offer_waits_for_quiet() {
         Some("box-breathing")
     );
 }
+
+fn speculation(out: &[Output]) -> Option<u64> {
+    out.iter().find_map(|o| match o {
+        Output::Speculate { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_finished_sentence_is_answered_at_a_short_pause_from_its_speculative_transcript() {
+    let mut c = config();
+    c.audio.speculate_ms = 200;
+    c.audio.early_end = true;
+    let mut s = session_with(c, T0);
+    let t = T0 + 60_000;
+    audio(&mut s, t, 2000, false);
+    audio(&mut s, t + 2000, 1500, true);
+    let out = audio(&mut s, t + 3500, 240, false);
+    let id = speculation(&out).expect("a speculative transcript at the pause");
+    assert!(!out.iter().any(|o| matches!(o, Output::Transcribe { .. })));
+    let at = t + 3500 + 300;
+    let text = "Hey Hearth, let's do box breathing.".to_string();
+    let out = s.handle(
+        Input::Speculation {
+            id,
+            text,
+            stt_ms: 60.0,
+        },
+        at,
+    );
+    assert!(
+        said(&out).to_lowercase().contains("box breathing"),
+        "{out:?}"
+    );
+    // The latency runs from the end of the speech, not from the decision.
+    let g = plays(&out)[0];
+    s.handle(
+        Input::PlaybackStarted {
+            generation: g,
+            at_ms: at + 100,
+        },
+        at + 100,
+    );
+    let status = s.status(at + 100);
+    let ms = status["latency_ms"]["all"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap();
+    let ms = ms.as_f64().unwrap();
+    // Speech ended at +3500 (frame resolution), the first audio came at +3900.
+    assert!((380.0..=420.0).contains(&ms), "{ms}");
+    assert_eq!(status["turns"]["early_ends"], 1);
+    // Nothing is transcribed again at the hang-over.
+    let out = audio(&mut s, at, 800, false);
+    assert!(!out.iter().any(|o| matches!(o, Output::Transcribe { .. })));
+}
+
+#[test]
+fn an_unfinished_sentence_waits_and_its_speculative_transcript_is_reused() {
+    let mut c = config();
+    c.audio.speculate_ms = 200;
+    let mut s = session_with(c, T0);
+    let t = T0 + 60_000;
+    audio(&mut s, t, 2000, false);
+    audio(&mut s, t + 2000, 1500, true);
+    let id = speculation(&audio(&mut s, t + 3500, 240, false)).unwrap();
+    let text = "Hey Hearth, I went for a walk and".to_string();
+    let out = s.handle(
+        Input::Speculation {
+            id,
+            text,
+            stt_ms: 60.0,
+        },
+        t + 3800,
+    );
+    assert!(plays(&out).is_empty(), "{out:?}");
+    // Past the hang-over, still waiting after "and".
+    let out = audio(&mut s, t + 3740, 600, false);
+    assert!(out.is_empty(), "{out:?}");
+    assert_eq!(s.requests_heard(), 1);
+    // At the longer hold the turn ends with the words already heard: nothing to transcribe.
+    let out = audio(&mut s, t + 4340, 600, false);
+    assert!(!out.iter().any(|o| matches!(o, Output::Transcribe { .. })));
+    assert_eq!(s.requests_heard(), 2);
+    assert_eq!(s.status(t + 5000)["turns"]["reused"], 1);
+}

@@ -37,6 +37,8 @@ pub enum SpeechError {
 pub struct Transcript {
     pub text: String,
     pub millis: f64,
+    /// How sure the recogniser was of the last thing it wrote (0-1), when it knows.
+    pub last_token_p: Option<f32>,
 }
 
 /// Turns 16 kHz mono speech into text.

@@ -106,6 +106,7 @@ impl Transcriber for WhisperTranscriber {
             return Ok(Transcript {
                 text: String::new(),
                 millis: 0.0,
+                last_token_p: None,
             });
         }
         let seconds = samples_16k.len() as f64 / 16_000.0;
@@ -139,6 +140,18 @@ impl Transcriber for WhisperTranscriber {
         self.state
             .full(params, audio)
             .map_err(|e| SpeechError::Transcribe(e.to_string()))?;
+        // The probability of the last text token (special tokens come after the text ones).
+        let eot = self._ctx.token_eot();
+        let mut last_token_p = None;
+        for segment in self.state.as_iter() {
+            for i in 0..segment.n_tokens() {
+                if let Some(token) = segment.get_token(i) {
+                    if token.token_id() < eot {
+                        last_token_p = Some(token.token_probability());
+                    }
+                }
+            }
+        }
         let mut text = String::new();
         // Every segment is kept: Whisper's no-speech estimate is unreliable for quiet, tearful
         // or whispered speech, and the endpointer has already decided this was speech.
@@ -151,6 +164,7 @@ impl Transcriber for WhisperTranscriber {
         Ok(Transcript {
             text: clean_transcript(&text),
             millis: started.elapsed().as_secs_f64() * 1000.0,
+            last_token_p,
         })
     }
 }
