@@ -25,14 +25,23 @@ use hearth::engine::safety::semantic::{EncodeError, SentenceEncoder};
 
 use crate::common::{root, temp_dir};
 
-/// The real encoder, remembering what it embedded (the sweep reads each row many times).
+/// The real encoder, remembering what it embedded (the sweep reads each row many times; the
+/// property test in `spoken` builds an engine, which embeds the exemplars, for every case).
 #[derive(Debug)]
-struct Remembering {
+pub(crate) struct Remembering {
     inner: hearth::encoder::MiniLm,
     seen: Mutex<HashMap<String, Vec<f32>>>,
 }
 
 impl Remembering {
+    /// The real encoder, remembering nothing yet.
+    pub(crate) fn new() -> Self {
+        Remembering {
+            inner: encoder(),
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// Remembering `texts` (normalised) with their `embeddings` already.
     fn with(texts: &[String], embeddings: &[Vec<f32>]) -> Self {
         Remembering {
@@ -251,10 +260,7 @@ const FALSE_REQUESTS: (usize, usize) = (0, 0);
 #[ignore = "a sweep for choosing thresholds; prints, asserts nothing"]
 fn choose_thresholds() {
     let prompts = prompts();
-    let encoder: Arc<dyn SentenceEncoder> = Arc::new(Remembering {
-        inner: encoder(),
-        seen: Mutex::new(HashMap::new()),
-    });
+    let encoder: Arc<dyn SentenceEncoder> = Arc::new(Remembering::new());
     let own = table("requests.tsv");
     let mut results = Vec::new();
     for t in (40..=80).step_by(5) {

@@ -12,13 +12,12 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use hearth::engine::dialogue::engine::{
     Action, Engine, EngineConfig, EngineMemory, Event, MoodTrend,
 };
 use hearth::engine::dialogue::prompts::Prompts;
-use hearth::engine::safety::semantic::{EncodeError, SentenceEncoder};
 use hearth::engine::safety::SafetyEngine;
 use hearth::engine::words::words;
 use proptest::prelude::*;
@@ -51,28 +50,6 @@ const SAID_BACK: &[(&str, &str)] = &[
     ("us", "you"),
 ];
 
-/// The encoder, remembering what it embedded (each case builds a new engine, which embeds the
-/// request exemplars again).
-#[derive(Debug)]
-struct Remembering {
-    inner: hearth::encoder::MiniLm,
-    seen: Mutex<std::collections::HashMap<String, Vec<f32>>>,
-}
-
-impl SentenceEncoder for Remembering {
-    fn embed(&self, text: &str) -> Result<Vec<f32>, EncodeError> {
-        if let Some(e) = self.seen.lock().unwrap().get(text) {
-            return Ok(e.clone());
-        }
-        let e = self.inner.embed(text)?;
-        self.seen
-            .lock()
-            .unwrap()
-            .insert(text.to_string(), e.clone());
-        Ok(e)
-    }
-}
-
 /// Everything the test needs once: prompts, the screen, the lines, what may be said.
 struct World {
     prompts: Arc<Prompts>,
@@ -91,12 +68,8 @@ fn world() -> &'static World {
         let sources =
             hearth::daemon::load::read_prompt_sources(&dir).unwrap_or_else(|e| panic!("{e:?}"));
         let prompts = Arc::new(Prompts::from_sources(&sources).unwrap_or_else(|e| panic!("{e:?}")));
-        let encoder = hearth::encoder::MiniLm::load(&root().join("models/minilm"))
-            .unwrap_or_else(|e| panic!("{e} (run `scripts/setup`)"));
-        let encoder = Arc::new(Remembering {
-            inner: encoder,
-            seen: Mutex::default(),
-        });
+        // (The real encoder under its own name: the request head is used only with it.)
+        let encoder = Arc::new(crate::requests::Remembering::new());
         let safety = SafetyEngine::with_encoder(encoder).unwrap_or_else(|e| panic!("{e}"));
         let flows = prompts.flow_names().iter().map(|s| s.to_string()).collect();
         let (lines, vocabulary) = spoken_lines(&dir);

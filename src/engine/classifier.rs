@@ -69,6 +69,31 @@ impl Layers<'_> {
         softmax(&self.logits(embedding))
     }
 
+    /// A whole head file: `encoder`, `labels`, the head's own `setting` (a field name and its
+    /// JSON: the safety head's thresholds, the request head's policy), `trained_on`, then the
+    /// weights. Pretty enough to diff; numbers rounded so retraining is reproducible.
+    pub fn head_json(
+        &self,
+        encoder: &str,
+        labels: &[&str],
+        setting: (&str, String),
+        trained_on: &[(String, usize)],
+    ) -> String {
+        let labels: Vec<String> = labels.iter().map(|l| format!("{l:?}")).collect();
+        let trained: Vec<String> = trained_on
+            .iter()
+            .map(|(s, n)| format!("[{s:?}, {n}]"))
+            .collect();
+        format!(
+            "{{\n  \"encoder\": {encoder:?},\n  \"labels\": [{}],\n  \"{}\": {},\n  \"trained_on\": [{}],\n{}}}\n",
+            labels.join(", "),
+            setting.0,
+            setting.1,
+            trained.join(", "),
+            self.to_json_fields()
+        )
+    }
+
     /// The weights as the JSON fields `bias`, `weights`, `hidden_bias` and `hidden_weights`
     /// (the last one without a trailing comma), rounded to [`round`], one row per line.
     pub fn to_json_fields(&self) -> String {

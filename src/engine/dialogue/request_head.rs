@@ -128,23 +128,10 @@ impl RequestHead {
 
     /// Serialise (pretty enough to diff, numbers rounded so retraining is reproducible).
     pub fn to_json(&self) -> String {
-        let mut out = String::from("{\n");
-        out.push_str(&format!("  \"encoder\": {:?},\n", self.encoder));
-        let labels: Vec<String> = self.labels.iter().map(|l| format!("{l:?}")).collect();
-        out.push_str(&format!("  \"labels\": [{}],\n", labels.join(", ")));
-        out.push_str(&format!(
-            "  \"policy\": {},\n",
-            serde_json::to_string(&self.policy).unwrap_or_default()
-        ));
-        let trained: Vec<String> = self
-            .trained_on
-            .iter()
-            .map(|(s, n)| format!("[{s:?}, {n}]"))
-            .collect();
-        out.push_str(&format!("  \"trained_on\": [{}],\n", trained.join(", ")));
-        out.push_str(&self.layers().to_json_fields());
-        out.push_str("}\n");
-        out
+        let labels: Vec<&str> = self.labels.iter().map(String::as_str).collect();
+        let policy = serde_json::to_string(&self.policy).unwrap_or_default();
+        self.layers()
+            .head_json(&self.encoder, &labels, ("policy", policy), &self.trained_on)
     }
 }
 
@@ -190,6 +177,9 @@ mod tests {
     fn round_trips_and_refuses_bad_heads() {
         let h = toy();
         assert_eq!(RequestHead::parse(&h.to_json()), Ok(h.clone()));
+        // The committed file is exactly what `to_json` writes.
+        let committed = RequestHead::parse(BUILTIN_REQUEST_HEAD).unwrap();
+        assert_eq!(committed.to_json(), BUILTIN_REQUEST_HEAD);
         assert!(RequestHead::parse("{").is_err());
         let mut bad = h.clone();
         bad.labels.pop();

@@ -188,27 +188,14 @@ impl SafetyHead {
 
     /// Serialise (pretty enough to diff, numbers rounded so retraining is reproducible).
     pub fn to_json(&self) -> String {
-        let mut out = String::from("{\n");
-        out.push_str(&format!("  \"encoder\": {:?},\n", self.encoder));
-        let labels: Vec<String> = self
-            .labels
-            .iter()
-            .map(|l| format!("{:?}", l.as_str()))
-            .collect();
-        out.push_str(&format!("  \"labels\": [{}],\n", labels.join(", ")));
-        out.push_str(&format!(
-            "  \"thresholds\": {},\n",
-            serde_json::to_string(&self.thresholds).unwrap_or_default()
-        ));
-        let trained: Vec<String> = self
-            .trained_on
-            .iter()
-            .map(|(s, n)| format!("[{s:?}, {n}]"))
-            .collect();
-        out.push_str(&format!("  \"trained_on\": [{}],\n", trained.join(", ")));
-        out.push_str(&self.layers().to_json_fields());
-        out.push_str("}\n");
-        out
+        let labels: Vec<&str> = self.labels.iter().map(|l| l.as_str()).collect();
+        let thresholds = serde_json::to_string(&self.thresholds).unwrap_or_default();
+        self.layers().head_json(
+            &self.encoder,
+            &labels,
+            ("thresholds", thresholds),
+            &self.trained_on,
+        )
     }
 
     /// The weights, for what every head shares.
@@ -276,6 +263,9 @@ mod tests {
         x[0] = -1.0; // rectified away
         x[1] = 1.0;
         assert!(head.predict(&x).of(Label::None) > 0.9);
+        // The committed file is exactly what `to_json` writes (the format is the training's).
+        let committed = SafetyHead::parse(BUILTIN_HEAD).unwrap();
+        assert_eq!(committed.to_json(), BUILTIN_HEAD);
         let back = SafetyHead::parse(&head.to_json());
         assert_eq!(
             back.as_ref().map(|h| &h.hidden_weights),
