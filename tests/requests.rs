@@ -220,6 +220,14 @@ fn requests_in_many_wordings_own_and_blind() {
     ] {
         assert_eq!(read(text, &prompts, &reader), "none", "{text}");
     }
+    // A flow asked for by its name, however garbled the rest (CI heard "can we" as "and we"
+    // and the head vetoed it as talk).
+    for text in [
+        "and we do some box breathing",
+        "um the evening reflection i guess",
+    ] {
+        assert_ne!(read(text, &prompts, &reader), "none", "{text}");
+    }
     // Not yet zero (see FALSE_REQUESTS): must not get worse.
     assert!(
         own_score.false_requests.len() <= FALSE_REQUESTS.0

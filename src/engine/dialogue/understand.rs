@@ -362,6 +362,14 @@ fn only_by_one_word(text: &str, name: &str, prompts: &Prompts) -> bool {
     })
 }
 
+/// Whether `text` says the flow's own name (`box-breathing` as "box breathing"), when that name
+/// has two words or more.
+fn names_the_flow(text: &str, name: &str) -> bool {
+    let name: Vec<&str> = name.split('-').collect();
+    let words = crate::engine::words::words(text);
+    name.len() > 1 && words.windows(name.len()).any(|w| w.iter().eq(name.iter()))
+}
+
 /// The request an exemplar label stands for (`text` carries the mood score, if said).
 fn from_label(label: &str, text: &str) -> Option<Understood> {
     Some(match label {
@@ -394,6 +402,12 @@ pub fn understand(
         // A one-word trigger ("breathing", "reflection") also turns up in talk about other
         // things ("my breathing was fine at the doctor's") and in asking for a more particular
         // flow ("a breathing for sleep"): there, a clear reading of the encoder decides.
+        // A flow named by its own name of two words or more ("box breathing", "evening
+        // reflection") is asked for, however the rest was heard: the head's veto once dropped
+        // "Hey Hearth and we do some box breathing" (Whisper's "can" heard as "and").
+        (Some(Request::Flow(name)), _) if names_the_flow(text, &name) => {
+            return Some(Understood::Request(Request::Flow(name)));
+        }
         (Some(Request::Flow(name)), Some(r)) if only_by_one_word(text, &name, prompts) => {
             return r.instead_of_one_word(text, name);
         }
