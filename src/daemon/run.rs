@@ -93,7 +93,7 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     tracing::info!(socket = %server.path().display(), "control socket ready");
 
     let (stt_tx, stt_rx) = channel::<SttJob>();
-    spawn_recognizer(Box::new(stt), stt_rx, tx.clone())?;
+    let recognizer = spawn_recognizer(Box::new(stt), stt_rx, tx.clone())?;
     let counters = Arc::new(AudioCounters::default());
     let generation = Arc::new(AtomicU64::new(0));
     let sink: Arc<Mutex<Option<Box<dyn AudioSink>>>> = Arc::new(Mutex::new(None));
@@ -167,6 +167,11 @@ pub fn run(config: &Config, config_file: PathBuf, no_audio: bool) -> anyhow::Res
     // makes it drop its job, dropping the loop closed its queue, so it ends after at most the
     // sentence in progress. Wait for it, within a bound.
     join_within(speaker, Duration::from_secs(8), "speaker");
+    // Likewise the recogniser owns whisper.cpp's context: leaving while it decodes (its warm-up
+    // decode runs at start) let exit tear whisper.cpp down under it, and the daemon died of
+    // SIGSEGV on a SIGTERM soon after start (`storage::daemon_runs_without_storage_...` in CI).
+    // Its queue closed with the loop, so it ends after the job in hand.
+    join_within(recognizer, Duration::from_secs(8), "recognizer");
     tracing::info!("Hearth stopped");
     Ok(code)
 }

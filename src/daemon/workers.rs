@@ -83,11 +83,12 @@ pub fn now_ms() -> u64 {
     crate::store::now_ms().max(0) as u64
 }
 
+/// The recogniser thread; it ends when `jobs` closes, after the job in hand.
 pub fn spawn_recognizer(
     mut stt: Box<dyn Transcriber>,
     jobs: Receiver<SttJob>,
     tx: Sender<World>,
-) -> std::io::Result<()> {
+) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("recognizer".into())
         .spawn(move || {
@@ -129,8 +130,7 @@ pub fn spawn_recognizer(
                 };
                 let _ = tx.send(event);
             }
-        })?;
-    Ok(())
+        })
 }
 
 #[allow(clippy::too_many_arguments)]
