@@ -84,7 +84,10 @@ pub fn stderr(o: &Output) -> String {
 /// (each of Hearth's turns starts at a `hearth> ` prompt). Fails the test if chat fails.
 pub fn chat_transcript(home: &Path, lines: &[&str], pause: Duration) -> String {
     let mut c = hearth(home);
+    // Hearth varies its lines by the day: the console's clock starts on one day (2026-12-05,
+    // noon UTC) so that the same lines come whatever the date the tests run.
     c.arg("chat")
+        .env("HEARTH_CHAT_EPOCH_MS", "1796472000000")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -5,7 +5,7 @@
 //! addressed, and a question waits for its answer however long typing takes.
 
 use super::load::{load_prompts, load_safety, open_store};
-use super::workers::now_ms;
+use super::workers;
 use crate::audio::device::RodioSink;
 use crate::audio::AudioSink;
 use crate::config::Config;
@@ -18,7 +18,17 @@ use std::process::ExitCode;
 use std::sync::mpsc::{channel, RecvTimeoutError};
 use std::time::Duration;
 
+/// `HEARTH_CHAT_EPOCH_MS`: the console's clock starts at this moment instead of now, so that a
+/// test (or a demonstration) sees the same day's wording whatever the date: Hearth varies its
+/// lines by the day.
+const EPOCH_VAR: &str = "HEARTH_CHAT_EPOCH_MS";
+
 pub fn chat(config: &Config, speak: bool) -> anyhow::Result<ExitCode> {
+    let shift = std::env::var(EPOCH_VAR)
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+        .map_or(0, |epoch| epoch - workers::now_ms() as i64);
+    let now_ms = move || (workers::now_ms() as i64 + shift).max(0) as u64;
     let prompts = load_prompts(config)?;
     let (store, problem) = open_store(config);
     if let Some(p) = &problem {
