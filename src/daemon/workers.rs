@@ -89,11 +89,13 @@ pub fn spawn_recognizer(
     jobs: Receiver<SttJob>,
     tx: Sender<World>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
+    // The first decode allocates whisper.cpp's buffers: done here, before Hearth says it is
+    // ready, so that no one waits for it and a stop right after start never finds the thread
+    // inside it (leaving then took longer than the 3 s a service manager is promised).
+    let _ = stt.transcribe(&vec![0.0; 32_000]);
     std::thread::Builder::new()
         .name("recognizer".into())
         .spawn(move || {
-            // The first decode allocates whisper.cpp's buffers; do it before anyone is waiting.
-            let _ = stt.transcribe(&vec![0.0; 32_000]);
             for job in jobs {
                 let (mut samples, speculation) = match job {
                     SttJob::Utterance {

@@ -1,6 +1,8 @@
 //! Word error rate, the accuracy measure of the speech tests and benchmarks.
 
-/// Lowercases, turns punctuation into spaces (keeping apostrophes inside words) and splits.
+/// Lowercases, turns punctuation into spaces (keeping apostrophes inside words) and splits; a
+/// number up to twenty written in digits counts as its word ("6" is "six"), as in Whisper's own
+/// English normaliser, so that writing a spoken number either way is not an error.
 pub fn normalize_words(text: &str) -> Vec<String> {
     let cleaned: String = text
         .to_lowercase()
@@ -17,6 +19,10 @@ pub fn normalize_words(text: &str) -> Vec<String> {
         .split_whitespace()
         .map(|w| w.trim_matches('\'').to_string())
         .filter(|w| !w.is_empty())
+        .map(|w| match w.parse::<u64>() {
+            Ok(n) if n <= 20 => crate::engine::dialogue::text::spoken_number(n),
+            _ => w,
+        })
         .collect()
 }
 
