@@ -889,8 +889,10 @@ fn bench_daemon_memory_over_an_hour_of_simulated_conversation() {
 #[test]
 fn daemon_offers_the_evening_reflection_at_the_configured_time() {
     let home = temp_dir("daemon-evening");
-    // The next whole minute, local time (the test waits for it: at most a minute).
-    let at = chrono::Local::now() + chrono::Duration::seconds(60);
+    // A whole minute that starts 20 to 80 s from now, local time: the daemon must be up before
+    // it starts (with "the next minute", a start at :59 left one second for loading the models,
+    // and the offer moved to tomorrow).
+    let at = chrono::Local::now() + chrono::Duration::seconds(80);
     std::fs::create_dir_all(home.join("config/hearth")).unwrap();
     std::fs::write(
         home.join("config/hearth/config.toml"),
@@ -902,7 +904,7 @@ fn daemon_offers_the_evening_reflection_at_the_configured_time() {
     .unwrap();
     let daemon = Daemon::start(&home, &home.join("run"), &[], &["--no-audio"]);
     assert!(daemon.status()["next_evening_offer"].is_string());
-    daemon.wait(Duration::from_secs(75), "the evening offer", |s| {
+    daemon.wait(Duration::from_secs(95), "the evening offer", |s| {
         s["offered"] == "evening-reflection"
     });
     let reply = raw_exchange(
