@@ -27,6 +27,7 @@ pub mod eval;
 pub mod helplines;
 pub mod lexicon;
 pub mod normalize;
+pub mod rule_files;
 pub mod rules;
 pub mod scripts;
 pub mod semantic;
@@ -164,12 +165,6 @@ impl<'a> CheckRecord<'a> {
     }
 }
 
-/// The compiled rules, shared by every engine in the process.
-fn shared_rules() -> &'static Result<rules::RuleSet, String> {
-    static RULES: OnceLock<Result<rules::RuleSet, String>> = OnceLock::new();
-    RULES.get_or_init(rules::RuleSet::build)
-}
-
 /// The committed semantic head, parsed once per process.
 fn shared_head() -> Result<&'static SafetyHead, &'static str> {
     static HEAD: OnceLock<Result<SafetyHead, String>> = OnceLock::new();
@@ -192,7 +187,7 @@ pub const MODEL_MIN_WORDS: usize = 3;
 /// second reading with [`SafetyEngine::with_encoder`] (the engine itself never loads a model).
 #[derive(Debug, Clone)]
 pub struct SafetyEngine {
-    rules: Result<&'static rules::RuleSet, &'static str>,
+    rules: Result<Arc<rules::RuleSet>, &'static str>,
     semantic: Option<(Arc<dyn SentenceEncoder>, &'static SafetyHead)>,
 }
 
@@ -221,8 +216,8 @@ pub struct Reading {
 impl SafetyEngine {
     /// The engine with the built-in rules alone (compiled once per process).
     pub fn new() -> Self {
-        let rules = match shared_rules() {
-            Ok(r) => Ok(r),
+        let rules = match rule_files::shared() {
+            Ok(r) => Ok(r.clone()),
             Err(e) => Err(e.as_str()),
         };
         Self {
@@ -251,6 +246,14 @@ impl SafetyEngine {
         Self::new()
     }
 
+    /// The same engine reading with other rules (those of a prompt set loaded from disk).
+    pub fn with_rules(self, rules: Arc<rules::RuleSet>) -> Self {
+        Self {
+            rules: Ok(rules),
+            ..self
+        }
+    }
+
     /// Whether the second reading is available.
     pub fn has_second_reading(&self) -> bool {
         self.semantic.is_some()
@@ -263,7 +266,7 @@ impl SafetyEngine {
 
     /// Assess with the rules alone (see [`rules_only`](Self::rules_only)).
     pub fn assess_rules_only(&self, text: &str) -> Assessment {
-        match self.rules {
+        match &self.rules {
             Ok(rules) => rules.assess(&normalize::normalize(text)),
             Err(_) => Assessment::fail_closed(),
         }
@@ -271,7 +274,7 @@ impl SafetyEngine {
 
     /// Whether the rules compiled. When they did not, [`assess`](Self::assess) fails closed.
     pub fn check(&self) -> Result<(), String> {
-        self.rules.map(|_| ()).map_err(str::to_string)
+        self.rules.as_ref().map(|_| ()).map_err(|e| e.to_string())
     }
 
     /// Assess one utterance as transcribed.
@@ -283,7 +286,7 @@ impl SafetyEngine {
     /// reading, and whether the utterance is long enough for the second reading.
     pub fn first_reading(&self, text: &str) -> (String, Assessment, bool) {
         let norm = normalize::normalize(text);
-        let by_rules = match self.rules {
+        let by_rules = match &self.rules {
             Ok(rules) => rules.assess(&norm),
             Err(_) => Assessment::fail_closed(),
         };
@@ -332,7 +335,7 @@ impl SafetyEngine {
     /// Whether the utterance asks if Hearth is a real person, a bot or a therapist
     /// ("are you human", "am i talking to a therapist", "is this a bot").
     pub fn is_identity_question(&self, text: &str) -> bool {
-        match self.rules {
+        match &self.rules {
             Ok(rules) => rules.is_identity_question(&normalize::normalize(text)),
             Err(_) => false,
         }
