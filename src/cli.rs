@@ -490,6 +490,9 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
             } else {
                 safety_engine(config)?
             };
+            // The rules of the configured prompts folder, as the daemon reads with them.
+            let prompts = hearth::daemon::load::load_prompts(config)?;
+            let engine = engine.with_rules(prompts.rules().clone());
             let stdin = std::io::stdin();
             let mut out = std::io::stdout().lock();
             let mut line = String::new();

@@ -247,6 +247,51 @@ fn prompts_check_names_file_and_line() {
     );
 }
 
+/// The safety rules are prompt files too: a broken pattern or an unknown flag in
+/// `safety/rules.toml` fails the check, naming the file and the line.
+#[test]
+fn prompts_check_names_a_broken_safety_rule() {
+    let home = temp_dir("prompts-rules");
+    let dir = home.join("prompts");
+    let copy = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    };
+    copy(&root().join("prompts"), &dir);
+    copy(&root().join("prompts/flows"), &dir.join("flows"));
+    copy(&root().join("prompts/safety"), &dir.join("safety"));
+    let f = dir.join("safety/rules.toml");
+    let text = std::fs::read_to_string(&f).unwrap();
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .unwrap_or_else(|| panic!("{needle:?} is not in rules.toml"))
+    };
+    let bad_regex = line_of(r"pattern = '\bdying (?:to|for)\b'");
+    let bad_flag = line_of(r#"flags = ["NEG""#);
+    let broken = text
+        .replacen(r"\bdying (?:to|for)\b", r"\bdying (?:to|for\b", 1)
+        .replacen(r#"flags = ["NEG""#, r#"flags = ["NEGATED""#, 1);
+    std::fs::write(&f, broken).unwrap();
+    let mut c = hearth(&home);
+    c.args(["prompts", "check"]).arg(&dir);
+    let out = run(c);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    for line in [bad_regex, bad_flag] {
+        assert!(
+            err.contains(&format!("safety/rules.toml:{line}: ")),
+            "{line}: {err}"
+        );
+    }
+    assert!(err.contains("unknown flag `NEGATED`"), "{err}");
+}
+
 #[test]
 fn chat_console_logs_a_spoken_style_mood_to_the_store() {
     let home = temp_dir("chat");

@@ -435,6 +435,8 @@ impl Engine {
         } else {
             1.0
         };
+        // The screen reads with the rules of the prompt set (the files on disk, when loaded).
+        let safety = safety.with_rules(prompts.rules().clone());
         let reader = build_reader(&safety, &prompts);
         Self {
             prompts,
@@ -524,8 +526,10 @@ impl Engine {
     /// Use a new prompt set from now on. A running flow or crisis conversation finishes on the
     /// set it started with.
     /// The request wordings are embedded again only when they changed (about a second).
+    /// The safety screen reads with the new set's rules at once.
     pub fn replace_prompts(&mut self, p: Arc<Prompts>) {
         let same_wordings = p.request_examples() == self.prompts.request_examples();
+        self.safety = self.safety.clone().with_rules(p.rules().clone());
         self.prompts = p;
         if !same_wordings {
             self.reader = build_reader(&self.safety, &self.prompts);
@@ -533,8 +537,9 @@ impl Engine {
     }
 
     /// Use another safety screen (the shell adds the second reading; tests use fakes).
+    /// It reads with the prompt set's rules.
     pub fn replace_safety(&mut self, safety: SafetyEngine) {
-        self.safety = safety;
+        self.safety = safety.with_rules(self.prompts.rules().clone());
         self.reader = build_reader(&self.safety, &self.prompts);
     }
 

@@ -14,10 +14,12 @@ use super::plan::PlanField;
 use super::reading::{AnswerKind, Lexicon};
 use super::text::{placeholders, speech_ms};
 use crate::engine::prompt_error::PromptError;
+use crate::engine::safety::rules::RuleSet;
 use crate::engine::safety::SafetyScripts;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// A soft tone played with a cue.
@@ -185,7 +187,9 @@ impl PromptSources {
     }
 }
 
-/// Every prompt Hearth speaks: flows, shared texts and the safety scripts.
+/// Every prompt Hearth speaks: flows, shared texts and the safety scripts; and the safety
+/// rules the utterances are screened with (`safety/rules.toml`, `guards.toml`, `lexicon.toml`),
+/// which are checked and reloaded with the rest.
 #[derive(Debug, Clone)]
 pub struct Prompts {
     dir: PathBuf,
@@ -193,6 +197,7 @@ pub struct Prompts {
     flows: BTreeMap<String, Flow>,
     links: FlowLinks,
     safety: SafetyScripts,
+    rules: Arc<RuleSet>,
     lexicon: Lexicon,
     requests: RequestExamples,
 }
@@ -554,6 +559,24 @@ impl Prompts {
                 None
             }
         };
+        let rule_files: Vec<(&str, &str)> = crate::engine::safety::rule_files::FILES
+            .iter()
+            .filter_map(|name| {
+                let rel = format!("safety/{name}");
+                source(sources, &rel, &mut errors).map(|t| (*name, t))
+            })
+            .collect();
+        let rules = if rule_files.len() == crate::engine::safety::rule_files::FILES.len() {
+            match RuleSet::shared_or_compile(&dir.join("safety"), &rule_files) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let lexicon = match source(sources, "words.toml", &mut errors)
             .map(|src| Lexicon::parse(&sources.path("words.toml"), src))
         {
@@ -568,20 +591,23 @@ impl Prompts {
             Some(src) => load_requests(&sources.path(REQUESTS_FILE), src, &flows, &mut errors),
             None => Some(RequestExamples::from_flows(&flows, None)),
         };
-        match (common, safety, lexicon, requests) {
-            (Some(((texts, links, _), _)), Some(safety), Some(lexicon), Some(requests))
-                if errors.is_empty() =>
-            {
-                Ok(Prompts {
-                    dir: dir.to_path_buf(),
-                    texts,
-                    flows,
-                    links,
-                    safety,
-                    lexicon,
-                    requests,
-                })
-            }
+        match (common, safety, rules, lexicon, requests) {
+            (
+                Some(((texts, links, _), _)),
+                Some(safety),
+                Some(rules),
+                Some(lexicon),
+                Some(requests),
+            ) if errors.is_empty() => Ok(Prompts {
+                dir: dir.to_path_buf(),
+                texts,
+                flows,
+                links,
+                safety,
+                rules,
+                lexicon,
+                requests,
+            }),
             _ => {
                 if errors.is_empty() {
                     errors.push(PromptError::new(dir, 0, "prompt set incomplete"));
@@ -632,6 +658,11 @@ impl Prompts {
     /// The safety scripts (crisis, referral, support, disclosure, helplines).
     pub fn safety(&self) -> &SafetyScripts {
         &self.safety
+    }
+
+    /// The safety rules of this prompt set (`safety/rules.toml` and the files it uses).
+    pub fn rules(&self) -> &Arc<RuleSet> {
+        &self.rules
     }
 
     /// The word lists answers are read with (`words.toml`).

@@ -2646,3 +2646,31 @@ fn a_small_plan_for_tomorrow_is_asked_about_the_next_day() {
         "{s}"
     );
 }
+
+/// The screen reads with the rules of the prompt set it was given (the files on disk), not only
+/// the copy compiled in, and a reload brings the new set's rules at once.
+#[test]
+fn the_screen_reads_with_the_prompt_sets_rules() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("prompts");
+    let mut sources = super::prompts::PromptSources::read_for_test(&dir);
+    let Some(rules) = sources.files.get_mut("safety/rules.toml") else {
+        panic!("no safety/rules.toml among the prompts");
+    };
+    rules.push_str(
+        "\n[[crisis]]\nid = \"crisis.test_only\"\ncategory = \"suicidal_ideation\"\naction = \"crisis\"\nflags = []\npattern = '\\bpurple elephants tonight\\b'\n",
+    );
+    let edited = match Prompts::from_sources(&sources) {
+        Ok(p) => Arc::new(p),
+        Err(errors) => panic!("the edited prompts fail to load: {errors:#?}"),
+    };
+    let said = "the purple elephants tonight";
+    let mut e = dry_engine(prompts(), T0);
+    let out = e.handle(Event::Utterance { text: said.into() }, T0);
+    assert!(!e.in_crisis(), "{out:?}");
+    e.replace_prompts(edited.clone());
+    let out = e.handle(Event::Utterance { text: said.into() }, T0 + 10);
+    assert!(e.in_crisis(), "{out:?}");
+    let mut e = dry_engine(edited, T0);
+    e.handle(Event::Utterance { text: said.into() }, T0);
+    assert!(e.in_crisis());
+}

@@ -4,7 +4,10 @@
 //!   (none, support, refer, crisis, emergency), a category and the id of the rule that decided
 //!   it. It is pure, deterministic and fast (under 0.1 ms); the text is normalised for
 //!   speech-recognition quirks first ([`normalize`]), then matched against pattern tables with
-//!   negation, idiom, history, fiction and accident handling ([`rules`]). When the rules see no
+//!   negation, idiom, history, fiction and accident handling ([`rules`]). The tables are data,
+//!   `prompts/safety/rules.toml`, `guards.toml` and `lexicon.toml`, checked and compiled by
+//!   [`rule_files`] (a copy is compiled in; a prompt set loaded from disk brings its own, which
+//!   the dialogue engine reads with). When the rules see no
 //!   risk and no guard explained risky words away, a second reading ([`model`], a linear
 //!   classifier trained on the labelled [`corpus`]) may escalate: it catches wordings no rule
 //!   was written for. It never lowers what the rules decided.

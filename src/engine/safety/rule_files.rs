@@ -577,3 +577,282 @@ pub fn shared() -> &'static Result<Arc<RuleSet>, String> {
     static RULES: OnceLock<Result<Arc<RuleSet>, String>> = OnceLock::new();
     RULES.get_or_init(|| RuleSet::build().map(Arc::new))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The built-in files with one of them replaced by `text`.
+    fn with(file: &str, text: &str) -> Vec<PromptError> {
+        let sources: Vec<(&str, &str)> = BUILTIN_SOURCES
+            .iter()
+            .map(|(n, s)| if *n == file { (*n, text) } else { (*n, *s) })
+            .collect();
+        match RuleSet::from_sources(Path::new("p/safety"), &sources) {
+            Ok(_) => panic!("{file}: the broken copy was accepted"),
+            Err(e) => e,
+        }
+    }
+
+    /// The built-in `file` with `from` (which must occur) replaced by `to` on its first
+    /// occurrence, and the 1-based line of that occurrence.
+    fn edited(file: &str, from: &str, to: &str) -> (String, usize) {
+        let Some((_, src)) = BUILTIN_SOURCES.iter().find(|(n, _)| *n == file) else {
+            panic!("no {file}");
+        };
+        let Some(at) = src.find(from) else {
+            panic!("{from:?} is not in {file}");
+        };
+        let line = crate::engine::prompt_error::line_of(src, at);
+        (src.replacen(from, to, 1), line)
+    }
+
+    /// One error, on `file:line`, whose message contains `what`.
+    fn one_error(errors: &[PromptError], file: &str, line: usize, what: &str) {
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let e = &errors[0];
+        assert_eq!(e.file, Path::new("p/safety").join(file), "{e}");
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.message.contains(what), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("p/safety/{file}:{line}: ")),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn builtin_files_compile() {
+        let r = RuleSet::builtin().unwrap_or_else(|e| panic!("{e:?}"));
+        let (rules, masks) = r.len();
+        assert!(rules > 200 && masks > 30, "{rules} rules, {masks} masks");
+    }
+
+    #[test]
+    fn a_bad_regex_names_file_and_line() {
+        let (text, line) = edited(
+            "rules.toml",
+            r"pattern = '\bdying (?:to|for)\b'",
+            r"pattern = '\bdying (?:to|for\b'",
+        );
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "does not compile",
+        );
+    }
+
+    #[test]
+    fn an_unknown_flag_names_file_and_line() {
+        let (text, line) = edited("rules.toml", r#"flags = ["NEG""#, r#"flags = ["NEGATED""#);
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "unknown flag `NEGATED`",
+        );
+    }
+
+    #[test]
+    fn an_unknown_placeholder_names_file_and_line() {
+        let (text, line) = edited("rules.toml", "{REL}", "{RELATIVES}");
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "{RELATIVES}",
+        );
+        let (text, line) = edited("guards.toml", "{MEANS}", "{MEENS}");
+        one_error(&with("guards.toml", &text), "guards.toml", line, "{MEENS}");
+        let (text, line) = edited("lexicon.toml", "{REL}", "{RELS}");
+        let errors = with("lexicon.toml", &text);
+        assert!(
+            errors.iter().all(|e| e.to_string().contains("{RELS}")),
+            "{errors:?}"
+        );
+        assert!(errors.iter().any(|e| e.line == line), "{errors:?}");
+    }
+
+    #[test]
+    fn a_duplicate_id_names_file_and_line() {
+        let (text, line) = edited(
+            "rules.toml",
+            r#"id = "idiom.die_for""#,
+            r#"id = "idiom.dying_to""#,
+        );
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "duplicate id `idiom.dying_to`",
+        );
+    }
+
+    #[test]
+    fn a_bad_action_names_file_and_line() {
+        let (text, line) = edited("rules.toml", r#"action = "crisis""#, r#"action = "panic""#);
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "unknown action `panic`",
+        );
+        let (text, line) = edited("rules.toml", r#"action = "crisis""#, r#"action = "none""#);
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "unknown action `none`",
+        );
+    }
+
+    #[test]
+    fn a_missing_field_or_guard_or_file_is_named() {
+        let (text, line) = edited("rules.toml", "category = \"method_request\"\n", "");
+        let errors = with("rules.toml", &text);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("category"), "{errors:?}");
+        assert!(errors[0].line > 0 && errors[0].line <= line, "{errors:?}");
+
+        let (text, _) = edited("guards.toml", "\nrecent = ", "\nrecently = ");
+        let errors = with("guards.toml", &text);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("unknown guard `recently`")),
+            "{errors:?}"
+        );
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.message.contains("missing `recent`")),
+            "{errors:?}"
+        );
+
+        let sources: Vec<(&str, &str)> = BUILTIN_SOURCES[..2].to_vec();
+        let Err(errors) = RuleSet::from_sources(Path::new("p/safety"), &sources) else {
+            panic!("accepted without lexicon.toml");
+        };
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("p/safety/lexicon.toml:0: cannot read"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_pattern_or_toml_error_is_refused() {
+        let (text, line) = edited(
+            "rules.toml",
+            r"pattern = '\bdying (?:to|for)\b'",
+            "pattern = ' '",
+        );
+        one_error(
+            &with("rules.toml", &text),
+            "rules.toml",
+            line,
+            "empty pattern",
+        );
+        let (text, line) = edited("guards.toml", "[negation]", "[negation");
+        let errors = with("guards.toml", &text);
+        assert_eq!(errors[0].line, line, "{errors:?}");
+    }
+
+    /// Like `every_file_in_the_corpus_folder_is_registered_once`: every table, guard, flag and
+    /// word list in the files is used, and every placeholder is defined (the loader refuses
+    /// unknown ones; this checks the other direction).
+    #[test]
+    fn every_table_guard_flag_and_list_is_used() {
+        let Some((_, rules_src)) = BUILTIN_SOURCES.iter().find(|(n, _)| *n == "rules.toml") else {
+            panic!("no rules.toml");
+        };
+        let Ok(raw) = toml::from_str::<RulesFile>(rules_src) else {
+            panic!("rules.toml does not parse");
+        };
+        assert!(!raw.mask.is_empty());
+        let tables = raw.tables();
+        assert_eq!(
+            tables.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            TABLES,
+            "TABLES and RulesFile::tables disagree"
+        );
+        for (name, rows) in tables {
+            assert!(!rows.is_empty(), "table [[{name}]] is empty");
+        }
+        for (flag, _) in FLAGS {
+            assert!(
+                tables
+                    .iter()
+                    .flat_map(|(_, rows)| rows.iter())
+                    .any(|r| r.flags.iter().any(|f| f.get_ref() == flag)),
+                "flag {flag} is on no rule"
+            );
+        }
+        let Some((_, guards_src)) = BUILTIN_SOURCES.iter().find(|(n, _)| *n == "guards.toml")
+        else {
+            panic!("no guards.toml");
+        };
+        let Ok(g) = toml::from_str::<GuardsFile>(guards_src) else {
+            panic!("guards.toml does not parse");
+        };
+        let names: Vec<&str> = g.guards.keys().map(|k| k.get_ref().as_str()).collect();
+        let mut expected = GUARDS.to_vec();
+        expected.sort_unstable();
+        assert_eq!(names, expected, "guards.toml and GUARDS disagree");
+        // Word lists: the loader refuses an unused one, so the built-in set compiling proves
+        // each is used; and every {NAME} anywhere is a list.
+        assert!(RuleSet::builtin().is_ok());
+        let Some((_, lex_src)) = BUILTIN_SOURCES.iter().find(|(n, _)| *n == "lexicon.toml") else {
+            panic!("no lexicon.toml");
+        };
+        let Ok(lex) = toml::from_str::<LexiconFile>(lex_src) else {
+            panic!("lexicon.toml does not parse");
+        };
+        let defined: BTreeSet<&str> = lex.lists.keys().map(|k| k.get_ref().as_str()).collect();
+        for (file, src) in BUILTIN_SOURCES {
+            for line in src.lines().filter(|l| !l.trim_start().starts_with('#')) {
+                for (_, name) in super::super::lexicon::placeholders(line) {
+                    assert!(
+                        defined.contains(name),
+                        "{file}: {{{name}}} is not a word list"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The files on disk are the ones compiled in (the binary and the repository agree).
+    #[test]
+    fn the_prompts_folder_holds_the_builtin_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("prompts/safety");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| FILES.contains(&n.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        on_disk.sort();
+        let mut expected: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(on_disk, expected);
+        assert_eq!(
+            BUILTIN_SOURCES.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            FILES
+        );
+    }
+
+    #[test]
+    fn the_builtin_sources_share_one_compilation() {
+        let (Ok(a), Ok(b)) = (
+            RuleSet::shared_or_compile(Path::new("x"), BUILTIN_SOURCES),
+            RuleSet::shared_or_compile(Path::new("y"), BUILTIN_SOURCES),
+        ) else {
+            panic!("built-in rules do not compile");
+        };
+        assert!(Arc::ptr_eq(&a, &b));
+    }
+}
