@@ -720,6 +720,36 @@ fn daemon_runs_without_any_audio_device_and_survives_abuse_and_signals() {
     assert!(run(c).status.success());
     assert_eq!(daemon.status()["last_reload"]["ok"], true);
 
+    // The same for a safety rule that does not compile: refused, named by file and line, and
+    // the running rules stay (Hearth is never left without a screen).
+    let rules = assets.join("prompts/safety/rules.toml");
+    let good_rules = std::fs::read_to_string(&rules).unwrap();
+    let line = good_rules
+        .lines()
+        .position(|l| l.starts_with("pattern = '"))
+        .unwrap()
+        + 1;
+    std::fs::write(
+        &rules,
+        good_rules.replacen("pattern = '", "pattern = '(", 1),
+    )
+    .unwrap();
+    unsafe { libc::kill(daemon.pid(), libc::SIGHUP) };
+    wait_until(
+        Duration::from_secs(10),
+        "the refused reload to be reported",
+        || daemon.status()["last_reload"]["ok"] == false,
+    );
+    let reload = daemon.status()["last_reload"].clone();
+    assert!(
+        reload["error"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("safety/rules.toml:{line}: ")),
+        "{reload}"
+    );
+    std::fs::write(&rules, good_rules).unwrap();
+
     // SIGTERM: a graceful stop within 2 s, socket removed.
     let took = daemon.terminate();
     println!("stopped in {took:?}");
