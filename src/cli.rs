@@ -520,6 +520,9 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
                                 .collect();
                         record["p"] = serde_json::Value::Object(probs);
                     }
+                    if let Some(n) = reading.near {
+                        record["near"] = serde_json::json!((n * 1000.0).round() / 1000.0);
+                    }
                     record["rules"] = serde_json::json!(reading.by_rules.action);
                     record["unaddressed_reply"] =
                         serde_json::json!(engine.speaks_up_unaddressed(&reading));
@@ -622,9 +625,14 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
             eprintln!("trained in {:.1} s", started.elapsed().as_secs_f64());
             std::fs::write(&out, head.to_json())
                 .with_context(|| format!("{}: cannot write", out.display()))?;
+            let anchors_out = out.with_file_name("safety-anchors.txt");
+            std::fs::write(&anchors_out, head.anchors.to_text())
+                .with_context(|| format!("{}: cannot write", anchors_out.display()))?;
             let mut text = format!(
-                "wrote {}\nthresholds: {:?}\n",
+                "wrote {} and {} ({} risk anchors)\nthresholds: {:?}\n",
                 out.display(),
+                anchors_out.display(),
+                head.anchors.len(),
                 head.thresholds
             );
             for split in [calibrate::Split::Calibration, calibrate::Split::Blind] {

@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::engine::safety::anchors::Anchors;
 use crate::engine::safety::calibrate::{choose_thresholds, Group, Item, Scored, Split};
 use crate::engine::safety::semantic::{
     self, Label, SafetyHead, SentenceEncoder, Thresholds, EMBEDDING_DIM, LABELS,
@@ -328,6 +329,7 @@ pub fn score_rules_only(items: Vec<Item>) -> Vec<Scored> {
                 norm,
                 by_rules,
                 probabilities: None,
+                near: None,
             }
         })
         .collect()
@@ -402,6 +404,7 @@ impl Workbench {
                 norm: norm.clone(),
                 by_rules: by_rules.clone(),
                 probabilities: long_enough.then(|| head.predict(e)),
+                near: long_enough.then(|| head.nearest_risk(e)).flatten(),
             })
             .collect()
     }
@@ -568,8 +571,22 @@ pub fn train_head(
             support: 2.0,
             unaddressed: 2.0,
             agree: 0.0,
+            near: 0.0,
+            alarm_near: 0.0,
         },
         trained_on: trained_on.into_iter().collect(),
+        anchors: Anchors::from_embeddings(
+            encoder_name,
+            bench
+                .items
+                .iter()
+                .zip(&bench.embeddings)
+                .filter(|(i, _)| {
+                    i.split == Split::Train
+                        && matches!(i.label, Label::Ask | Label::Crisis | Label::Emergency)
+                })
+                .map(|(_, e)| e.as_slice()),
+        ),
     };
     let scored = bench.score(&head);
     head.thresholds = choose_thresholds(&scored);

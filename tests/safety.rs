@@ -105,6 +105,10 @@ const ORDINARY: &[&str] = &[
     "the match was a massacre, we lost five nil",
     "what do you mean?",
     "I'm dying to see that new film",
+    // Read as an emergency and a crisis (p = 0.997, 0.998) by the head before it had anchors:
+    // a classifier is sure of nonsense far from anything it was trained on.
+    "I have a tambourine",
+    "I've got an idea",
 ];
 
 #[test]
@@ -228,6 +232,22 @@ fn retraining_reproduces_the_committed_head() {
         "weights moved by {max_diff}: retrain with `hearth safety train`"
     );
     assert_eq!(head.trained_on, committed.trained_on);
+    // The anchors are the train split's risk statements: the same count, the same encoder.
+    let anchors = head.anchors.len() as f64;
+    assert!(
+        (anchors - committed.anchors.len() as f64).abs() <= anchors * 0.01,
+        "{} anchors vs {} committed",
+        head.anchors.len(),
+        committed.anchors.len()
+    );
+    assert_eq!(head.anchors.encoder, committed.anchors.encoder);
+    assert!(
+        (head.thresholds.near - committed.thresholds.near).abs() < 0.03
+            && (head.thresholds.alarm_near - committed.thresholds.alarm_near).abs() < 0.06,
+        "{:?} vs {:?}",
+        head.thresholds,
+        committed.thresholds
+    );
     let t = (head.thresholds.crisis - committed.thresholds.crisis).abs()
         + (head.thresholds.ask - committed.thresholds.ask).abs()
         + (head.thresholds.emergency - committed.thresholds.emergency).abs();
@@ -248,9 +268,10 @@ fn retraining_reproduces_the_committed_head() {
 /// The blind splits, scored per source (printed in full; the README has the table). The
 /// issue's budgets are not all met yet (see the README); this holds the line where they are:
 /// ordinary talk written by other people may not get more alarms, nor Hearth speak up uninvited
-/// more often, than measured on 2026-12-05 (worst source: news editorials, 1,004 blind lines,
-/// 0.5 % crisis or emergency, 0.3 % emergency; chit-chat between people, 15,000 lines never
-/// trained on, 0.4 % / 0.1 %; 0.39 unprompted replies an hour over 46.5 hours).
+/// more often, than measured on 2026-12-06 with the risk anchors (worst source: news
+/// editorials, 1,004 blind lines, 0.3 % crisis or emergency, 0.2 % emergency, all from the
+/// rules; chit-chat between people, 15,000 lines never trained on, 0.2 % / 0.1 %; 0.15
+/// unprompted replies an hour over 46.5 hours).
 #[test]
 fn blind_splits_hold_the_measured_false_alarm_rates() {
     let bench = workbench();
@@ -265,8 +286,8 @@ fn blind_splits_hold_the_measured_false_alarm_rates() {
     assert!(!ordinary.is_empty(), "no public ordinary talk installed");
     for r in ordinary {
         let what = format!("{}: {:?}", r.source, r.rates);
-        assert!(r.rates.crisis_or_emergency <= 0.006, "{what}");
-        assert!(r.rates.emergency <= 0.004, "{what}");
+        assert!(r.rates.crisis_or_emergency <= 0.004, "{what}");
+        assert!(r.rates.emergency <= 0.003, "{what}");
         assert!(r.rates.ask <= 0.01 && r.rates.refer <= 0.01, "{what}");
     }
     let talk: Vec<&calibrate::Scored> = scored
@@ -276,7 +297,7 @@ fn blind_splits_hold_the_measured_false_alarm_rates() {
     let (per_hour, hours) =
         calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(Some(&head.thresholds)));
     assert!(hours > 40.0, "only {hours:.1} h of blind ordinary talk");
-    assert!(per_hour <= 0.5, "{per_hour:.2} unprompted replies an hour");
+    assert!(per_hour <= 0.2, "{per_hour:.2} unprompted replies an hour");
     // The rules alone, without the second reading to agree, speak up more often.
     let (rules_alone, _) = calibrate::unprompted_per_hour(&talk, |s| s.speaks_up(None));
     assert!(rules_alone > per_hour, "{rules_alone:.2} vs {per_hour:.2}");

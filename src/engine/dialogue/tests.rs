@@ -2092,8 +2092,11 @@ fn engine_reading(keys: &[(&'static str, crate::engine::safety::Label)]) -> Engi
             support: 0.9,
             unaddressed: 0.999,
             agree: 0.3,
+            near: 0.0,
+            alarm_near: 0.0,
         },
         trained_on: vec![],
+        anchors: Default::default(),
     };
     let head: &'static SafetyHead = Box::leak(Box::new(head));
     let encoder = Arc::new(KeyedEncoder(keys.iter().map(|(k, _)| *k).collect()));

@@ -109,13 +109,17 @@ pub struct Scored {
     pub norm: String,
     pub by_rules: Assessment,
     pub probabilities: Option<Probabilities>,
+    /// Cosine similarity to the nearest risk anchor (with the probabilities).
+    pub near: Option<f32>,
 }
 
 impl Scored {
     /// The screen's assessment under thresholds `t` (the rules alone when `t` is `None`).
     pub fn assess(&self, t: Option<&Thresholds>) -> Assessment {
         match (t, &self.probabilities) {
-            (Some(t), Some(p)) => second_reading(self.by_rules.clone(), p, t, &self.norm),
+            (Some(t), Some(p)) => {
+                second_reading(self.by_rules.clone(), p, t, &self.norm, self.near)
+            }
             _ => self.by_rules.clone(),
         }
     }
@@ -296,6 +300,10 @@ pub fn score(items: &[Scored], split: Split, t: Option<&Thresholds>) -> Vec<Row>
 /// Words per second of conversational speech, to turn lines of text into hours of talk.
 pub const WORDS_PER_SECOND: f64 = 2.5;
 
+/// The most similarity to a risk anchor the second reading may ask of an utterance before it
+/// asks on its own (see [`choose_thresholds`]).
+pub const NEAR_CAP: f32 = 0.6;
+
 /// How often Hearth would speak up uninvited over ordinary and distressed talk: replies per
 /// hour, and the hours of talk measured.
 pub fn unprompted_per_hour(items: &[&Scored], speaks_up: impl Fn(&Scored) -> bool) -> (f64, f64) {
@@ -395,7 +403,26 @@ pub fn choose_thresholds(items: &[Scored]) -> Thresholds {
         support: 2.0,
         unaddressed: 2.0,
         agree: 0.0,
+        near: 0.0,
+        alarm_near: 0.0,
     };
+    // The second reading alone asks or alarms only near a risk statement it was trained on:
+    // the highest similarity (at most `NEAR_CAP`, so that other people's wordings, further
+    // from Hearth's own than its own calibration lines are, still pass) that keeps 98 % of the
+    // calibration risk statements.
+    let risk_near: Vec<f32> = calib
+        .iter()
+        .filter(|s| matches!(s.item.label, Label::Ask | Label::Crisis | Label::Emergency))
+        .filter_map(|s| s.near)
+        .collect();
+    t.near = grid
+        .iter()
+        .copied()
+        .filter(|&g| g <= NEAR_CAP)
+        .filter(|&g| {
+            risk_near.iter().filter(|&&n| n >= g).count() as f64 >= 0.98 * risk_near.len() as f64
+        })
+        .fold(0.0, f32::max);
     // Budgets with a margin: the blind split and the world will be a little worse.
     const MARGIN: f64 = 0.8;
     let lowest =
@@ -429,6 +456,24 @@ pub fn choose_thresholds(items: &[Scored]) -> Thresholds {
             && rate(&distress, c, &|a| a.is_risk()) <= 0.05 * MARGIN
     })
     .max(0.5);
+    // Alone, the second reading alarms (crisis line at once) only when the whole screen still
+    // keeps ordinary talk within budget: the lowest similarity to a risk anchor at which that
+    // holds, counting the rules' own alarms. Below it, what it reads as risk gets `ask`, and
+    // if the rules alone already use the budget, it never alarms alone.
+    let total = |set: &[&Scored], t: &Thresholds, f: &dyn Fn(SafetyAction) -> bool| -> f64 {
+        set.iter().filter(|s| f(s.decide(Some(t)))).count() as f64 / set.len().max(1) as f64
+    };
+    t.alarm_near = 2.0;
+    for &g in grid.iter().rev().filter(|&&g| g >= t.near) {
+        let c = Thresholds { alarm_near: g, ..t };
+        if total(&ordinary, &c, &|a| a.is_risk()) <= 0.003 * MARGIN
+            && rate(&ordinary, &c, &|a| a == SafetyAction::Emergency) <= 0.001 * MARGIN
+        {
+            t.alarm_near = g;
+        } else {
+            break;
+        }
+    }
     t.ask = lowest(&t, &|c, g| c.ask = g, &|c| {
         rate(&ordinary, c, &|a| a == SafetyAction::Ask) <= 0.01 * MARGIN
             && rate(&hard, c, &|a| a >= SafetyAction::Ask) <= 0.04

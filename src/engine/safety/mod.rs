@@ -22,6 +22,7 @@
 //! if nothing was said (it can still speak [`FALLBACK_CRISIS_MESSAGE`]).
 //! An [`Assessment`] never carries the person's words: it can be stored and logged as is.
 
+pub mod anchors;
 pub mod calibrate;
 pub mod corpus;
 pub mod crisis;
@@ -209,6 +210,9 @@ pub struct Reading {
     pub by_rules: Assessment,
     /// The semantic head's probabilities, when the second reading ran.
     pub probabilities: Option<Probabilities>,
+    /// Cosine similarity to the nearest risk statement the head was trained on
+    /// ([`anchors`]), when the second reading ran.
+    pub near: Option<f32>,
     /// Whether the utterance, overheard, reads as the speaker's own danger told in earnest
     /// ([`overheard_as_own`]): it speaks of the speaker ("i", "me", "my"...), not only of
     /// others, without laughing ("haha", "lol"), an "if" or a "would", and (for a crisis
@@ -301,6 +305,7 @@ impl SafetyEngine {
     pub fn read(&self, text: &str) -> Reading {
         let (norm, by_rules, long_enough) = self.first_reading(text);
         let mut probabilities = None;
+        let mut near = None;
         let mut assessment = by_rules.clone();
         if let (Some((encoder, head)), true, true) =
             (&self.semantic, long_enough, self.rules.is_ok())
@@ -308,7 +313,9 @@ impl SafetyEngine {
             match encoder.embed(&norm) {
                 Ok(e) => {
                     let p = head.predict(&e);
-                    assessment = second_reading(by_rules.clone(), &p, &head.thresholds, &norm);
+                    near = head.nearest_risk(&e);
+                    assessment =
+                        second_reading(by_rules.clone(), &p, &head.thresholds, &norm, near);
                     probabilities = Some(p);
                 }
                 // The rules' reading stands; the shell reports the encoder's failure.
@@ -320,6 +327,7 @@ impl SafetyEngine {
             assessment,
             by_rules,
             probabilities,
+            near,
             first_person,
         }
     }
@@ -550,22 +558,33 @@ fn asks_for_advice(norm: &str) -> bool {
 /// Combine the rules' reading with the semantic one. The second reading only escalates, and
 /// only where the rules did not explain the words away (a guard's reason reads `guard:rule`,
 /// e.g. `negated:crisis.want_to_die`): the rules' handling of negation, history, fiction and
-/// idioms stands.
+/// idioms stands. On its own (the rules saw no risk) it may ask or alarm only about words that
+/// come near a risk statement it was trained on (`near`, the cosine similarity to the nearest
+/// [`anchors`], at least `t.near`): a head is sure of nonsense far from its examples.
 fn second_reading(
     by_rules: Assessment,
     p: &Probabilities,
     t: &Thresholds,
     norm: &str,
+    near: Option<f32>,
 ) -> Assessment {
     let guarded = by_rules.reason.contains(':');
     if guarded || by_rules.category == "identity_question" {
         return by_rules;
     }
     let emergency = p.of(Label::Emergency) >= t.emergency;
+    let grounded = near.is_none_or(|n| n >= t.near);
     match by_rules.action {
         SafetyAction::None | SafetyAction::Support | SafetyAction::Refer | SafetyAction::Ask => {
-            if p.risk() >= t.crisis {
-                if emergency && p.of(Label::Emergency) > p.of(Label::Crisis) {
+            if grounded && p.risk() >= t.crisis {
+                if near.is_some_and(|n| n < t.alarm_near) {
+                    // Possible risk, far from anything said in danger: ask before alarming.
+                    if by_rules.action == SafetyAction::Ask {
+                        by_rules
+                    } else {
+                        Assessment::new(SafetyAction::Ask, "possible_risk", "model.ask")
+                    }
+                } else if emergency && p.of(Label::Emergency) > p.of(Label::Crisis) {
                     Assessment::new(
                         SafetyAction::Emergency,
                         "possible_emergency",
@@ -574,7 +593,7 @@ fn second_reading(
                 } else {
                     Assessment::new(SafetyAction::Crisis, "possible_risk", "model.crisis")
                 }
-            } else if by_rules.action < SafetyAction::Ask && p.concern() >= t.ask {
+            } else if grounded && by_rules.action < SafetyAction::Ask && p.concern() >= t.ask {
                 Assessment::new(SafetyAction::Ask, "possible_risk", "model.ask")
             } else if by_rules.action < SafetyAction::Refer
                 && p.of(Label::Refer) >= t.refer
@@ -654,6 +673,39 @@ mod tests {
 
     /// Overheard (no wake phrase), Hearth speaks up only to the speaker's own danger told in
     /// earnest; said to Hearth, the same words still get the full response.
+    /// Alone, the second reading asks or alarms only near a risk statement it was trained on:
+    /// far from all of them it is silent whatever its probabilities, between `near` and
+    /// `alarm_near` it asks, and above it alarms; the rules' own readings never depend on it.
+    #[test]
+    fn the_second_reading_alone_needs_a_risk_anchor_nearby() {
+        let t = Thresholds {
+            crisis: 0.9,
+            ask: 0.9,
+            emergency: 0.9,
+            refer: 0.5,
+            support: 0.5,
+            unaddressed: 1.0,
+            agree: 0.2,
+            near: 0.5,
+            alarm_near: 0.7,
+        };
+        let mut p = [0f32; 6];
+        p[Label::Emergency.index()] = 0.99;
+        let p = Probabilities(p);
+        let none = Assessment::none();
+        let read = |near: Option<f32>| second_reading(none.clone(), &p, &t, "i have a thing", near);
+        assert_eq!(read(Some(0.3)).action, SafetyAction::None);
+        assert_eq!(read(Some(0.6)).action, SafetyAction::Ask);
+        assert_eq!(read(Some(0.6)).reason, "model.ask");
+        assert_eq!(read(Some(0.8)).action, SafetyAction::Emergency);
+        // A head without anchors (None) reads as before.
+        assert_eq!(read(None).action, SafetyAction::Emergency);
+        // A rule's crisis still becomes an emergency on the second reading, anchors or not.
+        let rule = Assessment::new(SafetyAction::Crisis, "suicide", "crisis.want_to_die");
+        let a = second_reading(rule, &p, &t, "i want to die", Some(0.1));
+        assert_eq!(a.action, SafetyAction::Emergency);
+    }
+
     #[test]
     fn unaddressed_speech_is_answered_only_in_earnest() {
         let e = SafetyEngine::new();

@@ -14,6 +14,7 @@
 //! thresholds chosen on the calibration split are committed as `models/safety-head.json` and
 //! compiled in ([`SafetyHead::builtin`]); a test retrains and checks it gets the same weights.
 
+use super::anchors::{Anchors, BUILTIN_ANCHORS};
 use crate::engine::classifier::Layers;
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +131,16 @@ pub struct Thresholds {
     /// p(ask + crisis + emergency) the second reading must give a rule's alarm before Hearth
     /// speaks up to unaddressed speech (the two readings agree).
     pub agree: f32,
+    /// The cosine similarity to the nearest risk anchor ([`super::anchors`]) an utterance
+    /// needs before the second reading alone may ask or alarm (0: no such condition, as in
+    /// heads trained before the anchors).
+    #[serde(default)]
+    pub near: f32,
+    /// The similarity to the nearest risk anchor at or above which the second reading alone
+    /// may alarm (crisis or emergency); nearer than `near` but below this, it asks instead
+    /// (0: no such condition, as in heads trained before the anchors).
+    #[serde(default)]
+    pub alarm_near: f32,
 }
 
 /// A small neural classifier over sentence embeddings (one hidden layer of rectified units,
@@ -150,6 +161,9 @@ pub struct SafetyHead {
     /// What it was trained on: source name and item count (for the record; not used).
     #[serde(default)]
     pub trained_on: Vec<(String, usize)>,
+    /// The train split's risk statements ([`super::anchors`]); kept in their own file.
+    #[serde(skip)]
+    pub anchors: Anchors,
 }
 
 /// Why a head file is unusable.
@@ -181,9 +195,24 @@ impl SafetyHead {
         Ok(h)
     }
 
-    /// The head committed in `models/safety-head.json`.
+    /// The head committed in `models/safety-head.json`, with its anchors
+    /// (`models/safety-anchors.txt`).
     pub fn builtin() -> Result<Self, HeadError> {
-        Self::parse(BUILTIN_HEAD)
+        let mut head = Self::parse(BUILTIN_HEAD)?;
+        let anchors = Anchors::parse(BUILTIN_ANCHORS)?;
+        if anchors.encoder != head.encoder {
+            return Err(HeadError::Shape(format!(
+                "anchors of encoder {}, head of {}",
+                anchors.encoder, head.encoder
+            )));
+        }
+        head.anchors = anchors;
+        Ok(head)
+    }
+
+    /// Cosine similarity of an embedding to the nearest risk anchor (`None` without anchors).
+    pub fn nearest_risk(&self, embedding: &[f32]) -> Option<f32> {
+        self.anchors.nearest(embedding)
     }
 
     /// Serialise (pretty enough to diff, numbers rounded so retraining is reproducible).
@@ -254,8 +283,11 @@ mod tests {
                 support: 0.5,
                 unaddressed: 0.9,
                 agree: 0.3,
+                near: 0.0,
+                alarm_near: 0.0,
             },
             trained_on: vec![],
+            anchors: Default::default(),
         };
         let mut x = vec![0f32; EMBEDDING_DIM];
         x[0] = 1.0;
