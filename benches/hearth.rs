@@ -456,61 +456,69 @@ fn main() {
     }
 }
 
-/// `cargo bench -- resample`: Hearth's windowed-sinc resampler against rubato (#14: "rubato for
-/// resampling if it matches today's quality and speed"), on the conversions Hearth makes:
-/// microphone 48 kHz → Whisper's 16 kHz, and Piper's 22.05 kHz → the sound card's 48 kHz.
-/// Quality: a tone in the pass band, least-squares fitted, gives the signal to error ratio;
-/// a tone above the lower Nyquist frequency (48 → 16 kHz only) gives how much of it aliases
-/// back. Speed: a minute of noise, converted whole (median of five).
+/// `cargo bench -- resample`: Hearth's resampler now (rubato's `FftFixedInOut` behind
+/// `audio::resample`) against the Kaiser-windowed sinc it replaced (#14: "rubato for resampling
+/// if it matches today's quality and speed"), kept below in [`old_sinc`] so both are measured in
+/// the same run, on the conversions Hearth makes: microphone 48 kHz → Whisper's 16 kHz, and
+/// Piper's 22.05 kHz → the sound card's 48 kHz. Quality: a tone in the pass band, least-squares
+/// fitted, gives the signal to error ratio; a tone above the lower Nyquist frequency (48 → 16 kHz
+/// only) gives how much of it aliases back. Speed: a minute of noise, converted whole and
+/// streamed in the capture path's 10 ms chunks (median of five). Latency: how long after a
+/// sample goes in its converted sample comes out, when chunks end on block boundaries.
 fn resample_comparison(push: &mut dyn FnMut(&str, f64, &'static str, &'static str)) {
-    use rubato::{
-        FftFixedIn, SincFixedIn, SincInterpolationParameters, SincInterpolationType, WindowFunction,
-    };
     type Convert = Box<dyn Fn(&[f32], u32, u32) -> Vec<f32>>;
-    // Whole-buffer conversion through a chunked rubato resampler (chunks of 1024 input frames,
-    // the tail flushed, its delay dropped).
-    fn through<R: rubato::Resampler<f32>>(mut r: R, input: &[f32]) -> Vec<f32> {
-        let mut out = Vec::new();
-        let mut pos = 0;
-        while pos + r.input_frames_next() <= input.len() {
-            let n = r.input_frames_next();
-            out.extend_from_slice(&r.process(&[&input[pos..pos + n]], None).unwrap()[0]);
-            pos += n;
-        }
-        out.extend_from_slice(&r.process_partial(Some(&[&input[pos..]]), None).unwrap()[0]);
-        out.extend_from_slice(&r.process_partial::<&[f32]>(None, None).unwrap()[0]);
-        out.drain(..r.output_delay().min(out.len()));
-        out
-    }
     let candidates: Vec<(&str, Convert)> = vec![
         (
-            "Hearth (Kaiser sinc, 32 taps)",
+            "old Kaiser sinc (32 taps), whole buffer",
+            Box::new(|x: &[f32], from: u32, to: u32| old_sinc::Resampler::new(from, to).process(x)),
+        ),
+        (
+            "old Kaiser sinc, streamed in 10 ms chunks",
+            Box::new(|x: &[f32], from: u32, to: u32| {
+                let mut s = old_sinc::StreamResampler::new(from, to);
+                let mut out = Vec::new();
+                for chunk in x.chunks((from / 100) as usize) {
+                    out.extend(s.push(chunk));
+                }
+                out
+            }),
+        ),
+        (
+            "rubato FftFixedInOut, whole buffer",
             Box::new(|x: &[f32], from: u32, to: u32| audio::resample::resample(x, from, to)),
         ),
         (
-            "rubato SincFixedIn (sinc 128, cubic)",
+            "rubato FftFixedInOut, streamed in 10 ms chunks",
             Box::new(|x: &[f32], from: u32, to: u32| {
-                let params = SincInterpolationParameters {
-                    sinc_len: 128,
-                    f_cutoff: 0.94,
-                    oversampling_factor: 128,
-                    interpolation: SincInterpolationType::Cubic,
-                    window: WindowFunction::BlackmanHarris2,
-                };
-                let r =
-                    SincFixedIn::<f32>::new(f64::from(to) / f64::from(from), 1.0, params, 1024, 1)
-                        .unwrap();
-                through(r, x)
-            }),
-        ),
-        (
-            "rubato FftFixedIn",
-            Box::new(|x: &[f32], from: u32, to: u32| {
-                let r = FftFixedIn::<f32>::new(from as usize, to as usize, 1024, 2, 1).unwrap();
-                through(r, x)
+                let mut s = audio::resample::StreamResampler::new(from, to);
+                let mut out = Vec::new();
+                for chunk in x.chunks((from / 100) as usize) {
+                    out.extend(s.push(chunk));
+                }
+                out.extend(s.finish());
+                out
             }),
         ),
     ];
+    for (from, to) in [(48_000u32, 16_000u32), (44_100, 16_000), (22_050, 16_000)] {
+        let old = 16.0 / ((f64::from(to) / f64::from(from)).min(1.0) * 0.94) / f64::from(from);
+        push(
+            &format!("old Kaiser sinc: {from}→{to} Hz, delay"),
+            old * 1000.0,
+            "ms",
+            "",
+        );
+        let s = audio::resample::StreamResampler::new(from, to);
+        push(
+            &format!(
+                "rubato FftFixedInOut: {from}→{to} Hz, delay ({} ms blocks)",
+                s.block_len() as f64 * 1000.0 / f64::from(from)
+            ),
+            s.delay() as f64 * 1000.0 / f64::from(to),
+            "ms",
+            "",
+        );
+    }
     let tone = |rate: u32, hz: f64, secs: f64| -> Vec<f32> {
         (0..(f64::from(rate) * secs) as usize)
             .map(|i| {
@@ -592,5 +600,132 @@ fn resample_comparison(push: &mut dyn FnMut(&str, f64, &'static str, &'static st
             "ms",
             "",
         );
+    }
+}
+
+/// Hearth's own resampler before #14, kept only to measure the new one against in the same run.
+mod old_sinc {
+    use std::f64::consts::PI;
+
+    const HALF_TAPS: usize = 16;
+    const PHASES: usize = 256;
+    const KAISER_BETA: f64 = 8.0;
+    const ROLLOFF: f64 = 0.94;
+
+    pub struct Resampler {
+        from: u32,
+        to: u32,
+        table: Vec<f32>,
+    }
+
+    impl Resampler {
+        pub fn new(from: u32, to: u32) -> Self {
+            let table = (0..=HALF_TAPS * PHASES)
+                .map(|i| {
+                    let x = i as f64 / PHASES as f64;
+                    let sinc = if i == 0 {
+                        1.0
+                    } else {
+                        (PI * x).sin() / (PI * x)
+                    };
+                    let r = x / HALF_TAPS as f64;
+                    let w = bessel_i0(KAISER_BETA * (1.0 - r * r).max(0.0).sqrt())
+                        / bessel_i0(KAISER_BETA);
+                    (sinc * w) as f32
+                })
+                .collect();
+            Self { from, to, table }
+        }
+
+        fn kernel(&self, x: f64) -> f32 {
+            let pos = x.abs() * PHASES as f64;
+            let i = pos as usize;
+            if i >= HALF_TAPS * PHASES {
+                return 0.0;
+            }
+            let frac = (pos - i as f64) as f32;
+            self.table[i] * (1.0 - frac) + self.table[i + 1] * frac
+        }
+
+        pub fn process(&self, input: &[f32]) -> Vec<f32> {
+            if self.from == self.to || input.is_empty() || self.from == 0 || self.to == 0 {
+                return input.to_vec();
+            }
+            let ratio = self.to as f64 / self.from as f64;
+            let scale = ratio.min(1.0) * ROLLOFF;
+            let out_len = ((input.len() as f64) * ratio).floor() as usize;
+            let reach = HALF_TAPS as f64 / scale;
+            let mut out = Vec::with_capacity(out_len);
+            for n in 0..out_len {
+                let t = n as f64 / ratio;
+                let first = (t - reach).ceil().max(0.0) as usize;
+                let last = ((t + reach).floor() as usize).min(input.len() - 1);
+                let mut acc = 0.0f32;
+                for (k, &x) in input.iter().enumerate().take(last + 1).skip(first) {
+                    acc += x * self.kernel((t - k as f64) * scale);
+                }
+                out.push(acc * scale as f32);
+            }
+            out
+        }
+    }
+
+    pub struct StreamResampler {
+        inner: Resampler,
+        buf: Vec<f32>,
+        pos: f64,
+    }
+
+    impl StreamResampler {
+        pub fn new(from: u32, to: u32) -> Self {
+            Self {
+                inner: Resampler::new(from, to),
+                buf: Vec::new(),
+                pos: 0.0,
+            }
+        }
+
+        pub fn push(&mut self, input: &[f32]) -> Vec<f32> {
+            let (from, to) = (self.inner.from, self.inner.to);
+            if from == to || from == 0 || to == 0 {
+                return input.to_vec();
+            }
+            self.buf.extend_from_slice(input);
+            let step = from as f64 / to as f64;
+            let scale = (to as f64 / from as f64).min(1.0) * ROLLOFF;
+            let reach = HALF_TAPS as f64 / scale;
+            let mut out = Vec::with_capacity((input.len() as f64 / step) as usize + 2);
+            while self.pos + reach < self.buf.len() as f64 {
+                let t = self.pos;
+                let first = (t - reach).ceil().max(0.0) as usize;
+                let last = ((t + reach).floor() as usize).min(self.buf.len() - 1);
+                let mut acc = 0.0f32;
+                for (k, &x) in self.buf.iter().enumerate().take(last + 1).skip(first) {
+                    acc += x * self.inner.kernel((t - k as f64) * scale);
+                }
+                out.push(acc * scale as f32);
+                self.pos += step;
+            }
+            let keep_from = ((self.pos - reach).floor().max(0.0) as usize).min(self.buf.len());
+            if keep_from > 0 {
+                self.buf.drain(..keep_from);
+                self.pos -= keep_from as f64;
+            }
+            out
+        }
+    }
+
+    fn bessel_i0(x: f64) -> f64 {
+        let mut sum = 1.0;
+        let mut term = 1.0;
+        let half = x / 2.0;
+        for k in 1..64 {
+            term *= (half / k as f64) * (half / k as f64);
+            sum += term;
+            if term < sum * 1e-12 {
+                break;
+            }
+        }
+        sum
     }
 }

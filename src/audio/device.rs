@@ -298,7 +298,8 @@ struct FarEndStream {
 }
 
 impl FarEndStream {
-    /// Samples handed out per lock of the queue and write to the far end (~6 ms at 22 kHz).
+    /// Samples handed out per lock of the queue (~6 ms at 22 kHz). The far end is written as
+    /// the resampler completes its blocks (every 20 ms from 22.05 kHz, 20 ms behind).
     const BLOCK: usize = 128;
 
     fn refill(&mut self) {

@@ -5,7 +5,9 @@
 //!
 //! - [`FarEnd`], the far-end reference: a shared timeline of what Hearth plays, at 16 kHz. The
 //!   speaker ([`super::device::RodioSink`]) writes every sample into it as the output device
-//!   pulls it, stamped with the time of the pull; silence (nothing playing) reads as zeros.
+//!   pulls it, stamped with the time of the pull (plus the resampler's block, 20 ms from
+//!   Piper's 22.05 kHz; the delay estimator takes it up); silence (nothing playing) reads as
+//!   zeros.
 //! - [`EchoStage`], on the capture thread: for each microphone chunk it reads the far-end
 //!   samples of the same span of time, cuts the audio into the canceller's frames and runs the
 //!   canceller before anything else (the endpointer, Whisper) sees the audio. One canceller lives
