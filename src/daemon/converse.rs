@@ -1,15 +1,16 @@
 //! `hearth converse`: a [`Session`] driven by a recording, on virtual time.
 //!
 //! The recording is fed to the session in 20 ms chunks at the virtual moment each was "captured";
-//! what the session asks for happens at once on the same clock: utterances are transcribed (with
-//! no time passing; so is the speculative transcript at a pause, which can end a turn early), sounds are synthesized into one reply WAV at the moment they would play,
-//! playback finishes when their audio ends, and a cut drops what had not been heard yet. So the
-//! wake gate, the follow-up window, barge-in, listening time-outs and a breathing flow's spacing
-//! are the daemon's own: an utterance without the wake phrase outside a conversation is dropped
-//! here as it is there (reported as not addressed, its words not kept). After the recording, a
-//! running flow plays out (at most 20 minutes of virtual time). The timeline reports each
-//! utterance with per-stage durations.
+//! what the session asks for happens at once on the same clock: utterances (and the speculative
+//! transcript at a pause) are transcribed with no time passing, sounds are synthesized into one
+//! reply WAV at the moment they would play, playback finishes when their audio ends, and a cut
+//! drops what had not been heard yet. So the wake gate, the follow-up window, barge-in, listening
+//! time-outs and a flow's spacing are the daemon's own: an utterance without the wake phrase
+//! outside a conversation is dropped as there (reported as not addressed, its words not kept).
+//! After the recording, a running flow plays out (at most 20 minutes of virtual time).
 
+use super::converse_report::Speculation;
+pub use super::converse_report::{ConverseReport, StageTimes, UtteranceReport};
 use super::load::{load_prompts, load_safety};
 use super::render::Speaker;
 use crate::audio::{self, BufferSink};
@@ -17,7 +18,6 @@ use crate::config::Config;
 use crate::session::companion::Companion;
 use crate::session::{Input, Modality, Output, Session};
 use crate::speech::{Synthesizer, Transcriber};
-use serde::Serialize;
 use std::path::Path;
 use std::time::Instant;
 
@@ -25,42 +25,6 @@ use std::time::Instant;
 const CHUNK: usize = 320;
 /// How long a flow may play on after the recording ends.
 const AFTER_MS: u64 = 20 * 60_000;
-
-/// Per-stage durations of one utterance, in milliseconds.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct StageTimes {
-    pub vad: f64,
-    pub stt: f64,
-    pub engine: f64,
-    pub tts_first_audio: Option<f64>,
-    pub tts_total: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct UtteranceReport {
-    /// Where the utterance starts and ends in the input, in milliseconds.
-    pub start_ms: u64,
-    pub end_ms: u64,
-    /// Whether it was for Hearth (wake phrase, follow-up, a conversation, or danger).
-    pub addressed: bool,
-    /// What was heard; empty when not addressed (never kept, as in the daemon).
-    pub transcript: String,
-    pub safety_action: String,
-    pub safety_category: String,
-    /// Everything Hearth began to say in answer, until the next utterance (or the end of a flow).
-    pub reply: String,
-    pub durations_ms: StageTimes,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ConverseReport {
-    pub input: String,
-    pub input_secs: f64,
-    pub output_secs: f64,
-    pub stt_load_ms: f64,
-    pub tts_load_ms: f64,
-    pub utterances: Vec<UtteranceReport>,
-}
 
 /// Runs the loop on `input` and writes the replies to `output`.
 pub fn converse_file(
@@ -104,13 +68,6 @@ pub fn converse_file(
         tts_load_ms,
         utterances,
     })
-}
-
-/// The last speculative transcript: the words of a turn that ends with it.
-struct Speculation {
-    text: String,
-    millis: f64,
-    span_ms: (u64, u64),
 }
 
 /// Feeds the recording and the session's own timers in time order; carries out its outputs.
@@ -158,7 +115,10 @@ fn drive(
             if session.speculative_turns() > turns {
                 if let Some(spec) = last_speculation.take() {
                     let addressed = session.dropped_not_addressed() == dropped;
-                    reports.push(report(&session, spec, addressed, 0.0, base));
+                    let assessment = session.engine().screen_assessment(&spec.text);
+                    reports.push(UtteranceReport::heard(
+                        assessment, spec, addressed, 0.0, base,
+                    ));
                 }
             }
             o
@@ -183,39 +143,6 @@ fn drive(
         r.durations_ms.vad = vad_ms / n;
     }
     Ok(reports)
-}
-
-/// The report of a turn heard through its speculative transcript.
-fn report(
-    session: &Session,
-    spec: Speculation,
-    addressed: bool,
-    engine_ms: f64,
-    base: u64,
-) -> UtteranceReport {
-    let assessment = session.engine().screen_assessment(&spec.text);
-    UtteranceReport {
-        start_ms: spec.span_ms.0.saturating_sub(base),
-        end_ms: spec.span_ms.1.saturating_sub(base),
-        addressed,
-        safety_action: if addressed {
-            assessment.action.as_str().to_string()
-        } else {
-            "not addressed".into()
-        },
-        safety_category: if addressed {
-            assessment.category
-        } else {
-            String::new()
-        },
-        transcript: if addressed { spec.text } else { String::new() },
-        reply: String::new(),
-        durations_ms: StageTimes {
-            stt: spec.millis,
-            engine: engine_ms,
-            ..StageTimes::default()
-        },
-    }
 }
 
 /// Carries out outputs at virtual time `t` (and what the session says in answer to them).
@@ -251,32 +178,14 @@ fn perform(
                 let engine_ms = started.elapsed().as_secs_f64() * 1000.0;
                 let addressed = session.dropped_not_addressed() == dropped;
                 tracing::debug!(transcript = %transcript.text, addressed, "utterance");
-                reports.push(UtteranceReport {
-                    start_ms: span_ms.0.saturating_sub(base),
-                    end_ms: span_ms.1.saturating_sub(base),
-                    addressed,
-                    transcript: if addressed {
-                        transcript.text
-                    } else {
-                        String::new()
-                    },
-                    safety_action: if addressed {
-                        assessment.action.as_str().to_string()
-                    } else {
-                        "not addressed".into()
-                    },
-                    safety_category: if addressed {
-                        assessment.category
-                    } else {
-                        String::new()
-                    },
-                    reply: String::new(),
-                    durations_ms: StageTimes {
-                        stt: transcript.millis,
-                        engine: engine_ms,
-                        ..StageTimes::default()
-                    },
-                });
+                let heard = Speculation {
+                    text: transcript.text,
+                    millis: transcript.millis,
+                    span_ms,
+                };
+                reports.push(UtteranceReport::heard(
+                    assessment, heard, addressed, engine_ms, base,
+                ));
                 queue.extend(more);
             }
             Output::Speculate {
@@ -306,7 +215,10 @@ fn perform(
                 if session.speculative_turns() > turns {
                     if let Some(spec) = last_speculation.take() {
                         let addressed = session.dropped_not_addressed() == dropped;
-                        reports.push(report(session, spec, addressed, engine_ms, base));
+                        let assessment = session.engine().screen_assessment(&spec.text);
+                        let r =
+                            UtteranceReport::heard(assessment, spec, addressed, engine_ms, base);
+                        reports.push(r);
                     }
                 }
                 queue.extend(more);

@@ -6,6 +6,7 @@
 
 pub mod chat;
 pub mod converse;
+mod converse_report;
 pub mod dry;
 pub mod load;
 pub mod notify;
