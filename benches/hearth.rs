@@ -184,6 +184,12 @@ fn main() {
         return;
     }
 
+    // `cargo bench -- safety`: only the safety screen.
+    if std::env::args().any(|a| a == "safety") {
+        safety_screen(&mut push);
+        return;
+    }
+
     // `cargo bench -- reference`: only the comparison with piper-tts.
     if std::env::args().any(|a| a == "reference") {
         reference_synthesis(&assets, &mut push);
@@ -305,67 +311,7 @@ fn main() {
     // `hearth say --out`, same voice file, same text, one process each, alternating, same run.
     reference_synthesis(&assets, &mut push);
 
-    // ---- safety screening: the rules alone, and with the semantic second reading
-    let rules = hearth::engine::safety::SafetyEngine::new();
-    let encoder_load = Instant::now();
-    let encoder =
-        hearth::encoder::MiniLm::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm"))
-            .expect("sentence encoder (scripts/setup)");
-    let encoder_load_ms = ms(encoder_load);
-    let safety = hearth::engine::safety::SafetyEngine::with_encoder(std::sync::Arc::new(encoder))
-        .expect("safety head");
-    let dev = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/safety-dev.tsv"),
-    )
-    .unwrap_or_default();
-    let mut lines: Vec<String> = dev
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t').map(|x| x.1.to_string()))
-        .collect();
-    if lines.is_empty() {
-        lines.push("i have been thinking about ending it all".into());
-    }
-    let t = Instant::now();
-    let mut n = 0;
-    while t.elapsed().as_millis() < 1000 {
-        for l in &lines {
-            std::hint::black_box(rules.assess(l));
-            n += 1;
-        }
-    }
-    push(
-        "Safety screen, rules alone, per utterance (mean)",
-        ms(t) * 1000.0 / n as f64,
-        "µs",
-        "< 1000 µs",
-    );
-    let mut each = Vec::new();
-    for _ in 0..3 {
-        for l in &lines {
-            let t = Instant::now();
-            std::hint::black_box(safety.assess(l));
-            each.push(ms(t));
-        }
-    }
-    push(
-        "Sentence encoder load (all-MiniLM-L6-v2)",
-        encoder_load_ms,
-        "ms",
-        "",
-    );
-    push(
-        "Safety screen with the second reading, per utterance (median)",
-        median(each.clone()),
-        "ms",
-        "< 20 ms",
-    );
-    push(
-        "Safety screen with the second reading, per utterance (p95)",
-        p95(each),
-        "ms",
-        "< 20 ms",
-    );
+    safety_screen(&mut push);
 
     // ---- storage
     // On the project's disk (not a tmpfs), so the fsync is real.
@@ -728,4 +674,88 @@ mod old_sinc {
         }
         sum
     }
+}
+
+/// The safety screen: the rules alone, and with the semantic second reading (the encoder, the
+/// head and the nearest risk anchor), on the dev set's lines.
+fn safety_screen(push: &mut dyn FnMut(&str, f64, &'static str, &'static str)) {
+    let rules = hearth::engine::safety::SafetyEngine::new();
+    let encoder_load = Instant::now();
+    let encoder =
+        hearth::encoder::MiniLm::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models/minilm"))
+            .expect("sentence encoder (scripts/setup)");
+    let encoder_load_ms = ms(encoder_load);
+    let safety = hearth::engine::safety::SafetyEngine::with_encoder(std::sync::Arc::new(encoder))
+        .expect("safety head");
+    let dev = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/safety-dev.tsv"),
+    )
+    .unwrap_or_default();
+    let mut lines: Vec<String> = dev
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t').map(|x| x.1.to_string()))
+        .collect();
+    if lines.is_empty() {
+        lines.push("i have been thinking about ending it all".into());
+    }
+    let t = Instant::now();
+    let mut n = 0;
+    while t.elapsed().as_millis() < 1000 {
+        for l in &lines {
+            std::hint::black_box(rules.assess(l));
+            n += 1;
+        }
+    }
+    push(
+        "Safety screen, rules alone, per utterance (mean)",
+        ms(t) * 1000.0 / n as f64,
+        "µs",
+        "< 1000 µs",
+    );
+    let mut each = Vec::new();
+    for _ in 0..3 {
+        for l in &lines {
+            let t = Instant::now();
+            std::hint::black_box(safety.assess(l));
+            each.push(ms(t));
+        }
+    }
+    push(
+        "Sentence encoder load (all-MiniLM-L6-v2)",
+        encoder_load_ms,
+        "ms",
+        "",
+    );
+    push(
+        "Safety screen with the second reading, per utterance (median)",
+        median(each.clone()),
+        "ms",
+        "< 20 ms",
+    );
+    push(
+        "Safety screen with the second reading, per utterance (p95)",
+        p95(each),
+        "ms",
+        "< 20 ms",
+    );
+
+    // The nearest risk anchor alone (part of the figures above).
+    let head = hearth::engine::safety::SafetyHead::builtin().expect("safety head");
+    let encoder = safety.encoder().expect("encoder");
+    let embeddings: Vec<Vec<f32>> = lines.iter().filter_map(|l| encoder.embed(l).ok()).collect();
+    let t = Instant::now();
+    let mut n = 0;
+    while t.elapsed().as_millis() < 1000 {
+        for e in &embeddings {
+            std::hint::black_box(head.nearest_risk(e));
+            n += 1;
+        }
+    }
+    push(
+        "Nearest risk anchor (2,080 anchors), per utterance (mean)",
+        ms(t) * 1000.0 / n.max(1) as f64,
+        "µs",
+        "",
+    );
 }
