@@ -15,7 +15,10 @@
 
 use base64::Engine as _;
 
-use super::semantic::{HeadError, EMBEDDING_DIM};
+/// Why an anchors file is unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("safety anchors: {0}")]
+pub struct AnchorsError(pub String);
 
 /// Two anchors closer than this are one: the second adds nothing.
 const DUPLICATE: f32 = 0.98;
@@ -28,7 +31,9 @@ pub const BUILTIN_ANCHORS: &str = include_str!("../../../models/safety-anchors.t
 pub struct Anchors {
     /// The encoder the embeddings came from.
     pub encoder: String,
-    /// `EMBEDDING_DIM` bytes per anchor, each component times 127, rounded.
+    /// Numbers per anchor (the encoder's embedding length).
+    pub dim: usize,
+    /// `dim` bytes per anchor, each component times 127, rounded.
     rows: Vec<i8>,
     /// The length of each quantised row (so similarity stays a cosine).
     norms: Vec<f32>,
@@ -60,7 +65,10 @@ impl Anchors {
         };
         for e in embeddings {
             let n = e.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if e.len() != EMBEDDING_DIM || n == 0.0 {
+            if a.dim == 0 {
+                a.dim = e.len();
+            }
+            if e.len() != a.dim || n == 0.0 {
                 continue;
             }
             let unit: Vec<f32> = e.iter().map(|x| x / n).collect();
@@ -89,11 +97,11 @@ impl Anchors {
     /// The cosine similarity of `embedding` to its nearest anchor (`None` without anchors).
     pub fn nearest(&self, embedding: &[f32]) -> Option<f32> {
         let n = embedding.iter().map(|x| x * x).sum::<f32>().sqrt();
-        if self.is_empty() || n == 0.0 {
+        if self.is_empty() || n == 0.0 || embedding.len() != self.dim {
             return None;
         }
         self.rows
-            .chunks_exact(EMBEDDING_DIM)
+            .chunks_exact(self.dim)
             .zip(&self.norms)
             .map(|(row, rn)| {
                 let dot: f32 = row
@@ -118,7 +126,7 @@ impl Anchors {
         );
         out.push_str(&format!("encoder {}\n", self.encoder));
         let b64 = base64::engine::general_purpose::STANDARD;
-        for row in self.rows.chunks_exact(EMBEDDING_DIM) {
+        for row in self.rows.chunks_exact(self.dim.max(1)) {
             let bytes: Vec<u8> = row.iter().map(|&x| x as u8).collect();
             out.push_str(&b64.encode(bytes));
             out.push('\n');
@@ -127,7 +135,7 @@ impl Anchors {
     }
 
     /// Parse a file's text; an error names the line.
-    pub fn parse(text: &str) -> Result<Self, HeadError> {
+    pub fn parse(text: &str) -> Result<Self, AnchorsError> {
         let b64 = base64::engine::general_purpose::STANDARD;
         let mut a = Anchors::default();
         let mut encoder = None;
@@ -142,18 +150,21 @@ impl Anchors {
             }
             let bytes = b64
                 .decode(line)
-                .map_err(|e| HeadError::Parse(format!("safety anchors line {}: {e}", i + 1)))?;
-            if bytes.len() != EMBEDDING_DIM {
-                return Err(HeadError::Shape(format!(
-                    "safety anchors line {}: {} numbers, expected {EMBEDDING_DIM}",
+                .map_err(|e| AnchorsError(format!("line {}: {e}", i + 1)))?;
+            if a.dim == 0 {
+                a.dim = bytes.len();
+            }
+            if bytes.is_empty() || bytes.len() != a.dim {
+                return Err(AnchorsError(format!(
+                    "line {}: {} numbers, expected {}",
                     i + 1,
-                    bytes.len()
+                    bytes.len(),
+                    a.dim
                 )));
             }
             a.push(bytes.into_iter().map(|b| b as i8).collect());
         }
-        a.encoder =
-            encoder.ok_or_else(|| HeadError::Parse("safety anchors: no `encoder` line".into()))?;
+        a.encoder = encoder.ok_or_else(|| AnchorsError("no `encoder` line".into()))?;
         Ok(a)
     }
 }
@@ -162,8 +173,10 @@ impl Anchors {
 mod tests {
     use super::*;
 
+    const DIM: usize = 384;
+
     fn unit(seed: usize) -> Vec<f32> {
-        let v: Vec<f32> = (0..EMBEDDING_DIM)
+        let v: Vec<f32> = (0..DIM)
             .map(|i| (((i * 7 + seed * 13) % 29) as f32 - 14.0) / 14.0)
             .collect();
         let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -201,11 +214,10 @@ mod tests {
         let broken = format!("{text}not base64!\n");
         let e = Anchors::parse(&broken).unwrap_err().to_string();
         assert!(e.contains("line 6"), "{e}");
-        let short = "encoder enc\nAAAA\n";
-        assert!(Anchors::parse(short)
-            .unwrap_err()
-            .to_string()
-            .contains("line 2"));
+        // A row shorter than the others.
+        let short = format!("{text}AAAA\n");
+        let e = Anchors::parse(&short).unwrap_err().to_string();
+        assert!(e.contains("line 6"), "{e}");
         assert!(Anchors::parse("AAAA\n").is_err());
     }
 

@@ -199,11 +199,12 @@ impl SafetyHead {
     /// (`models/safety-anchors.txt`).
     pub fn builtin() -> Result<Self, HeadError> {
         let mut head = Self::parse(BUILTIN_HEAD)?;
-        let anchors = Anchors::parse(BUILTIN_ANCHORS)?;
-        if anchors.encoder != head.encoder {
+        let anchors =
+            Anchors::parse(BUILTIN_ANCHORS).map_err(|e| HeadError::Parse(e.to_string()))?;
+        if anchors.encoder != head.encoder || anchors.dim != EMBEDDING_DIM {
             return Err(HeadError::Shape(format!(
-                "anchors of encoder {}, head of {}",
-                anchors.encoder, head.encoder
+                "anchors of encoder {} ({} numbers), head of {} ({EMBEDDING_DIM})",
+                anchors.encoder, anchors.dim, head.encoder
             )));
         }
         head.anchors = anchors;
