@@ -84,8 +84,9 @@ fn world() -> &'static World {
     })
 }
 
-/// Every string in the prompt files that Hearth may speak (not the request exemplars nor the
-/// reader's word lists, which it never says), as one regex for a run of them, and their words.
+/// Every string in the prompt files that Hearth may speak (not the request exemplars, the
+/// reader's word lists nor the safety screen's rules, which it never says), as one regex for a
+/// run of them, and their words.
 fn spoken_lines(dir: &std::path::Path) -> (Regex, HashSet<String>) {
     fn strings(v: &toml::Value, out: &mut Vec<String>) {
         match v {
@@ -103,8 +104,15 @@ fn spoken_lines(dir: &std::path::Path) -> (Regex, HashSet<String>) {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "toml")
-                && !["requests.toml", "words.toml"]
-                    .contains(&p.file_name().unwrap().to_str().unwrap())
+                && ![
+                    "requests.toml",
+                    "words.toml",
+                    // The safety screen's patterns: read, never said.
+                    "rules.toml",
+                    "guards.toml",
+                    "lexicon.toml",
+                ]
+                .contains(&p.file_name().unwrap().to_str().unwrap())
             {
                 files.push(p);
             }
