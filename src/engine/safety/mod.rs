@@ -1,16 +1,18 @@
 //! The safety engine: screens every utterance before the dialogue sees it.
 //!
 //! - [`SafetyEngine::assess`] turns one transcribed utterance into an [`Assessment`]: an action
-//!   (none, support, refer, crisis, emergency), a category and the id of the rule that decided
-//!   it. It is pure, deterministic and fast (under 0.1 ms); the text is normalised for
-//!   speech-recognition quirks first ([`normalize`]), then matched against pattern tables with
-//!   negation, idiom, history, fiction and accident handling ([`rules`]). The tables are data,
-//!   `prompts/safety/rules.toml`, `guards.toml` and `lexicon.toml`, checked and compiled by
-//!   [`rule_files`] (a copy is compiled in; a prompt set loaded from disk brings its own, which
-//!   the dialogue engine reads with). When the rules see no
-//!   risk and no guard explained risky words away, a second reading ([`model`], a linear
-//!   classifier trained on the labelled [`corpus`]) may escalate: it catches wordings no rule
-//!   was written for. It never lowers what the rules decided.
+//!   (none, support, refer, ask, crisis, emergency), a category and the id of the rule that
+//!   decided it. The rules are pure, deterministic and fast (under 0.1 ms); the text is
+//!   normalised for speech-recognition quirks first ([`normalize`]), then matched against
+//!   pattern tables with negation, idiom, history, fiction and accident handling ([`rules`]).
+//!   The tables are data, `prompts/safety/rules.toml`, `guards.toml` and `lexicon.toml`,
+//!   checked and compiled by [`rule_files`] (a copy is compiled in; a prompt set loaded from
+//!   disk brings its own, which the dialogue engine reads with). When the rules see no risk and
+//!   no guard explained risky words away, a second reading ([`semantic`]: a sentence encoder
+//!   and a small head trained on the labelled [`corpus`] and other people's text) may
+//!   escalate: it catches wordings no rule was written for, but only near a risk statement it
+//!   was trained on ([`anchors`]), and unless very near it asks rather than alarms. It never
+//!   lowers what the rules decided.
 //! - [`SafetyScripts`] are Hearth's spoken crisis, emergency, referral, support and disclosure
 //!   texts plus the dated helpline table, loaded and validated from `prompts/safety/*.toml`.
 //! - [`CrisisProtocol`] is the conversation that runs after a crisis or emergency reading.
