@@ -220,17 +220,7 @@ fn prompts_check_names_file_and_line() {
         stderr(&out)
     );
     let dir = home.join("prompts");
-    let copy = |from: &std::path::Path, to: &std::path::Path| {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            if e.path().is_file() {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    };
-    copy(&root().join("prompts"), &dir);
-    copy(&root().join("prompts/flows"), &dir.join("flows"));
-    copy(&root().join("prompts/safety"), &dir.join("safety"));
+    copy_prompts(&dir);
     let f = dir.join("flows/grounding.toml");
     let mut text = std::fs::read_to_string(&f).unwrap();
     let lines = text.lines().count();
@@ -247,23 +237,26 @@ fn prompts_check_names_file_and_line() {
     );
 }
 
+/// A copy of the shipped prompts (top level, flows and safety) in `dir`, to break on purpose.
+fn copy_prompts(dir: &std::path::Path) {
+    for sub in ["", "flows", "safety"] {
+        let (from, to) = (root().join("prompts").join(sub), dir.join(sub));
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(&from).unwrap().flatten() {
+            if e.path().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+}
+
 /// The safety rules are prompt files too: a broken pattern or an unknown flag in
 /// `safety/rules.toml` fails the check, naming the file and the line.
 #[test]
 fn prompts_check_names_a_broken_safety_rule() {
     let home = temp_dir("prompts-rules");
     let dir = home.join("prompts");
-    let copy = |from: &std::path::Path, to: &std::path::Path| {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            if e.path().is_file() {
-                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-            }
-        }
-    };
-    copy(&root().join("prompts"), &dir);
-    copy(&root().join("prompts/flows"), &dir.join("flows"));
-    copy(&root().join("prompts/safety"), &dir.join("safety"));
+    copy_prompts(&dir);
     let f = dir.join("safety/rules.toml");
     let text = std::fs::read_to_string(&f).unwrap();
     let line_of = |needle: &str| {
