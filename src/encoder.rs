@@ -15,6 +15,7 @@
 
 use std::path::{Path, PathBuf};
 
+use candle_core::safetensors::MmapedSafetensors;
 use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::{embedding, layer_norm, linear, Embedding, LayerNorm, Linear, VarBuilder};
 
@@ -57,10 +58,59 @@ struct Block {
     output_norm: LayerNorm,
 }
 
+/// The word-piece embedding table, read in place from the mapped weights file.
+///
+/// It is half the model (30,522 rows of 384 floats, 47 MB) and a conversation touches a few
+/// thousand rows of it: copied into memory it cost the daemon 47 MB for good; mapped, only the
+/// pages of the rows in use are resident, and the kernel may drop them again. The values are the
+/// same floats, so the embeddings are bit for bit those of a copied table.
+struct WordTable {
+    weights: MmapedSafetensors,
+}
+
+const WORD_TABLE: &str = "embeddings.word_embeddings.weight";
+
+impl WordTable {
+    /// Map the file and check the table's type and shape.
+    fn open(path: &Path) -> candle_core::Result<Self> {
+        // SAFETY: as for the other weights: the file is mapped read-only and never modified in
+        // place while Hearth runs.
+        let weights = unsafe { MmapedSafetensors::new(path)? };
+        let view = weights.get(WORD_TABLE)?;
+        if view.dtype() != safetensors::Dtype::F32 || view.shape() != [VOCAB, HIDDEN] {
+            candle_core::bail!(
+                "{WORD_TABLE} is {:?} {:?}, expected F32 [{VOCAB}, {HIDDEN}]",
+                view.dtype(),
+                view.shape()
+            );
+        }
+        Ok(Self { weights })
+    }
+
+    /// The rows of `ids` (shape `(b, n)` flattened row-major) as a `(b, n, HIDDEN)` tensor.
+    fn lookup(&self, ids: &[u32], b: usize, n: usize, dev: &Device) -> candle_core::Result<Tensor> {
+        let view = self.weights.get(WORD_TABLE)?;
+        let data = view.data();
+        let row_bytes = HIDDEN * 4;
+        let mut out = Vec::with_capacity(ids.len() * HIDDEN);
+        for &id in ids {
+            let start = id as usize * row_bytes;
+            let row = data
+                .get(start..start + row_bytes)
+                .ok_or_else(|| candle_core::Error::Msg(format!("word piece {id} out of range")))?;
+            out.extend(
+                row.chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            );
+        }
+        Tensor::from_vec(out, (b, n, HIDDEN), dev)
+    }
+}
+
 /// all-MiniLM-L6-v2, loaded.
 pub struct MiniLm {
     tokenizer: tokenizers::Tokenizer,
-    words: Embedding,
+    words: WordTable,
     positions: Embedding,
     token_types: Embedding,
     embedding_norm: LayerNorm,
@@ -104,11 +154,13 @@ impl MiniLm {
             VarBuilder::from_mmaped_safetensors(std::slice::from_ref(&weights), DType::F32, &device)
         }
         .map_err(|e| load_err(&weights, &e))?;
-        Self::from_weights(tokenizer, vb, device).map_err(|e| load_err(&weights, &e))
+        let words = WordTable::open(&weights).map_err(|e| load_err(&weights, &e))?;
+        Self::from_weights(tokenizer, words, vb, device).map_err(|e| load_err(&weights, &e))
     }
 
     fn from_weights(
         tokenizer: tokenizers::Tokenizer,
+        words: WordTable,
         vb: VarBuilder,
         device: Device,
     ) -> candle_core::Result<Self> {
@@ -130,7 +182,7 @@ impl MiniLm {
         }
         Ok(Self {
             tokenizer,
-            words: embedding(VOCAB, HIDDEN, e.pp("word_embeddings"))?,
+            words,
             positions: embedding(MAX_POSITIONS, HIDDEN, e.pp("position_embeddings"))?,
             token_types: embedding(2, HIDDEN, e.pp("token_type_embeddings"))?,
             embedding_norm: layer_norm(HIDDEN, LAYER_NORM_EPS, e.pp("LayerNorm"))?,
@@ -169,13 +221,12 @@ impl MiniLm {
             mask[i * n..i * n + seq.len()].fill(1.0);
         }
         let dev = &self.device;
-        let ids = Tensor::from_vec(ids, (b, n), dev)?;
         let mask = Tensor::from_vec(mask, (b, n), dev)?;
         let positions = Tensor::arange(0u32, n as u32, dev)?;
         let types = Tensor::zeros((b, n), DType::U32, dev)?;
         let x = self
             .words
-            .forward(&ids)?
+            .lookup(&ids, b, n, dev)?
             .broadcast_add(&self.positions.forward(&positions)?)?
             .add(&self.token_types.forward(&types)?)?;
         let mut x = self.embedding_norm.forward(&x)?;
