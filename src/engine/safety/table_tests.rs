@@ -109,3 +109,130 @@ fn deterministic() {
         }
     }
 }
+
+/// The rule families added on 2026-12-06 (from what the screen missed on the train and
+/// calibration splits of the own bulk tables), phrase by phrase, each with the ordinary lines
+/// that share their words and must stay quiet.
+#[test]
+fn families_of_2026_12_06() {
+    let engine = SafetyEngine::new();
+    let emergency = [
+        "the cord is already round my neck i just need to kick the chair away",
+        "i've got the belt around my neck right now",
+        "i'm in the bath with the razor and i've already started",
+        "i've made the cuts and i'm getting really lightheaded",
+        "everything's going blurry since i took them",
+        "when the shop closes i'm going up the multi storey and jumping",
+        "when the nurse finishes her rounds i'm going to use the cord",
+        "im taking his gun into the office tomorrow morning",
+        "my husband just walked out with the rope and won't answer",
+        "my neighbours house is full of smoke and shes really old",
+        "someone's locked me in a room and won't let me out",
+        "i crashed my bike and there's a bone sticking out",
+        "my grandads choking and going purple",
+        "my chest feels like an elephant's sitting on it and my arm's gone numb",
+        "as soon as my husband leaves for his shift i'm taking the pills",
+        "i sent the kids to my mums so they wont be the ones to find me later",
+        "ive filled the car with petrol and im driving into the reservoir tonight",
+        "my brother is hitting our dad with a bat right now",
+        "there's a stranger in my kids bedroom",
+        "someone's set fire to my front door",
+        "my little boy was bitten by a snake and he's getting drowsy",
+        "i've just drunk a load of ant killer",
+    ];
+    let crisis = [
+        "i wear long sleeves in summer so no one sees my arms",
+        "my arms are covered in scars and some are new",
+        "i scald myself in the bath on purpose",
+        "i slam my hand in the door to make the feelings stop",
+        "i pick at my scars so they never heal",
+        "i told my teacher i fell but really i did it to myself",
+        "uh i skip meals cuz i dont deserve to eat",
+        "im kinda hoping i get sick and dont recover",
+        "i honestly don't see how i get out of this alive",
+        "um i keep thinking this will be my last winter",
+        "im only still here because of my mum",
+        "i told my mate i'd see him around but i meant it as goodbye",
+        "i've been tidying everything up so nobody has a mess to sort out",
+        "don't freak out but i wrote a note",
+        "i've attempted before and i'm feeling the same way again",
+        "i've looked up different methods online",
+        "um i was looking up stuff about hanging online again",
+        "i swerve toward oncoming lorries sometimes and only pull back at the last second",
+        "uh i told my brother i'd kill him and i think i meant it",
+        "god told me my neighbour is evil and needs to be stopped",
+        "an older guy online is making me send pictures or he'll tell my parents",
+        "my partner threatened to post my nudes if i leave",
+        "he takes my wages and i have to ask for bus money",
+        "a lad on my football team said he's going to top himself",
+        "if i died tomorrow i honestly wouldn't mind",
+        "i hold my head under the bath water to see how long till i black out",
+    ];
+    let ask = [
+        "i cant see any way out of this",
+        "there is no escape from my own head",
+        "i really can't see a way through this",
+    ];
+    let ordinary = [
+        "that coffee tastes like drinking a battery",
+        "you're breathing very heavily",
+        "can you check its breathing",
+        "it was shot by a hunter",
+        "the movie was shot in toronto",
+        "that was a heart stopping finish",
+        "a bowel curdling, heart stopping recipe for terror",
+        "are they going to call the cops",
+        "the baby is kicking me right now",
+        "the kids are attacking us with water balloons right now",
+        "i can't see a way out of this traffic",
+        "there is no way out of this building",
+        "he can't see any way out of this",
+        "i burnt my hand on the oven this morning",
+        "i did it myself, no help from anyone",
+        "my boss decides what i wear at work, it's a uniform",
+        "my mum checks what i eat because i'm diabetic",
+        "i'm taking the knife to work to cut the birthday cake",
+        "when my husband leaves for work i'm doing it, the big clean",
+        "i'm going up to the roof to fix the aerial",
+        "i wrote a note for the milkman",
+        "we looked up different methods for brewing coffee",
+        "i have tried before and i'll try again at the exam",
+        "this will be my last christmas in london",
+        "the only reason i am still here at work is the pension",
+        "i'm only still here for the free food",
+        "i want to make him suffer through my karaoke",
+        "the water is up to my waist in this pool, i'll keep walking to the deep end",
+        "so they won't find me hiding behind the sofa",
+        "i'm tidying up so nobody has a mess to sort out after the party",
+        "i don't see the point in being around for the meeting",
+        "i held my head under the water to see how long i could hold my breath",
+        "he wants to be with her and he's stopped eating junk food to impress her",
+        "i wear long sleeves so no one sees my tattoos",
+        "i'm being blackmailed by my little sister for the last biscuit",
+        "they threatened to post my photos on the school website",
+        "i'm scared my parents will kill me when they see my grades",
+    ];
+    let mut failures = Vec::new();
+    let mut check = |text: &str, ok: &dyn Fn(SafetyAction) -> bool, want: &str| {
+        let a = engine.assess(text);
+        if !ok(a.action) {
+            failures.push(format!(
+                "expected {want}, got {} ({}): {text}",
+                a.action, a.reason
+            ));
+        }
+    };
+    for t in emergency {
+        check(t, &|a| a == SafetyAction::Emergency, "emergency");
+    }
+    for t in crisis {
+        check(t, &|a| a.is_risk(), "crisis or emergency");
+    }
+    for t in ask {
+        check(t, &|a| a == SafetyAction::Ask, "ask");
+    }
+    for t in ordinary {
+        check(t, &|a| a <= SafetyAction::Support, "none or support");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
