@@ -262,6 +262,32 @@ const BLIND_FLOOR: f64 = 0.91;
 /// so its 0 says little; the blind table's 0 of 39 does).
 const FALSE_REQUESTS: (usize, usize) = (0, 0);
 
+/// The development table (`tests/data/requests-dev.tsv`, written to find what the reader misses
+/// without reading the blind table; never trained on) and the own table's rows the head's
+/// policy is chosen on, with their misses. Never reads the blind table.
+#[test]
+#[ignore = "a development report; prints, asserts nothing"]
+fn dev_report() {
+    let prompts = prompts();
+    let encoder: Arc<dyn SentenceEncoder> = Arc::new(encoder());
+    let reader = RequestReader::for_prompts(&encoder, &prompts).unwrap();
+    let own = table("requests.tsv");
+    let held_out: Vec<(String, String)> = own
+        .iter()
+        .filter(|(_, t)| Split::of(t) != Split::Train)
+        .cloned()
+        .collect();
+    report(
+        "dev (requests-dev.tsv)",
+        &score(&table("requests-dev.tsv"), &prompts, &reader),
+    );
+    report(
+        "own held-out rows (requests.tsv)",
+        &score(&held_out, &prompts, &reader),
+    );
+    report("own (requests.tsv)", &score(&own, &prompts, &reader));
+}
+
 /// The threshold and margin in `prompts/requests.toml` were chosen here, on the own table only:
 /// the most rows right with no ordinary talk taken as a request.
 #[test]
