@@ -318,6 +318,18 @@ impl RequestReader {
         Some(Understood::Request(Request::Flow(flow)))
     }
 
+    /// A request other than listening that the readings choose for `text` (the head's when it
+    /// is sure, else the nearest exemplar's clear one that the head does not veto), if any: a
+    /// wish to talk found only by the word "talk" or "chat" gives way to it.
+    fn other_than_listening(&self, text: &str) -> Option<Understood> {
+        let Ok(Some((n, h))) = self.readings(text) else {
+            return None;
+        };
+        self.combine(&n, h.as_ref())
+            .filter(|l| *l != "listen")
+            .and_then(|l| from_label(l, text))
+    }
+
     /// Whether the head reads `text` as ordinary talk strongly enough to drop a flow or a
     /// wish to talk that the rules found (never, without a head or on an encoder failure).
     fn vetoes_rules(&self, text: &str) -> bool {
@@ -421,8 +433,17 @@ pub fn understand(
         (None, _) => {}
     }
     if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) {
-        if reader.is_some_and(|r| r.vetoes_rules(text)) {
-            return None;
+        if let Some(r) = reader {
+            if r.vetoes_rules(text) {
+                return None;
+            }
+            // "Talk" alone also asks for what is to be talked about ("could we talk about
+            // what went well today"): a clear reading of another request wins.
+            if !prompts.lexicon().starts_listening(text) {
+                if let Some(other) = r.other_than_listening(text) {
+                    return Some(other);
+                }
+            }
         }
         return Some(Understood::Listen);
     }
