@@ -296,6 +296,14 @@ fn dev_report() {
         &score(&held_out, &prompts, &reader),
     );
     report("own (requests.tsv)", &score(&own, &prompts, &reader));
+    // Other people's talk on the corpora's calibration split (never the blind one).
+    let b = bench();
+    let reader = b.reader(&prompts, RequestHead::builtin().ok());
+    let (f, n) = false_requests(&b.calibration, &prompts, &reader);
+    println!("\ncalibration split: {}/{n} taken as a request", f.len());
+    for (got, text) in &f {
+        println!("    {got}: {text}");
+    }
 }
 
 /// The threshold and margin in `prompts/requests.toml` were chosen here, on the own table only:

@@ -385,6 +385,37 @@ fn too_short_to_veto(text: &str) -> bool {
         <= 3
 }
 
+/// Whether the word "talk" (or "chat", "vent") comes with a wish or an ask of the speaker's:
+/// "can we just talk", "i'd like to talk about my day", not "we'll talk" or "i'll talk to you
+/// tomorrow" (the encoder reads those).
+fn asks_to_talk(text: &str) -> bool {
+    let n = format!(" {} ", normalize(text));
+    [
+        " can i ",
+        " can we ",
+        " could i ",
+        " could we ",
+        " may i ",
+        " i want ",
+        " i need ",
+        " i wanna ",
+        " id like ",
+        " i would like ",
+        " i d like ",
+        " let me ",
+        " lets ",
+        " just ",
+        " rather ",
+        " i have to ",
+        " i gotta ",
+        " we need ",
+        " we should ",
+        " keep ",
+    ]
+    .iter()
+    .any(|p| n.contains(p))
+}
+
 /// The committed request head, parsed once per process.
 fn shared_head() -> Result<&'static RequestHead, &'static str> {
     static HEAD: std::sync::OnceLock<Result<RequestHead, String>> = std::sync::OnceLock::new();
@@ -465,6 +496,10 @@ pub fn understand(
             return Some(Understood::Request(Request::Flow(name)));
         }
         (Some(found @ (Request::MoodSummary | Request::ReadSafetyPlan)), Some(r)) => {
+            // "how am i doing as your desk mate": talk, as the head hears it.
+            if r.vetoes_rules(text) {
+                return None;
+            }
             let l = label(Some(&Understood::Request(found.clone())));
             return r
                 .both_read_other(text, &l)
@@ -473,7 +508,8 @@ pub fn understand(
         (Some(r), _) => return Some(Understood::Request(r)),
         (None, _) => {}
     }
-    if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) {
+    if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) && asks_to_talk(text)
+    {
         if let Some(r) = reader {
             if r.vetoes_rules(text) {
                 return None;
