@@ -23,8 +23,13 @@
 //! (`policy.request`); a clear nearest exemplar is dropped when the head reads ordinary talk
 //! (`policy.veto`); and a flow or a wish to talk that the rules found is dropped when the head
 //! reads ordinary talk strongly (`policy.rule_veto`: "she told me to calm down and it made me
-//! angrier", "the ground was soaking after all that rain"). The policy was chosen on the own table's held-out rows and
-//! the corpora's calibration split; without a head the reading is as before.
+//! angrier", "the ground was soaking after all that rain"; a mood summary or the plan read
+//! back the same way). Two readings that agree count: a request the head and the nearest
+//! exemplar both name is taken at lower bars (`policy.agree`), and another request both name
+//! clearly wins over a rules' reading found by words other requests share ("a breath exercise
+//! to get back to sleep" is 4-7-8 breathing, not the "breathing exercise" of box breathing).
+//! The policy was chosen on the own table's held-out rows, the development table and the
+//! corpora's calibration split; without a head the reading is as before.
 //!
 //! What the encoder reads is never a deletion: a `forget` reading becomes
 //! [`Request::ForgetUnsupported`], which says what Hearth can delete and how to ask. The engine
