@@ -251,8 +251,10 @@ fn requests_in_many_wordings_own_and_blind() {
 /// misses fix that table, not new wordings. With the trained head (`models/request-head.json`,
 /// trained and its policy chosen without the blind table) it measured 156/171 = 0.912 on
 /// 2026-12-05, once; 15 misses remain, mostly one breathing flow read as another and requests
-/// read as nothing.
-const BLIND_FLOOR: f64 = 0.91;
+/// read as nothing. With 146 more exemplars, agreeing readings and the head retrained (policy
+/// chosen on the own held-out rows, the development table and the calibration split) it
+/// measured 159/171 = 0.930 on 2026-12-06, once, at the end of that round.
+const BLIND_FLOOR: f64 = 0.92;
 
 /// Ordinary talk taken as a request, own and blind (the goal is none). Measured on 2026-12-05
 /// with the nearest exemplar alone: own 2 ("I ground the coffee beans", "She told me to calm
@@ -704,5 +706,7 @@ fn ordinary_talk_is_not_taken_as_a_request() {
 /// talk that says the words of a request to someone else ("I need to talk to you", "Let's just
 /// calm down", "Can you breathe okay?"). Then 14 (0.19 %) the same day, once three words or
 /// fewer were never vetoed (a flow's name said alone, "evening reflection", had been dropped as
-/// talk): the new one is The Office's "Keep talking.", read as a wish to talk.
+/// talk): the new one is The Office's "Keep talking.", read as a wish to talk. On 2026-12-06,
+/// with agreeing readings, "talk" needing an ask and the head's veto of rules' summaries: 14
+/// (0.19 %) again; 85 (1.17 %) by the nearest exemplar alone.
 const CORPUS_FALSE_REQUESTS: f64 = 0.0020;
