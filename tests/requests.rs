@@ -251,8 +251,10 @@ fn requests_in_many_wordings_own_and_blind() {
 /// misses fix that table, not new wordings. With the trained head (`models/request-head.json`,
 /// trained and its policy chosen without the blind table) it measured 156/171 = 0.912 on
 /// 2026-12-05, once; 15 misses remain, mostly one breathing flow read as another and requests
-/// read as nothing.
-const BLIND_FLOOR: f64 = 0.91;
+/// read as nothing. With 146 more exemplars, agreeing readings and the head retrained (policy
+/// chosen on the own held-out rows, the development table and the calibration split) it
+/// measured 159/171 = 0.930 on 2026-12-06, once, at the end of that round.
+const BLIND_FLOOR: f64 = 0.92;
 
 /// Ordinary talk taken as a request, own and blind (the goal is none). Measured on 2026-12-05
 /// with the nearest exemplar alone: own 2 ("I ground the coffee beans", "She told me to calm
@@ -261,6 +263,50 @@ const BLIND_FLOOR: f64 = 0.91;
 /// talking). With the trained head, the same day: none of either (the own table is trained on,
 /// so its 0 says little; the blind table's 0 of 39 does).
 const FALSE_REQUESTS: (usize, usize) = (0, 0);
+
+/// The development table (`tests/data/requests-dev.tsv`, written to find what the reader misses
+/// without reading the blind table; never trained on) and the own table's rows the head's
+/// policy is chosen on, with their misses. Never reads the blind table.
+#[test]
+#[ignore = "a development report; prints, asserts nothing"]
+fn dev_report() {
+    let prompts = prompts();
+    let encoder: Arc<dyn SentenceEncoder> = Arc::new(encoder());
+    let reader = RequestReader::for_prompts(&encoder, &prompts).unwrap();
+    let own = table("requests.tsv");
+    let held_out: Vec<(String, String)> = own
+        .iter()
+        .filter(|(_, t)| Split::of(t) != Split::Train)
+        .cloned()
+        .collect();
+    let dev = score(&table("requests-dev.tsv"), &prompts, &reader);
+    report("dev (requests-dev.tsv)", &dev);
+    println!("  the dev misses' readings (nearest exemplar; head):");
+    for (_, _, t) in &dev.misses {
+        if let Ok(Some((n, h))) = reader.readings(t) {
+            println!(
+                "    {t}: {} {:.2} lead {:.2}; {:?}",
+                n.label,
+                n.score,
+                n.lead(),
+                h.map(|h| (h.request, (h.p * 100.0).round(), (h.none * 100.0).round()))
+            );
+        }
+    }
+    report(
+        "own held-out rows (requests.tsv)",
+        &score(&held_out, &prompts, &reader),
+    );
+    report("own (requests.tsv)", &score(&own, &prompts, &reader));
+    // Other people's talk on the corpora's calibration split (never the blind one).
+    let b = bench();
+    let reader = b.reader(&prompts, RequestHead::builtin().ok());
+    let (f, n) = false_requests(&b.calibration, &prompts, &reader);
+    println!("\ncalibration split: {}/{n} taken as a request", f.len());
+    for (got, text) in &f {
+        println!("    {got}: {text}");
+    }
+}
 
 /// The threshold and margin in `prompts/requests.toml` were chosen here, on the own table only:
 /// the most rows right with no ordinary talk taken as a request.
@@ -471,17 +517,21 @@ fn false_requests<'a>(
 }
 
 /// The policies tried: the head's request threshold, its veto of the nearest exemplar, its
-/// veto of the rules' flows and wishes to talk (2.0: never).
+/// veto of the rules' flows and wishes to talk, and the head's probability at which a request both
+/// readings name is taken (2.0: never).
 fn policies() -> Vec<Policy> {
     let mut out = Vec::new();
-    for request in [0.6, 0.7, 0.8, 0.85, 0.9, 2.0] {
-        for veto in [0.3, 0.5, 0.7, 2.0] {
-            for rule_veto in [0.6, 0.7, 0.8, 0.9, 0.97, 2.0] {
-                out.push(Policy {
-                    request,
-                    veto,
-                    rule_veto,
-                });
+    for request in [0.7, 0.8, 0.85, 0.9, 2.0] {
+        for veto in [0.5, 0.7, 2.0] {
+            for rule_veto in [0.6, 0.7, 0.8, 0.9, 2.0] {
+                for agree in [0.6, 0.75, 2.0] {
+                    out.push(Policy {
+                        request,
+                        veto,
+                        rule_veto,
+                        agree,
+                    });
+                }
             }
         }
     }
@@ -490,9 +540,10 @@ fn policies() -> Vec<Policy> {
 
 /// Retrain `models/request-head.json` and choose its policy. The policy is chosen with a head
 /// trained on the exemplars, the own table's train split and the corpora's train split, judged
-/// on the own table's other rows and the corpora's calibration split: the most own rows right
-/// among the policies that take no more calibration lines as requests than the best policy
-/// does plus 0.1 % of them, and no own `none` row. The committed head is then trained on the
+/// on the own table's other rows, the development table (`requests-dev.tsv`, never trained on)
+/// and the corpora's calibration split: the most rows right among the policies that take no
+/// more calibration lines as requests than the best policy does plus 0.1 % of them, and no
+/// more `none` rows than the fewest any policy takes. The committed head is then trained on the
 /// whole own table with that policy. Never reads the blind table or any blind split.
 #[test]
 #[ignore = "retrains models/request-head.json (a minute or two); prints the policy sweep"]
@@ -509,12 +560,14 @@ fn train_request_head() {
     let held_out: Vec<(String, String)> = table("requests.tsv")
         .into_iter()
         .filter(|(_, t)| Split::of(t) != Split::Train)
+        .chain(table("requests-dev.tsv"))
         .collect();
     let started = Instant::now();
     let first = Policy {
         request: 2.0,
         veto: 2.0,
         rule_veto: 2.0,
+        agree: 2.0,
     };
     let head = b.train(&selection_set, first);
     println!(
@@ -550,10 +603,11 @@ fn train_request_head() {
         results.push((p, s.right, s.false_requests.len(), f.len(), n));
     }
     let least = results.iter().map(|r| r.3).min().unwrap_or(0);
+    let fewest_none = results.iter().map(|r| r.2).min().unwrap_or(0);
     let n = results.first().map_or(1, |r| r.4);
     let chosen = results
         .iter()
-        .filter(|r| r.2 == 0 && r.3 * 1000 <= least * 1000 + n)
+        .filter(|r| r.2 == fewest_none && r.3 * 1000 <= least * 1000 + n)
         .max_by(|a, b| a.1.cmp(&b.1).then(b.3.cmp(&a.3)))
         .or_else(|| results.iter().max_by_key(|r| r.1))
         .map(|r| r.0)
@@ -652,5 +706,7 @@ fn ordinary_talk_is_not_taken_as_a_request() {
 /// talk that says the words of a request to someone else ("I need to talk to you", "Let's just
 /// calm down", "Can you breathe okay?"). Then 14 (0.19 %) the same day, once three words or
 /// fewer were never vetoed (a flow's name said alone, "evening reflection", had been dropped as
-/// talk): the new one is The Office's "Keep talking.", read as a wish to talk.
+/// talk): the new one is The Office's "Keep talking.", read as a wish to talk. On 2026-12-06,
+/// with agreeing readings, "talk" needing an ask and the head's veto of rules' summaries: 14
+/// (0.19 %) again; 85 (1.17 %) by the nearest exemplar alone.
 const CORPUS_FALSE_REQUESTS: f64 = 0.0020;

@@ -400,6 +400,9 @@ fn canonical_word(w: &str) -> &str {
         }
         "reflect" | "reflecting" | "reflections" => "reflection",
         "grounded" | "ground" => "grounding",
+        // What the recogniser makes of "resonant" and "coherent" ("resident breathing").
+        "resonant" | "resident" | "residents" | "residence" | "resonate" => "resonance",
+        "coherence" => "coherent",
         "muscles" => "muscle",
         "relaxation" | "relaxing" | "relaxed" => "relax",
         "checkin" => "check in",
@@ -464,23 +467,38 @@ pub fn request<'a>(
                 " hear ",
                 " whats ",
                 " go through my ",
+                " go over my ",
+                " show ",
+                " say ",
+                " says ",
             ],
         )
     {
         return Some(Request::ReadSafetyPlan);
     }
-    if has_any(&n, &[" mood "])
+    // A question or an ask about the moods, not talk about one ("my mood has been up and
+    // down", "my mood this week was low": the encoder reads those).
+    if has_any(&n, &[" mood ", " moods "])
         && has_any(
             &n,
             &[
                 " how ",
-                " week ",
                 " trend ",
+                " trends ",
                 " summary ",
-                " lately ",
-                " been ",
-                " month ",
+                " summarise ",
                 " average ",
+                " overview ",
+                " show ",
+                " tell me ",
+                " whats ",
+                " what has ",
+                " what have ",
+                " what does ",
+                " what do ",
+                " what is my ",
+                " what was my ",
+                " what were my ",
             ],
         )
         && !has_any(&n, &[" log ", " record ", " note "])

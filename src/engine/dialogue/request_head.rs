@@ -25,6 +25,18 @@ pub struct Policy {
     /// A flow or "just listen" found by the rules is dropped when the head gives `none` at
     /// least this (above 1: never).
     pub rule_veto: f32,
+    /// A request both readings name is taken when the head gives it at least this (more than
+    /// `none`) and the nearest exemplar is at least [`AGREE_FLOOR`] similar, though neither
+    /// would be taken alone (above 1: never; heads from before it had none).
+    #[serde(default = "never")]
+    pub agree: f32,
+}
+
+/// How similar the nearest exemplar must be at least for the readings' agreement to count.
+pub const AGREE_FLOOR: f32 = 0.45;
+
+fn never() -> f32 {
+    2.0
 }
 
 /// The head's reading of one utterance.
@@ -151,6 +163,7 @@ mod tests {
                 request: 0.5,
                 veto: 0.9,
                 rule_veto: 2.0,
+                agree: 2.0,
             },
             trained_on: vec![("own".into(), 3)],
             hidden_weights: hw,

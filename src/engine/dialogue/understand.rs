@@ -23,8 +23,13 @@
 //! (`policy.request`); a clear nearest exemplar is dropped when the head reads ordinary talk
 //! (`policy.veto`); and a flow or a wish to talk that the rules found is dropped when the head
 //! reads ordinary talk strongly (`policy.rule_veto`: "she told me to calm down and it made me
-//! angrier", "the ground was soaking after all that rain"). The policy was chosen on the own table's held-out rows and
-//! the corpora's calibration split; without a head the reading is as before.
+//! angrier", "the ground was soaking after all that rain"; a mood summary or the plan read
+//! back the same way). Two readings that agree count: a request the head and the nearest
+//! exemplar both name is taken at lower bars (`policy.agree`), and another request both name
+//! clearly wins over a rules' reading found by words other requests share ("a breath exercise
+//! to get back to sleep" is 4-7-8 breathing, not the "breathing exercise" of box breathing).
+//! The policy was chosen on the own table's held-out rows, the development table and the
+//! corpora's calibration split; without a head the reading is as before.
 //!
 //! What the encoder reads is never a deletion: a `forget` reading becomes
 //! [`Request::ForgetUnsupported`], which says what Hearth can delete and how to ask. The engine
@@ -33,7 +38,7 @@
 use super::intent::{self, Request};
 use super::mood::parse_mood;
 use super::prompts::{Prompts, RequestExamples};
-use super::request_head::{HeadReading, Policy, RequestHead};
+use super::request_head::{HeadReading, Policy, RequestHead, AGREE_FLOOR};
 use super::text::normalize;
 use crate::engine::safety::semantic::{EncodeError, SentenceEncoder};
 use std::sync::Arc;
@@ -275,7 +280,39 @@ impl RequestReader {
         if h.p >= head.policy.request && h.p > h.none {
             return Some(h.request.as_str());
         }
-        self.decide(n).filter(|_| h.none < head.policy.veto)
+        if let Some(l) = self.decide(n).filter(|_| h.none < head.policy.veto) {
+            return Some(l);
+        }
+        self.agreed(n, h)
+    }
+
+    /// The request both readings name, when the head gives it `policy.agree` (and more than
+    /// ordinary talk) and the nearest exemplar is at least [`AGREE_FLOOR`] similar: two
+    /// readings that agree, though neither is sure enough alone ("i need something to bring
+    /// me back down to earth").
+    fn agreed<'a>(&self, n: &'a Nearest, h: &'a HeadReading) -> Option<&'a str> {
+        let head = self.head.as_ref()?;
+        (n.label == h.request && h.p >= head.policy.agree && h.p > h.none && n.score >= AGREE_FLOOR)
+            .then_some(h.request.as_str())
+    }
+
+    /// Another request that both readings name clearly (the head sure of it, the nearest
+    /// exemplar clear and the same), for a reading of the rules found by words that also
+    /// belong to other requests: "a breath exercise to get back to sleep" (4-7-8 breathing,
+    /// not the "breathing exercise" of box breathing), "how am i doing today can we check"
+    /// (a check-in, not the summary). `found` is the rules' label.
+    fn both_read_other(&self, text: &str, found: &str) -> Option<Understood> {
+        let head = self.head.as_ref()?;
+        let Ok(Some((n, Some(h)))) = self.readings(text) else {
+            return None;
+        };
+        (h.request != found
+            && h.request == n.label
+            && h.p >= head.policy.request
+            && h.p > h.none
+            && self.clear(&n))
+        .then(|| from_label(&h.request, text))
+        .flatten()
     }
 
     /// What the encoder reads `text` as asking for, if anything. An encoder failure reads as
@@ -295,8 +332,8 @@ impl RequestReader {
 
     /// What a flow found only by a one-word trigger becomes: nothing when the head reads
     /// ordinary talk strongly enough to veto the rules; the head's request when it is sure
-    /// enough; the nearest exemplar's clear reading (a request the head does not veto, or
-    /// `none`); else the flow.
+    /// enough; the flow when the nearest exemplar clearly reads it too; the nearest exemplar's
+    /// clear reading (another request the head does not veto, or `none`); else the flow.
     fn instead_of_one_word(&self, text: &str, flow: String) -> Option<Understood> {
         let Ok(Some((n, h))) = self.readings(text) else {
             return Some(Understood::Request(Request::Flow(flow)));
@@ -310,6 +347,10 @@ impl RequestReader {
             }
         }
         if self.clear(&n) {
+            // The rules and the nearest exemplar agree: only the rules' veto drops it.
+            if n.label == flow {
+                return Some(Understood::Request(Request::Flow(flow)));
+            }
             if n.label == "none" || self.combine(&n, h.as_ref()).is_some() {
                 return from_label(&n.label, text);
             }
@@ -337,8 +378,47 @@ impl RequestReader {
 /// A flow's name said on its own ("evening reflection", "box breathing please") is asked of
 /// Hearth, not talk that mentions it: the head's veto is for sentences, never for three words
 /// or fewer (`listening::chat_consent_...` said "evening reflection" and was vetoed).
+/// Fillers ("um the resident breathing") do not count.
 fn too_short_to_veto(text: &str) -> bool {
-    crate::engine::words::words(text).len() <= 3
+    const FILLERS: &[&str] = &[
+        "um", "uh", "er", "erm", "hmm", "mm", "ah", "oh", "so", "well", "ok", "okay", "please",
+    ];
+    crate::engine::words::words(text)
+        .iter()
+        .filter(|w| !FILLERS.contains(&w.as_str()))
+        .count()
+        <= 3
+}
+
+/// Whether the word "talk" (or "chat", "vent") comes with a wish or an ask of the speaker's:
+/// "can we just talk", "i'd like to talk about my day", not "we'll talk" or "i'll talk to you
+/// tomorrow" (the encoder reads those).
+fn asks_to_talk(text: &str) -> bool {
+    let n = format!(" {} ", normalize(text));
+    [
+        " can i ",
+        " can we ",
+        " could i ",
+        " could we ",
+        " may i ",
+        " i want ",
+        " i need ",
+        " i wanna ",
+        " id like ",
+        " i would like ",
+        " i d like ",
+        " let me ",
+        " lets ",
+        " just ",
+        " rather ",
+        " i have to ",
+        " i gotta ",
+        " we need ",
+        " we should ",
+        " keep ",
+    ]
+    .iter()
+    .any(|p| n.contains(p))
 }
 
 /// The committed request head, parsed once per process.
@@ -415,14 +495,37 @@ pub fn understand(
             if r.vetoes_rules(text) {
                 return None;
             }
+            if let Some(other) = r.both_read_other(text, &name) {
+                return Some(other);
+            }
             return Some(Understood::Request(Request::Flow(name)));
+        }
+        (Some(found @ (Request::MoodSummary | Request::ReadSafetyPlan)), Some(r)) => {
+            // "how am i doing as your desk mate": talk, as the head hears it.
+            if r.vetoes_rules(text) {
+                return None;
+            }
+            let l = label(Some(&Understood::Request(found.clone())));
+            return r
+                .both_read_other(text, &l)
+                .or(Some(Understood::Request(found)));
         }
         (Some(r), _) => return Some(Understood::Request(r)),
         (None, _) => {}
     }
-    if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) {
-        if reader.is_some_and(|r| r.vetoes_rules(text)) {
-            return None;
+    if prompts.lexicon().starts_listening(text) || intent::wants_to_talk(text) && asks_to_talk(text)
+    {
+        if let Some(r) = reader {
+            if r.vetoes_rules(text) {
+                return None;
+            }
+            // "Talk" alone also asks for what is to be talked about ("could we talk about
+            // what went well today"): another request both readings name clearly wins.
+            if !prompts.lexicon().starts_listening(text) {
+                if let Some(other) = r.both_read_other(text, "listen") {
+                    return Some(other);
+                }
+            }
         }
         return Some(Understood::Listen);
     }
@@ -537,6 +640,7 @@ mod tests {
                 request: 0.8,
                 veto: 0.7,
                 rule_veto: 0.7,
+                agree: 2.0,
             },
             trained_on: vec![],
             hidden_weights: hw,
