@@ -162,7 +162,9 @@ fn score(rows: &[(String, String)], prompts: &Prompts, reader: &RequestReader) -
     s
 }
 
-fn report(name: &str, s: &Score) {
+/// Print a score; `with_misses` only for tables that may be read (never the blind one: seeing its
+/// misses on every run is how a blind table stops being blind).
+fn report(name: &str, s: &Score, with_misses: bool) {
     println!(
         "\n{name}: {}/{} right ({:.1} %)",
         s.right,
@@ -172,7 +174,7 @@ fn report(name: &str, s: &Score) {
     for (class, (r, t)) in &s.per_class {
         println!("  {class:<22} {r:>3}/{t:<3}");
     }
-    if !s.misses.is_empty() {
+    if with_misses && !s.misses.is_empty() {
         println!("  misses (expected -> read):");
         for (e, g, t) in &s.misses {
             println!("    {e} -> {g}: {t}");
@@ -210,8 +212,8 @@ fn requests_in_many_wordings_own_and_blind() {
     let own_score = score(&own, &prompts, &reader);
     let blind_score = score(&blind, &prompts, &reader);
     let per_row = started.elapsed().as_secs_f64() * 1000.0 / (own.len() + blind.len()) as f64;
-    report("own (requests.tsv)", &own_score);
-    report("blind (requests-blind.tsv)", &blind_score);
+    report("own (requests.tsv)", &own_score, true);
+    report("blind (requests-blind.tsv)", &blind_score, false);
     println!("\nreading one utterance (rules + encoder): {per_row:.1} ms on average");
     // The issue's own negatives are never requests.
     for text in [
@@ -232,9 +234,9 @@ fn requests_in_many_wordings_own_and_blind() {
     assert!(
         own_score.false_requests.len() <= FALSE_REQUESTS.0
             && blind_score.false_requests.len() <= FALSE_REQUESTS.1,
-        "ordinary talk taken as a request: {:?} {:?}",
+        "ordinary talk taken as a request: own {:?}, blind {} lines",
         own_score.false_requests,
-        blind_score.false_requests
+        blind_score.false_requests.len()
     );
     assert!(
         blind_score.accuracy() >= BLIND_FLOOR,
@@ -280,7 +282,7 @@ fn dev_report() {
         .cloned()
         .collect();
     let dev = score(&table("requests-dev.tsv"), &prompts, &reader);
-    report("dev (requests-dev.tsv)", &dev);
+    report("dev (requests-dev.tsv)", &dev, true);
     println!("  the dev misses' readings (nearest exemplar; head):");
     for (_, _, t) in &dev.misses {
         if let Ok(Some((n, h))) = reader.readings(t) {
@@ -296,8 +298,9 @@ fn dev_report() {
     report(
         "own held-out rows (requests.tsv)",
         &score(&held_out, &prompts, &reader),
+        true,
     );
-    report("own (requests.tsv)", &score(&own, &prompts, &reader));
+    report("own (requests.tsv)", &score(&own, &prompts, &reader), true);
     // Other people's talk on the corpora's calibration split (never the blind one).
     let b = bench();
     let reader = b.reader(&prompts, RequestHead::builtin().ok());
