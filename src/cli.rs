@@ -180,7 +180,8 @@ pub enum SafetyCommand {
         #[arg(long, default_value = "blind")]
         split: String,
         /// Also list every line of the split the screen got wrong for its group (expected,
-        /// decision, rule reason, text), to see what to fix
+        /// decision, rule reason, text), to see what to fix. Not for the blind split: its
+        /// lines are never read, so that its numbers stay honest
         #[arg(long)]
         misses: bool,
     },
@@ -561,6 +562,12 @@ fn safety(config: &Config, command: SafetyCommand) -> Result<ExitCode> {
                 "train" => calibrate::Split::Train,
                 other => bail!("unknown split {other:?}: blind, calibration or train"),
             };
+            if misses && split == calibrate::Split::Blind {
+                bail!(
+                    "--misses lists lines to fix, and the blind split's lines are never read (else \
+                     its numbers stop being blind): add --split calibration or --split train"
+                );
+            }
             let head = hearth::engine::safety::SafetyHead::builtin()?;
             // The rules alone need no encoder: nothing is embedded.
             let scored = if rules_only {

@@ -208,6 +208,22 @@ fn safety_check_reads_lines_and_writes_json_decisions() {
     assert_eq!(actions, ["crisis", "none", "emergency", "refer", "support"]);
 }
 
+/// The blind split's lines are never listed: `--misses` needs the calibration or train split.
+#[test]
+fn safety_eval_never_lists_the_blind_splits_lines() {
+    let home = temp_dir("safety-eval");
+    let mut c = hearth(&home);
+    c.args(["safety", "eval", "--misses"]);
+    let out = run(c);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("--split calibration"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stdout(&out).contains("got wrong"), "{}", stdout(&out));
+}
+
 #[test]
 fn prompts_check_names_file_and_line() {
     let home = temp_dir("prompts");
