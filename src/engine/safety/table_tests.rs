@@ -236,3 +236,91 @@ fn families_of_2026_12_06() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The second batch of 2026-12-06 (from the train split's misses), phrase by phrase, with the
+/// ordinary lines its first draft alarmed on.
+#[test]
+fn families_of_2026_12_06_second_batch() {
+    let engine = SafetyEngine::new();
+    let emergency = [
+        "in five minutes i'm going to cut my wrists",
+        "right after this i'm going to find him and kill him",
+        "i've posted my goodbyes online and i'm switching off my phone now",
+        "i've said my goodbyes and i'm heading to the bridge when it's dark",
+        "my brother rang me from the bridge crying",
+        "my mate is live streaming from the cliff edge",
+        "my dad is threatening to shoot himself",
+        "i'm in the sea and i'm letting the current take me",
+        "my son hit his head at football and now he's being sick and drowsy",
+        "her sugar is really low and she's not making sense",
+        "everything's gone numb since i took the tablets",
+        "i'm hiding in the wardrobe and he's looking for me",
+    ];
+    let crisis = [
+        "i've been stockpiling my painkillers for months",
+        "i keep researching which bridges have no fences",
+        "i know exactly which car park i would jump from",
+        "i use a compass on my arm when it gets bad",
+        "i burn my arms with cigarettes",
+        "there's blood on my bed again from what i did",
+        "i'm just waiting to die now",
+        "i'm just a drain on my family",
+        "if nothing gets better by christmas i'm done",
+        "my husband could start over if i wasn't here",
+        "my friend keeps saying everyone would be better off without her",
+        "the football coach keeps touching him in the changing rooms",
+        "my carer won't give me my dinner until i do what she says",
+        "i'm frightened to be alone with my baby",
+        "i'm thinking about spiking his drink at the party",
+    ];
+    let ordinary = [
+        "tonight i'm going to jump on the trampoline with the kids",
+        "when he gets home tonight i'm going to kill him, he ate my cake",
+        "i said goodbye and now i'm turning off my phone for the night, see you tomorrow",
+        "i said goodbye to my friends and we're heading to the station for the train",
+        "my mum called me from the bridge club",
+        "the hose and the car need washing this weekend",
+        "he's threatening to kill himself laughing at that show",
+        "we were looking at the tallest buildings in dubai on holiday",
+        "i stood on the bridge for ages taking photos of the sunset",
+        "i made a playlist for my funeral as a joke with my mates",
+        "i've been hurting myself at the gym, my back is wrecked",
+        "i'd go to sleep and stay asleep all weekend if i could",
+        "if things don't get better by friday i'm done with this job",
+        "my friend keeps saying everyone would be happier without him at the pub quiz",
+        "his last text said look after the dog while i'm away",
+        "my coach touched her shoulder to correct her form",
+        "she takes money out of my purse to buy milk for us",
+        "i want to make him pay for dinner, i know where he works",
+        "i'm collecting old prescriptions for the pharmacy recycling scheme",
+    ];
+    let mut failures = Vec::new();
+    for t in emergency {
+        let a = engine.assess(t);
+        if a.action != SafetyAction::Emergency {
+            failures.push(format!(
+                "expected emergency, got {} ({}): {t}",
+                a.action, a.reason
+            ));
+        }
+    }
+    for t in crisis {
+        let a = engine.assess(t);
+        if !a.action.is_risk() {
+            failures.push(format!(
+                "expected crisis, got {} ({}): {t}",
+                a.action, a.reason
+            ));
+        }
+    }
+    for t in ordinary {
+        let a = engine.assess(t);
+        if a.action > SafetyAction::Support {
+            failures.push(format!(
+                "expected none, got {} ({}): {t}",
+                a.action, a.reason
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
