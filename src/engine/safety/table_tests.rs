@@ -115,7 +115,6 @@ fn deterministic() {
 /// that share their words and must stay quiet.
 #[test]
 fn families_of_2026_12_06() {
-    let engine = SafetyEngine::new();
     let emergency = [
         "the cord is already round my neck i just need to kick the chair away",
         "i've got the belt around my neck right now",
@@ -212,36 +211,13 @@ fn families_of_2026_12_06() {
         "they threatened to post my photos on the school website",
         "i'm scared my parents will kill me when they see my grades",
     ];
-    let mut failures = Vec::new();
-    let mut check = |text: &str, ok: &dyn Fn(SafetyAction) -> bool, want: &str| {
-        let a = engine.assess(text);
-        if !ok(a.action) {
-            failures.push(format!(
-                "expected {want}, got {} ({}): {text}",
-                a.action, a.reason
-            ));
-        }
-    };
-    for t in emergency {
-        check(t, &|a| a == SafetyAction::Emergency, "emergency");
-    }
-    for t in crisis {
-        check(t, &|a| a.is_risk(), "crisis or emergency");
-    }
-    for t in ask {
-        check(t, &|a| a == SafetyAction::Ask, "ask");
-    }
-    for t in ordinary {
-        check(t, &|a| a <= SafetyAction::Support, "none or support");
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_families(&emergency, &crisis, &ask, &ordinary);
 }
 
 /// The second batch of 2026-12-06 (from the train split's misses), phrase by phrase, with the
 /// ordinary lines its first draft alarmed on.
 #[test]
 fn families_of_2026_12_06_second_batch() {
-    let engine = SafetyEngine::new();
     let emergency = [
         "in five minutes i'm going to cut my wrists",
         "right after this i'm going to find him and kill him",
@@ -294,32 +270,30 @@ fn families_of_2026_12_06_second_batch() {
         "i want to make him pay for dinner, i know where he works",
         "i'm collecting old prescriptions for the pharmacy recycling scheme",
     ];
+    assert_families(&emergency, &crisis, &[], &ordinary);
+}
+
+/// Each phrase gets what its list says: emergency exactly, crisis or emergency, ask exactly,
+/// and none or support for the ordinary lines. All failures are reported at once.
+fn assert_families(emergency: &[&str], crisis: &[&str], ask: &[&str], ordinary: &[&str]) {
+    let engine = SafetyEngine::new();
+    type Group<'a> = (&'a [&'a str], &'a str, fn(SafetyAction) -> bool);
+    let groups: [Group; 4] = [
+        (emergency, "emergency", |a| a == SafetyAction::Emergency),
+        (crisis, "crisis or emergency", |a| a.is_risk()),
+        (ask, "ask", |a| a == SafetyAction::Ask),
+        (ordinary, "none or support", |a| a <= SafetyAction::Support),
+    ];
     let mut failures = Vec::new();
-    for t in emergency {
-        let a = engine.assess(t);
-        if a.action != SafetyAction::Emergency {
-            failures.push(format!(
-                "expected emergency, got {} ({}): {t}",
-                a.action, a.reason
-            ));
-        }
-    }
-    for t in crisis {
-        let a = engine.assess(t);
-        if !a.action.is_risk() {
-            failures.push(format!(
-                "expected crisis, got {} ({}): {t}",
-                a.action, a.reason
-            ));
-        }
-    }
-    for t in ordinary {
-        let a = engine.assess(t);
-        if a.action > SafetyAction::Support {
-            failures.push(format!(
-                "expected none, got {} ({}): {t}",
-                a.action, a.reason
-            ));
+    for (phrases, want, ok) in groups {
+        for text in phrases {
+            let a = engine.assess(text);
+            if !ok(a.action) {
+                failures.push(format!(
+                    "expected {want}, got {} ({}): {text}",
+                    a.action, a.reason
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
